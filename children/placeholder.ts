@@ -1,0 +1,5 @@
+// The Placeholder: the default child of a session. It answers init with ready and pings with
+// pongs (the helper does both), stops on shutdown or SIGTERM, and does nothing else.
+import { startChild } from '../src/child/index.js';
+
+await startChild();

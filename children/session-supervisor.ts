@@ -1,0 +1,57 @@
+// The session supervisor: one OS process per session, a direct child of the daemon.
+// Its session arrives over IPC (never argv or env: llmConfig may hold secrets).
+import { describeIssues } from '../src/contract/spec.js';
+import { toSupervisor, type FromSupervisor } from '../src/ipc/supervisor-messages.js';
+import { Supervisor } from '../src/supervisor/supervisor.js';
+
+let supervisor: Supervisor | null = null;
+let exiting = false;
+let lastSend: Promise<void> = Promise.resolve();
+
+function send(message: FromSupervisor): void {
+  if (!process.connected) return;
+  lastSend = new Promise((resolve) => process.send!(message, undefined, {}, () => resolve()));
+}
+
+// Waits for the last report to be written to the channel, so the daemon reads why we exit.
+function exit(code: number): void {
+  exiting = true;
+  void lastSend.then(() => process.exit(code));
+}
+
+if (!process.send) {
+  process.stderr.write('session-supervisor: must be started by sessiond with an IPC channel\n');
+  process.exit(2);
+}
+
+process.on('message', (raw: unknown) => {
+  const parsed = toSupervisor.safeParse(raw);
+  if (!parsed.success) {
+    process.stderr.write(`session-supervisor: ignored a malformed message: ${describeIssues(parsed.error)}\n`);
+    return;
+  }
+  const message = parsed.data;
+  switch (message.type) {
+    case 'init': {
+      if (supervisor) return;
+      const { session, ...options } = message.init;
+      supervisor = new Supervisor(session, options, send, exit);
+      void supervisor.start();
+      break;
+    }
+    case 'ping':
+      send({ type: 'pong', seq: message.seq });
+      break;
+    case 'shutdown':
+      void (supervisor ? supervisor.shutdown() : exit(0));
+      break;
+  }
+});
+
+const shutdown = () => void (supervisor ? supervisor.shutdown() : exit(0));
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);
+process.on('disconnect', () => {
+  if (exiting) return;
+  void (supervisor ? supervisor.orphaned() : exit(1));
+});

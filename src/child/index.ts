@@ -1,0 +1,70 @@
+/**
+ * The helper for child authors: a Node module run by a session supervisor calls `startChild()`.
+ * It does the handshake (init → ready), answers heartbeats, reports activity, and exits on
+ * shutdown, SIGTERM, or when the supervisor's channel closes. No imports beyond Node's own
+ * `process`: every session pays for what a child loads.
+ */
+import { isToChild, type ChildInit, type FromChild } from '../ipc/child-messages.js';
+
+export type { ChildInit } from '../ipc/child-messages.js';
+
+export interface StartChildOptions {
+  /** Send `ready` as soon as init arrives (default). Set false to call `child.ready()` yourself. */
+  readonly ready?: boolean;
+  /** Runs before the process exits on shutdown, SIGTERM or disconnect. */
+  readonly onShutdown?: () => void | Promise<void>;
+}
+
+export interface SessionChild {
+  /** The session id, this child's name, the session's metadata and llm config. */
+  readonly init: ChildInit;
+  /** Tells the supervisor this child is ready (only needed with `ready: false`). */
+  ready(): void;
+  /** Marks the session active: a session with no activity for the idle timeout becomes idle. */
+  activity(detail?: string): void;
+}
+
+export function startChild(options: StartChildOptions = {}): Promise<SessionChild> {
+  if (!process.send) {
+    return Promise.reject(new Error('startChild: no IPC channel: this module must be run by a sessiond supervisor'));
+  }
+  const send = (message: FromChild) => {
+    if (process.connected) process.send!(message);
+  };
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    try {
+      await options.onShutdown?.();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.on('SIGTERM', stop);
+  process.on('disconnect', stop);
+
+  return new Promise((resolve) => {
+    process.on('message', (message: unknown) => {
+      if (!isToChild(message)) return;
+      switch (message.type) {
+        case 'sessiond:init': {
+          const child: SessionChild = {
+            init: message.init,
+            ready: () => send({ type: 'sessiond:ready' }),
+            activity: (detail) => send(detail === undefined ? { type: 'sessiond:activity' } : { type: 'sessiond:activity', detail }),
+          };
+          if (options.ready !== false) child.ready();
+          resolve(child);
+          break;
+        }
+        case 'sessiond:ping':
+          send({ type: 'sessiond:pong', seq: message.seq });
+          break;
+        case 'sessiond:shutdown':
+          void stop();
+          break;
+      }
+    });
+  });
+}

@@ -1,0 +1,34 @@
+/** Error codes shared by the library, the control socket and the CLI. */
+export type ErrorCode =
+  | 'parse_error'
+  | 'invalid_request'
+  | 'invalid_params'
+  | 'not_found'
+  | 'already_exists'
+  | 'start_failed'
+  | 'daemon_unavailable'
+  | 'internal';
+
+/** The one error class of sessiond: a code a program can test, a message a person can act on. */
+export class SessiondError extends Error {
+  override readonly name = 'SessiondError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  toJSON(): { code: ErrorCode; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export function notFound(id: string): SessiondError {
+  return new SessiondError('not_found', `session ${id} not found (see 'sessionctl list --all')`);
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,29 @@
+/** Lifecycle event types of the contract. */
+export const EVENT_TYPES = [
+  'session.created',
+  'session.active',
+  'session.idle',
+  'session.terminating',
+  'session.terminated',
+  'session.crashed',
+  'session.resurrected',
+  'child.started',
+  'child.exited',
+  'child.restarted',
+  'child.hung',
+  'supervisor.gave_up',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** An event as the manager emits it; the store adds `seq` when it persists it. */
+export interface SessionEvent {
+  readonly at: string;
+  readonly session: string;
+  readonly type: EventType;
+  readonly [field: string]: unknown;
+}
+
+export interface StoredEvent extends SessionEvent {
+  readonly seq: number;
+}

@@ -1,0 +1,78 @@
+/** The session JSON of the contract: what `info --json` prints and the socket returns. */
+export type SessionStatus = 'initializing' | 'active' | 'idle' | 'terminating' | 'terminated';
+export type ChildStatus = 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
+export type Strategy = 'one_for_one' | 'one_for_all' | 'rest_for_one';
+export type RestartType = 'permanent' | 'transient' | 'temporary';
+
+export interface ExitInfo {
+  readonly code: number | null;
+  readonly signal: string | null;
+  readonly at: string;
+}
+
+export interface ChildInfo {
+  readonly name: string;
+  readonly pid: number | null;
+  readonly status: ChildStatus;
+  readonly restarts: number;
+  readonly lastExit: ExitInfo | null;
+}
+
+export interface SessionStats {
+  readonly cpu: number;
+  readonly memory: number;
+}
+
+export interface SessionInfo {
+  readonly id: string;
+  readonly status: SessionStatus;
+  readonly registryKey: string;
+  readonly supervisorPid: number | null;
+  readonly children: readonly ChildInfo[];
+  readonly restarts: number;
+  readonly strategy: Strategy;
+  readonly metadata: Record<string, unknown>;
+  readonly llmConfig: Record<string, unknown>;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly error: string | null;
+  readonly stats: SessionStats;
+}
+
+const TRANSITIONS: Readonly<Record<SessionStatus, readonly SessionStatus[]>> = {
+  initializing: ['active', 'terminating', 'terminated'],
+  active: ['idle', 'terminating', 'terminated'],
+  idle: ['active', 'terminating', 'terminated'],
+  terminating: ['terminated'],
+  terminated: [],
+};
+
+export function canTransition(from: SessionStatus, to: SessionStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** Sessions that still hold (or are about to hold) processes. */
+export function isLive(status: SessionStatus): boolean {
+  return status !== 'terminated';
+}
+
+const SECRET_KEY = /key|token|secret|password|credential/i;
+
+/** llmConfig as shown to anyone: secret-looking keys masked at every depth. */
+export function redactLlmConfig(config: Record<string, unknown>): Record<string, unknown> {
+  const redact = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(redact);
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? '***' : redact(v)]),
+      );
+    }
+    return value;
+  };
+  return redact(config) as Record<string, unknown>;
+}
+
+/** "exit code 3" or "signal SIGKILL": how the contract words an exit in errors. */
+export function describeExit(exit: { code: number | null; signal: string | null }): string {
+  return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+}

@@ -1,0 +1,110 @@
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import { notFound, SessiondError } from '../contract/errors.js';
+import type { EventType, SessionEvent } from '../contract/events.js';
+import { isValidSessionId, registryKey } from '../contract/ids.js';
+import { isLive, type SessionInfo } from '../contract/session.js';
+import { DEFAULTS, type SessionSpecInput } from '../contract/spec.js';
+import { resolveStateDir } from '../contract/state-dir.js';
+import { toSessionSpec } from './session-input.js';
+import { SessionRuntime } from './session-runtime.js';
+import { NO_STATS, statsOf } from './stats.js';
+
+export interface SessionManagerOptions {
+  /** State directory; its `logs/` receives every child's output. Default: the contract's. */
+  readonly home?: string;
+  readonly heartbeatMs?: number;
+  readonly startTimeoutMs?: number;
+  readonly idleTimeoutMs?: number;
+}
+
+export type CreateSessionInput = SessionSpecInput;
+export type NotFound = 'not_found';
+
+/**
+ * The in-process API of sessiond: one supervisor process per session, the registry
+ * `session_supervisor:<id>`, and the contract's events (`manager.on('event', e => …)`).
+ */
+export class SessionManager extends EventEmitter<{ event: [SessionEvent] }> {
+  private readonly sessions = new Map<string, SessionRuntime>();
+  private readonly runtime: { heartbeatMs: number; startTimeoutMs: number; idleTimeoutMs: number; logDir: string };
+
+  constructor(options: SessionManagerOptions = {}) {
+    super();
+    this.runtime = {
+      heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
+      startTimeoutMs: options.startTimeoutMs ?? DEFAULTS.startTimeoutMs,
+      idleTimeoutMs: options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
+      logDir: join(resolveStateDir(options.home), 'logs'),
+    };
+  }
+
+  /** Starts a session and resolves with its id once every child is ready. */
+  async createSession(input: CreateSessionInput = {}, cwd?: string): Promise<string> {
+    const spec = toSessionSpec(input, cwd);
+    const existing = this.sessions.get(spec.id);
+    if (existing && isLive(existing.status)) {
+      throw new SessiondError('already_exists', `session ${spec.id} already exists (${existing.status}); terminate it first or pick another --id`);
+    }
+    const emit = (type: EventType, fields: Record<string, unknown> = {}) =>
+      this.emit('event', { ...fields, at: new Date().toISOString(), session: spec.id, type });
+    const session = new SessionRuntime(spec, { ...this.runtime, emit });
+    this.sessions.set(spec.id, session);
+    emit('session.created', { children: spec.children.map((c) => c.name) });
+    await session.start();
+    return spec.id;
+  }
+
+  /** Stops every process of the session, grandchildren included, and resolves once all are gone. */
+  async terminateSession(id: string): Promise<void> {
+    await this.session(id).terminate();
+  }
+
+  /** Sessions not yet terminated; with `all`, the terminated ones too. */
+  async listSessions(options: { all?: boolean } = {}): Promise<SessionInfo[]> {
+    const sessions = [...this.sessions.values()].filter((s) => options.all || isLive(s.status));
+    return Promise.all(sessions.map((s) => this.describe(s)));
+  }
+
+  async getSessionInfo(id: string): Promise<SessionInfo> {
+    return this.describe(this.session(id));
+  }
+
+  getSessionPid(id: string): number | NotFound {
+    return this.sessions.get(id)?.supervisorPid() ?? 'not_found';
+  }
+
+  findSupervisor(id: string): number | NotFound {
+    return this.getSessionPid(id);
+  }
+
+  getLlmAgentPid(id: string): number | NotFound {
+    return this.sessions.get(id)?.childPid('llm_agent') ?? 'not_found';
+  }
+
+  registryKey(id: string): string {
+    if (!isValidSessionId(id)) throw new SessiondError('invalid_params', `invalid session id ${JSON.stringify(id)}`);
+    return registryKey(id);
+  }
+
+  /** Fault injection: signals the supervisor, or the child named `child`; returns the pid hit. */
+  kill(id: string, target: { child?: string } = {}, signal: NodeJS.Signals = 'SIGKILL'): number {
+    return this.session(id).kill(target, signal);
+  }
+
+  /** Terminates every session in parallel. */
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => s.terminate()));
+  }
+
+  private session(id: string): SessionRuntime {
+    const session = this.sessions.get(id);
+    if (!session) throw notFound(id);
+    return session;
+  }
+
+  private async describe(session: SessionRuntime): Promise<SessionInfo> {
+    const pids = session.pids();
+    return session.info(pids.length ? await statsOf(pids) : NO_STATS);
+  }
+}

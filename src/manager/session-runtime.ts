@@ -1,0 +1,236 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { SessiondError } from '../contract/errors.js';
+import type { EventType } from '../contract/events.js';
+import { registryKey } from '../contract/ids.js';
+import { canTransition, describeExit, redactLlmConfig, type ExitInfo, type SessionInfo, type SessionStats, type SessionStatus } from '../contract/session.js';
+import { DEFAULTS, describeIssues, type SessionSpec } from '../contract/spec.js';
+import { fromSupervisor, type ChildState, type FromSupervisor, type ToSupervisor } from '../ipc/supervisor-messages.js';
+import { entryPath } from '../process/entries.js';
+import { spawnProcess, type Spawned } from '../process/spawn.js';
+import { killProcess, stopProcess } from '../process/stop.js';
+
+export interface RuntimeOptions {
+  readonly heartbeatMs: number;
+  readonly startTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  readonly logDir: string;
+  readonly emit: (type: EventType, fields?: Record<string, unknown>) => void;
+}
+
+/**
+ * One session as the manager holds it: its supervisor process, the children's state as the
+ * supervisor reports it, and the status machine. Everything here runs in the manager's process.
+ */
+export class SessionRuntime {
+  status: SessionStatus = 'initializing';
+  error: string | null = null;
+  restarts = 0;
+  readonly createdAt = new Date().toISOString();
+  updatedAt = this.createdAt;
+  private readonly children = new Map<string, ChildState>();
+  private proc: Spawned | null = null;
+  private lastActivity = Date.now();
+  private missedPongs = 0;
+  private timer: NodeJS.Timeout | null = null;
+  /** Why the supervisor went away, when it told us (gave up) or we decided (hung). */
+  private endReason: string | null = null;
+  private started: { resolve: () => void; reject: (e: Error) => void } | null = null;
+  private stopping: Promise<void> | null = null;
+
+  constructor(
+    readonly spec: SessionSpec,
+    private readonly options: RuntimeOptions,
+  ) {
+    for (const child of spec.children) {
+      this.children.set(child.name, { name: child.name, pid: null, status: 'starting', restarts: 0, lastExit: null });
+    }
+  }
+
+  /** Spawns the supervisor and resolves once every child is ready; rejects with start_failed. */
+  start(): Promise<void> {
+    const logDir = join(this.options.logDir, this.spec.id);
+    mkdirSync(logDir, { recursive: true, mode: 0o700 });
+    const log = { file: join(logDir, 'supervisor.log'), append: true } as const;
+    const proc = spawnProcess({ file: entryPath('session-supervisor') }, { ipc: true, stdout: log, stderr: log });
+    this.proc = proc;
+    proc.subprocess.on('message', (raw: unknown) => this.receive(raw));
+    void proc.exited.then((exit) => this.supervisorExited(exit));
+    const { heartbeatMs, startTimeoutMs } = this.options;
+    this.send({ type: 'init', init: { session: this.spec, heartbeatMs, startTimeoutMs, logDir } });
+    this.timer = setInterval(() => this.tick(), heartbeatMs);
+    return new Promise<void>((resolve, reject) => {
+      this.started = { resolve, reject };
+      setTimeout(() => this.failStart(`not ready within ${startTimeoutMs} ms`), startTimeoutMs).unref();
+    });
+  }
+
+  /** Stops the supervisor (SIGTERM, SIGKILL of every tree after the grace) and awaits every pid. */
+  terminate(): Promise<void> {
+    if (this.status === 'terminated') return Promise.resolve();
+    this.stopping ??= (async () => {
+      this.transition('terminating');
+      this.options.emit('session.terminating');
+      this.rejectStart('terminated while starting');
+      const graceMs = Math.max(DEFAULTS.shutdownMs, ...this.spec.children.map((c) => c.shutdownMs));
+      if (this.proc) await stopProcess(this.proc, graceMs, this.childGroups());
+      this.end(null);
+    })();
+    return this.stopping;
+  }
+
+  /** Fault injection: sends a signal to the supervisor or to one child; returns the pid hit. */
+  kill(target: { child?: string }, signal: NodeJS.Signals): number {
+    const pid = target.child === undefined ? this.supervisorPid() : this.children.get(target.child)?.pid ?? null;
+    if (target.child !== undefined && !this.children.has(target.child)) {
+      throw new SessiondError('not_found', `session ${this.spec.id} has no child named ${target.child}`);
+    }
+    if (pid === null) throw new SessiondError('not_found', `no process to signal: ${target.child ?? 'the supervisor'} of session ${this.spec.id} is not running`);
+    process.kill(pid, signal);
+    return pid;
+  }
+
+  supervisorPid(): number | null {
+    return this.proc && !this.proc.hasExited() ? this.proc.pid : null;
+  }
+
+  childPid(name: string): number | null {
+    return this.children.get(name)?.pid ?? null;
+  }
+
+  /** Every live pid of the session: the supervisor and its children. */
+  pids(): number[] {
+    const supervisor = this.supervisorPid();
+    return [...(supervisor === null ? [] : [supervisor]), ...this.childGroups()];
+  }
+
+  info(stats: SessionStats): SessionInfo {
+    const { spec } = this;
+    return {
+      id: spec.id,
+      status: this.status,
+      registryKey: registryKey(spec.id),
+      supervisorPid: this.supervisorPid(),
+      children: spec.children.map((c) => this.children.get(c.name)!),
+      restarts: this.restarts,
+      strategy: spec.strategy,
+      metadata: { ...spec.metadata },
+      llmConfig: redactLlmConfig(spec.llmConfig),
+      createdAt: this.createdAt,
+      updatedAt: this.updatedAt,
+      error: this.error,
+      stats,
+    };
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = fromSupervisor.safeParse(raw);
+    if (!parsed.success) return this.options.emit('session.crashed', { warning: `malformed supervisor message: ${describeIssues(parsed.error)}` });
+    const message: FromSupervisor = parsed.data;
+    switch (message.type) {
+      case 'ready':
+        for (const child of message.children) this.children.set(child.name, child);
+        this.lastActivity = Date.now();
+        this.transition('active');
+        this.options.emit('session.active');
+        this.started?.resolve();
+        this.started = null;
+        return;
+      case 'start_failed':
+        return this.failStart(message.error);
+      case 'pong':
+        this.missedPongs = 0;
+        return;
+      case 'child': {
+        const { child, event, restarts, ...exit } = message;
+        this.children.set(child.name, child);
+        this.restarts = restarts;
+        this.touch();
+        if (event !== 'spawned') this.options.emit(`child.${event}`, { child: child.name, pid: child.pid, restarts: child.restarts, ...exit });
+        return;
+      }
+      case 'activity':
+        this.lastActivity = Date.now();
+        if (this.status === 'idle') {
+          this.transition('active');
+          this.options.emit('session.active');
+        }
+        return;
+      case 'gave_up':
+        this.endReason = message.reason;
+        this.options.emit('supervisor.gave_up', { reason: message.reason });
+        return;
+    }
+  }
+
+  // Heartbeat of the supervisor, and the idle clock.
+  private tick(): void {
+    if (this.stopping || !this.proc) return;
+    if (++this.missedPongs > DEFAULTS.missedHeartbeats) {
+      this.endReason ??= `supervisor hung: no pong for ${DEFAULTS.missedHeartbeats} heartbeats`;
+      void killProcess(this.proc, this.childGroups());
+      return;
+    }
+    this.send({ type: 'ping', seq: Date.now() });
+    if (this.status === 'active' && Date.now() - this.lastActivity > this.options.idleTimeoutMs) {
+      this.transition('idle');
+      this.options.emit('session.idle');
+    }
+  }
+
+  // The supervisor exited unasked: a crash, a hang we killed, or restart intensity exceeded.
+  private supervisorExited(exit: ExitInfo): void {
+    if (this.stopping) return;
+    this.stopping = (async () => {
+      const reason = this.endReason ?? `supervisor crashed: ${describeExit(exit)}`;
+      await killProcess(this.proc!, this.childGroups());
+      if (this.started) this.rejectStart(reason);
+      else if (!this.endReason?.startsWith('restart intensity')) this.options.emit('session.crashed', { reason, code: exit.code, signal: exit.signal });
+      this.end(reason);
+    })();
+  }
+
+  // The start failed or timed out: the supervisor stops what it started, as in a terminate.
+  private failStart(reason: string): void {
+    if (!this.started) return;
+    this.rejectStart(reason);
+    this.stopping ??= (async () => {
+      if (this.proc) await stopProcess(this.proc, DEFAULTS.shutdownMs, this.childGroups());
+      this.end(reason);
+    })();
+  }
+
+  private rejectStart(reason: string): void {
+    const started = this.started;
+    this.started = null;
+    started?.reject(new SessiondError('start_failed', `session ${this.spec.id} failed to start: ${reason}`));
+  }
+
+  private end(error: string | null): void {
+    if (this.timer) clearInterval(this.timer);
+    for (const [name, child] of this.children) this.children.set(name, { ...child, pid: null, status: 'stopped' });
+    this.error = error;
+    this.transition('terminated');
+    this.options.emit('session.terminated', { error });
+  }
+
+  private childGroups(): number[] {
+    return [...this.children.values()].flatMap((c) => (c.pid === null ? [] : [c.pid]));
+  }
+
+  private transition(to: SessionStatus): void {
+    if (this.status === to) return;
+    if (!canTransition(this.status, to)) throw new SessiondError('internal', `session ${this.spec.id}: invalid transition ${this.status} → ${to}`);
+    this.status = to;
+    this.touch();
+  }
+
+  private touch(): void {
+    this.updatedAt = new Date().toISOString();
+  }
+
+  private send(message: ToSupervisor): void {
+    const subprocess = this.proc?.subprocess;
+    if (subprocess?.connected) subprocess.sendMessage?.(message).catch(() => undefined);
+  }
+}

@@ -1,0 +1,22 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// The package root, found from this file whether it runs from src/ (tests) or dist/ (built).
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('sessiond: cannot find its package root');
+    dir = parent;
+  }
+  return dir;
+}
+
+const ROOT = packageRoot();
+
+/** The built entry of a process sessiond spawns: children run compiled JavaScript, never sources. */
+export function entryPath(name: 'session-supervisor' | 'placeholder' | 'sessiond'): string {
+  const folder = name === 'sessiond' ? 'daemon' : 'children';
+  return join(ROOT, 'dist', folder, `${name}.js`);
+}

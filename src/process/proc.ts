@@ -1,0 +1,77 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** What sessiond reads of a process from /proc/PID/stat. */
+export interface ProcStat {
+  readonly pid: number;
+  readonly state: string;
+  readonly ppid: number;
+  readonly pgrp: number;
+  /** Start time in clock ticks since boot: with the pid, it names one process for good. */
+  readonly startTime: number;
+}
+
+// The command name (field 2) may hold spaces and parentheses, so fields are counted from the last ')'.
+export function readStat(pid: number): ProcStat | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return {
+    pid,
+    state: fields[0] ?? '?',
+    ppid: Number(fields[1]),
+    pgrp: Number(fields[2]),
+    startTime: Number(fields[19]),
+  };
+}
+
+/** Running means alive and not a zombie: a zombie left for init to reap counts as gone. */
+export function isRunning(pid: number): boolean {
+  const stat = readStat(pid);
+  return stat !== null && stat.state !== 'Z' && stat.state !== 'X';
+}
+
+export function allStats(): ProcStat[] {
+  const stats: ProcStat[] = [];
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    const stat = readStat(pid);
+    if (stat) stats.push(stat);
+  }
+  return stats;
+}
+
+/** Running members of a process group. */
+export function runningInGroup(pgid: number): number[] {
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return []; // ESRCH: not even a zombie is left in the group
+  }
+  return allStats()
+    .filter((s) => s.pgrp === pgid && s.state !== 'Z' && s.state !== 'X')
+    .map((s) => s.pid);
+}
+
+/** Running descendants of pid (not pid itself), found through parent links. */
+export function runningDescendants(pid: number): number[] {
+  const children = new Map<number, ProcStat[]>();
+  for (const stat of allStats()) {
+    const list = children.get(stat.ppid) ?? [];
+    list.push(stat);
+    children.set(stat.ppid, list);
+  }
+  const found: number[] = [];
+  const stack = [pid];
+  while (stack.length) {
+    for (const child of children.get(stack.pop()!) ?? []) {
+      if (child.state !== 'Z' && child.state !== 'X') found.push(child.pid);
+      stack.push(child.pid);
+    }
+  }
+  return found;
+}

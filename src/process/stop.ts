@@ -1,0 +1,59 @@
+import { killGroups, killTree, signalGroup } from './kill.js';
+import type { Spawned } from './spawn.js';
+
+export interface StopResult {
+  /** SIGTERM was not enough: the tree was SIGKILLed when the grace period ran out. */
+  readonly forced: boolean;
+  /** Every process of the tree is gone (false only for processes SIGKILL could not end). */
+  readonly gone: boolean;
+}
+
+/**
+ * The one stop path: SIGTERM to the process group, an abortable grace timer, SIGKILL of the whole
+ * tree when it runs out, then await the exit and SIGKILL whatever is left of the group and of
+ * `extraGroups`. Resolves only when every process of those groups is gone.
+ */
+export async function stopProcess(
+  proc: Pick<Spawned, 'pid' | 'exited' | 'hasExited'>,
+  graceMs: number,
+  extraGroups: readonly number[] = [],
+): Promise<StopResult> {
+  let forced = false;
+  if (proc.pid > 0 && !proc.hasExited()) {
+    signalGroup(proc.pid, 'SIGTERM');
+    const timer = new AbortController();
+    const timedOut = await Promise.race([
+      proc.exited.then(() => false),
+      sleep(graceMs, timer.signal).then(() => true),
+    ]);
+    timer.abort();
+    if (timedOut) {
+      forced = true;
+      await killTree(proc.pid);
+    }
+  }
+  await proc.exited;
+  const groups = proc.pid > 0 ? [proc.pid, ...extraGroups] : [...extraGroups];
+  const gone = await killGroups(groups);
+  return { forced, gone };
+}
+
+/** SIGKILL at once: for crashes, hangs and orphaned trees. */
+export async function killProcess(
+  proc: Pick<Spawned, 'pid' | 'exited' | 'hasExited'>,
+  extraGroups: readonly number[] = [],
+): Promise<boolean> {
+  if (proc.pid > 0 && !proc.hasExited()) await killTree(proc.pid);
+  await proc.exited;
+  return killGroups(proc.pid > 0 ? [proc.pid, ...extraGroups] : [...extraGroups]);
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,162 @@
+import { describeExit, type ChildStatus, type ExitInfo } from '../contract/session.js';
+import type { ChildSpec } from '../contract/spec.js';
+import { isFromChild, type ChildInit, type ToChild } from '../ipc/child-messages.js';
+import type { ChildState } from '../ipc/supervisor-messages.js';
+import { killGroups } from '../process/kill.js';
+import { killProcess, stopProcess } from '../process/stop.js';
+import { spawnProcess, type Spawned } from '../process/spawn.js';
+import { ChildLog } from './child-log.js';
+
+export interface SlotHooks {
+  /** The process exited without being asked to stop (a crash, or a normal exit). */
+  onExit(slot: ChildSlot, exit: ExitInfo): void;
+  onHung(slot: ChildSlot): void;
+  onActivity(slot: ChildSlot): void;
+  /** A run was spawned: its pid is known before it is ready. */
+  onSpawned(slot: ChildSlot): void;
+}
+
+export interface SlotOptions {
+  readonly init: Omit<ChildInit, 'name'>;
+  readonly startTimeoutMs: number;
+  readonly missedHeartbeats: number;
+  readonly logPath: string | null;
+}
+
+/**
+ * One supervised child, as OTP's child record: its spec and state stay, its process (one run)
+ * comes and goes. The slot runs the handshake (init → ready), the heartbeat and the stop.
+ */
+export class ChildSlot {
+  status: ChildStatus = 'stopped';
+  restarts = 0;
+  lastExit: ExitInfo | null = null;
+  private proc: Spawned | null = null;
+  private stopping = false;
+  private heartbeat: NodeJS.Timeout | null = null;
+  readonly log: ChildLog;
+
+  constructor(
+    readonly spec: ChildSpec,
+    private readonly options: SlotOptions,
+    private readonly hooks: SlotHooks,
+  ) {
+    this.log = new ChildLog(options.logPath);
+  }
+
+  get pid(): number | null {
+    return this.proc && !this.proc.hasExited() ? this.proc.pid : null;
+  }
+
+  state(): ChildState {
+    return { name: this.spec.name, pid: this.pid, status: this.status, restarts: this.restarts, lastExit: this.lastExit };
+  }
+
+  /**
+   * Starts one run. Resolves null once the child is ready (a Node child sent `ready`, a command
+   * was spawned), else why it is not: it exited first, or missed the start timeout (it is then
+   * killed, and its exit reported as any other).
+   */
+  start(): Promise<string | null> {
+    const { spec } = this;
+    this.status = 'starting';
+    this.stopping = false;
+    this.log.resetTail();
+    const target = spec.file !== undefined ? { file: spec.file } : { command: spec.command! };
+    const proc = spawnProcess(target, { args: spec.args, env: spec.env, ipc: false, stdout: 'pipe', stderr: 'pipe' });
+    this.proc = proc;
+    this.log.attach(proc.subprocess.stdout);
+    this.log.attach(proc.subprocess.stderr);
+    void proc.exited.then((exit) => this.exited(proc, exit));
+    if (proc.pid > 0) this.hooks.onSpawned(this);
+    if (spec.file === undefined) {
+      if (proc.pid > 0) this.status = 'running';
+      return Promise.resolve(proc.pid > 0 ? null : `could not spawn ${spec.command}`);
+    }
+    return this.handshake(proc);
+  }
+
+  /** Stops the current run: SIGTERM, SIGKILL of the tree after shutdownMs. */
+  async stop(): Promise<void> {
+    const proc = this.proc;
+    this.stopping = true;
+    this.stopHeartbeat();
+    if (!proc) return;
+    this.status = 'stopping';
+    this.send({ type: 'sessiond:shutdown' });
+    await stopProcess(proc, this.spec.shutdownMs);
+    this.status = 'stopped';
+  }
+
+  /** SIGKILLs the current run's tree at once; its exit is reported as a crash. */
+  async kill(): Promise<void> {
+    if (this.proc) await killProcess(this.proc);
+  }
+
+  private handshake(proc: Spawned): Promise<string | null> {
+    const { subprocess } = proc;
+    let missed = 0;
+    let seq = 0;
+    return new Promise<string | null>((resolve) => {
+      const timeout = setTimeout(() => {
+        resolve(`was not ready within ${this.options.startTimeoutMs} ms`);
+        void killProcess(proc);
+      }, this.options.startTimeoutMs);
+      void proc.exited.then((exit) => {
+        clearTimeout(timeout);
+        resolve(`exited (${describeExit(exit)}) before it was ready`);
+      });
+      subprocess.on('message', (message: unknown) => {
+        if (!isFromChild(message) || this.proc !== proc) return;
+        switch (message.type) {
+          case 'sessiond:ready':
+            clearTimeout(timeout);
+            if (this.status === 'starting') this.status = 'running';
+            this.startHeartbeat(() => {
+              if (++missed > this.options.missedHeartbeats) {
+                this.stopHeartbeat();
+                return this.hooks.onHung(this);
+              }
+              this.send({ type: 'sessiond:ping', seq: ++seq });
+            });
+            resolve(null);
+            break;
+          case 'sessiond:pong':
+            missed = 0;
+            break;
+          case 'sessiond:activity':
+            this.hooks.onActivity(this);
+            break;
+        }
+      });
+      this.send({ type: 'sessiond:init', init: { ...this.options.init, name: this.spec.name } });
+    });
+  }
+
+  // Whatever is left of the run's tree is SIGKILLed at once, before anything else happens.
+  private async exited(proc: Spawned, exit: ExitInfo): Promise<void> {
+    if (this.proc !== proc) return;
+    this.stopHeartbeat();
+    this.lastExit = exit;
+    if (this.stopping) return;
+    this.status = 'stopped';
+    if (proc.pid > 0) await killGroups([proc.pid]);
+    this.hooks.onExit(this, exit);
+  }
+
+  private send(message: ToChild): void {
+    const subprocess = this.proc?.subprocess;
+    if (!subprocess?.connected) return;
+    subprocess.sendMessage?.(message).catch(() => undefined);
+  }
+
+  private startHeartbeat(tick: () => void): void {
+    this.stopHeartbeat();
+    this.heartbeat = setInterval(tick, this.options.init.heartbeatMs);
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+  }
+}
