@@ -25,6 +25,7 @@ export const supervisorInit = z.object({
     maxSeconds: z.number().positive(),
   }),
   heartbeatMs: z.number().int().positive(),
+  /** The whole start's budget; a restarted child gets as much for itself. */
   startTimeoutMs: z.number().int().positive(),
   logDir: z.string().nullable(),
 });

@@ -61,7 +61,9 @@ export class SessionRuntime {
     this.timer = setInterval(() => this.tick(), heartbeatMs);
     return new Promise<void>((resolve, reject) => {
       this.started = { resolve, reject };
-      setTimeout(() => this.failStart(`not ready within ${startTimeoutMs} ms`), startTimeoutMs).unref();
+      // The supervisor times its children itself, so its error can name the child; this timer,
+      // a little later, catches a supervisor that never answers.
+      setTimeout(() => this.failStart(`supervisor not ready within ${startTimeoutMs} ms`), startTimeoutMs + 1000).unref();
     });
   }
 
@@ -71,7 +73,7 @@ export class SessionRuntime {
     this.stopping ??= (async () => {
       this.transition('terminating');
       this.options.emit('session.terminating');
-      this.rejectStart('terminated while starting');
+      this.takeStart()?.reject(this.startError('terminated while starting'));
       const graceMs = Math.max(DEFAULTS.shutdownMs, ...this.spec.children.map((c) => c.shutdownMs));
       if (this.proc) await stopProcess(this.proc, graceMs, this.childGroups());
       this.end(null);
@@ -181,29 +183,38 @@ export class SessionRuntime {
   // The supervisor exited unasked: a crash, a hang we killed, or restart intensity exceeded.
   private supervisorExited(exit: ExitInfo): void {
     if (this.stopping) return;
+    const starting = this.takeStart();
     this.stopping = (async () => {
       const reason = this.endReason ?? `supervisor crashed: ${describeExit(exit)}`;
       await killProcess(this.proc!, this.childGroups());
-      if (this.started) this.rejectStart(reason);
-      else if (!this.endReason?.startsWith('restart intensity')) this.options.emit('session.crashed', { reason, code: exit.code, signal: exit.signal });
+      if (!starting && !this.endReason?.startsWith('restart intensity')) {
+        this.options.emit('session.crashed', { reason, code: exit.code, signal: exit.signal });
+      }
       this.end(reason);
+      starting?.reject(this.startError(reason));
     })();
   }
 
   // The start failed or timed out: the supervisor stops what it started, as in a terminate.
   private failStart(reason: string): void {
-    if (!this.started) return;
-    this.rejectStart(reason);
-    this.stopping ??= (async () => {
+    const starting = this.takeStart();
+    if (!starting || this.stopping) return;
+    this.stopping = (async () => {
       if (this.proc) await stopProcess(this.proc, DEFAULTS.shutdownMs, this.childGroups());
       this.end(reason);
+      starting.reject(this.startError(reason));
     })();
   }
 
-  private rejectStart(reason: string): void {
+  /** The pending start, if any, taken so that it is settled once. */
+  private takeStart() {
     const started = this.started;
     this.started = null;
-    started?.reject(new SessiondError('start_failed', `session ${this.spec.id} failed to start: ${reason}`));
+    return started;
+  }
+
+  private startError(reason: string): SessiondError {
+    return new SessiondError('start_failed', `session ${this.spec.id} failed to start: ${reason}`);
   }
 
   private end(error: string | null): void {

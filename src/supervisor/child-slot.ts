@@ -55,9 +55,10 @@ export class ChildSlot {
   /**
    * Starts one run. Resolves null once the child is ready (a Node child sent `ready`, a command
    * was spawned), else why it is not: it exited first, or missed the start timeout (it is then
-   * killed, and its exit reported as any other).
+   * killed, and its exit reported as any other). `deadline` (epoch ms) defaults to the start
+   * timeout from now.
    */
-  start(): Promise<string | null> {
+  start(deadline = Date.now() + this.options.startTimeoutMs): Promise<string | null> {
     const { spec } = this;
     this.status = 'starting';
     this.stopping = false;
@@ -73,7 +74,7 @@ export class ChildSlot {
       if (proc.pid > 0) this.status = 'running';
       return Promise.resolve(proc.pid > 0 ? null : `could not spawn ${spec.command}`);
     }
-    return this.handshake(proc);
+    return this.handshake(proc, deadline);
   }
 
   /** Stops the current run: SIGTERM, SIGKILL of the tree after shutdownMs. */
@@ -93,15 +94,16 @@ export class ChildSlot {
     if (this.proc) await killProcess(this.proc);
   }
 
-  private handshake(proc: Spawned): Promise<string | null> {
+  private handshake(proc: Spawned, deadline: number): Promise<string | null> {
     const { subprocess } = proc;
     let missed = 0;
     let seq = 0;
+    const limitMs = Math.max(0, deadline - Date.now());
     return new Promise<string | null>((resolve) => {
       const timeout = setTimeout(() => {
-        resolve(`was not ready within ${this.options.startTimeoutMs} ms`);
+        resolve(`was not ready within the start timeout (${this.options.startTimeoutMs} ms)`);
         void killProcess(proc);
-      }, this.options.startTimeoutMs);
+      }, limitMs);
       void proc.exited.then((exit) => {
         clearTimeout(timeout);
         resolve(`exited (${describeExit(exit)}) before it was ready`);

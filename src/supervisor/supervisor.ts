@@ -24,6 +24,7 @@ export class Supervisor {
   private restarts = 0;
   private queue: Promise<void> = Promise.resolve();
   private stopped: Promise<void> | null = null;
+  private readonly startTimeoutMs: number;
 
   constructor(
     private readonly spec: SessionSpec,
@@ -32,6 +33,7 @@ export class Supervisor {
     private readonly exit: (code: number) => void,
   ) {
     this.intensity = new RestartIntensity(spec.maxRestarts, spec.maxSeconds);
+    this.startTimeoutMs = init.startTimeoutMs;
     this.order = spec.children.map((c) => c.name);
     const childInit = { session: spec.id, metadata: { ...spec.metadata }, llmConfig: { ...spec.llmConfig }, heartbeatMs: init.heartbeatMs };
     for (const child of spec.children) {
@@ -57,9 +59,10 @@ export class Supervisor {
   /** Starts every child in order, each once the one before is ready. */
   start(): Promise<void> {
     return this.enqueue(async () => {
+      const deadline = Date.now() + this.startTimeoutMs;
       for (const name of this.order) {
         const slot = this.slot(name);
-        const failure = await slot.start();
+        const failure = await slot.start(deadline);
         if (this.phase === 'stopping') return;
         if (failure) {
           const output = slot.log.tail().slice(-5);
