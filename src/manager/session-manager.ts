@@ -4,8 +4,9 @@ import { notFound, SessiondError } from '../contract/errors.js';
 import type { EventType, SessionEvent } from '../contract/events.js';
 import { isValidSessionId, registryKey } from '../contract/ids.js';
 import { isLive, type SessionInfo } from '../contract/session.js';
-import { DEFAULTS, type SessionSpecInput } from '../contract/spec.js';
+import { DEFAULTS, type SessionSpec, type SessionSpecInput } from '../contract/spec.js';
 import { resolveStateDir } from '../contract/state-dir.js';
+import type { SessionRecord } from '../store/sessions.js';
 import { toSessionSpec } from './session-input.js';
 import { SessionRuntime } from './session-runtime.js';
 import { NO_STATS, statsOf } from './stats.js';
@@ -42,17 +43,22 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent] }> {
   /** Starts a session and resolves with its id once every child is ready. */
   async createSession(input: CreateSessionInput = {}, cwd?: string): Promise<string> {
     const spec = toSessionSpec(input, cwd);
-    const existing = this.sessions.get(spec.id);
-    if (existing && isLive(existing.status)) {
-      throw new SessiondError('already_exists', `session ${spec.id} already exists (${existing.status}); terminate it first or pick another --id`);
-    }
-    const emit = (type: EventType, fields: Record<string, unknown> = {}) =>
-      this.emit('event', { ...fields, at: new Date().toISOString(), session: spec.id, type });
-    const session = new SessionRuntime(spec, { ...this.runtime, emit });
-    this.sessions.set(spec.id, session);
-    emit('session.created', { children: spec.children.map((c) => c.name) });
-    await session.start();
+    await this.launch(spec, 'session.created');
     return spec.id;
+  }
+
+  /**
+   * Brings back a session of an earlier manager (same id, spec and creation time) in new
+   * processes. Stop what is left of its old processes first (see stopLeftovers).
+   */
+  async resurrectSession(record: Pick<SessionRecord, 'spec' | 'createdAt'>): Promise<string> {
+    await this.launch(record.spec, 'session.resurrected', record.createdAt);
+    return record.spec.id;
+  }
+
+  /** What the store keeps of a session. */
+  record(id: string): SessionRecord {
+    return this.session(id).record();
   }
 
   /** Stops every process of the session, grandchildren included, and resolves once all are gone. */
@@ -95,6 +101,19 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent] }> {
   /** Terminates every session in parallel. */
   async shutdown(): Promise<void> {
     await Promise.all([...this.sessions.values()].map((s) => s.terminate()));
+  }
+
+  private async launch(spec: SessionSpec, type: 'session.created' | 'session.resurrected', createdAt?: string): Promise<void> {
+    const existing = this.sessions.get(spec.id);
+    if (existing && isLive(existing.status)) {
+      throw new SessiondError('already_exists', `session ${spec.id} already exists (${existing.status}); terminate it first or pick another --id`);
+    }
+    const emit = (type: EventType, fields: Record<string, unknown> = {}) =>
+      this.emit('event', { ...fields, at: new Date().toISOString(), session: spec.id, type });
+    const session = new SessionRuntime(spec, { ...this.runtime, emit, ...(createdAt ? { createdAt } : {}) });
+    this.sessions.set(spec.id, session);
+    emit(type, { children: spec.children.map((c) => c.name) });
+    await session.start();
   }
 
   private session(id: string): SessionRuntime {

@@ -7,6 +7,8 @@ import { canTransition, describeExit, redactLlmConfig, type ExitInfo, type Sessi
 import { DEFAULTS, describeIssues, type SessionSpec } from '../contract/spec.js';
 import { fromSupervisor, type ChildState, type FromSupervisor, type ToSupervisor } from '../ipc/supervisor-messages.js';
 import { entryPath } from '../process/entries.js';
+import { readStat } from '../process/proc.js';
+import type { SessionRecord } from '../store/sessions.js';
 import { spawnProcess, type Spawned } from '../process/spawn.js';
 import { killProcess, stopProcess } from '../process/stop.js';
 
@@ -16,6 +18,8 @@ export interface RuntimeOptions {
   readonly idleTimeoutMs: number;
   readonly logDir: string;
   readonly emit: (type: EventType, fields?: Record<string, unknown>) => void;
+  /** A resurrected session keeps the creation time of its first life. */
+  readonly createdAt?: string;
 }
 
 /**
@@ -26,8 +30,8 @@ export class SessionRuntime {
   status: SessionStatus = 'initializing';
   error: string | null = null;
   restarts = 0;
-  readonly createdAt = new Date().toISOString();
-  updatedAt = this.createdAt;
+  readonly createdAt: string;
+  updatedAt: string;
   private readonly children = new Map<string, ChildState>();
   private proc: Spawned | null = null;
   private lastActivity = Date.now();
@@ -37,11 +41,15 @@ export class SessionRuntime {
   private endReason: string | null = null;
   private started: { resolve: () => void; reject: (e: Error) => void } | null = null;
   private stopping: Promise<void> | null = null;
+  /** Each process's pid and /proc start time (which, with the pid, name one process), by child name; the supervisor's under ''. */
+  private readonly pins = new Map<string, { pid: number; startTime: number | null }>();
 
   constructor(
     readonly spec: SessionSpec,
     private readonly options: RuntimeOptions,
   ) {
+    this.createdAt = options.createdAt ?? new Date().toISOString();
+    this.updatedAt = new Date().toISOString();
     for (const child of spec.children) {
       this.children.set(child.name, { name: child.name, pid: null, status: 'starting', restarts: 0, lastExit: null });
     }
@@ -54,6 +62,7 @@ export class SessionRuntime {
     const log = { file: join(logDir, 'supervisor.log'), append: true } as const;
     const proc = spawnProcess({ file: entryPath('session-supervisor') }, { ipc: true, stdout: log, stderr: log });
     this.proc = proc;
+    this.pin('', proc.pid);
     proc.subprocess.on('message', (raw: unknown) => this.receive(raw));
     void proc.exited.then((exit) => this.supervisorExited(exit));
     const { heartbeatMs, startTimeoutMs } = this.options;
@@ -125,6 +134,34 @@ export class SessionRuntime {
     };
   }
 
+  /** What the store keeps of the session: enough to show it, and to bring it back. */
+  record(): SessionRecord {
+    const supervisorPid = this.supervisorPid();
+    const startTime = (key: string, pid: number | null) => {
+      const pin = this.pins.get(key);
+      return pin && pin.pid === pid ? pin.startTime : null;
+    };
+    return {
+      id: this.spec.id,
+      spec: this.spec,
+      status: this.status,
+      error: this.error,
+      restarts: this.restarts,
+      createdAt: this.createdAt,
+      updatedAt: this.updatedAt,
+      supervisorPid,
+      supervisorStartTime: startTime('', supervisorPid),
+      children: this.spec.children.map((c) => {
+        const child = this.children.get(c.name)!;
+        return { ...child, startTime: startTime(c.name, child.pid) };
+      }),
+    };
+  }
+
+  private pin(key: string, pid: number): void {
+    if (pid > 0 && this.pins.get(key)?.pid !== pid) this.pins.set(key, { pid, startTime: readStat(pid)?.startTime ?? null });
+  }
+
   private receive(raw: unknown): void {
     const parsed = fromSupervisor.safeParse(raw);
     if (!parsed.success) return this.options.emit('session.crashed', { warning: `malformed supervisor message: ${describeIssues(parsed.error)}` });
@@ -146,6 +183,7 @@ export class SessionRuntime {
       case 'child': {
         const { child, event, restarts, ...exit } = message;
         this.children.set(child.name, child);
+        if (child.pid !== null) this.pin(child.name, child.pid);
         this.restarts = restarts;
         this.touch();
         if (event !== 'spawned') this.options.emit(`child.${event}`, { child: child.name, pid: child.pid, restarts: child.restarts, ...exit });
