@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHILD_NAME_PATTERN, SESSION_ID_PATTERN } from './ids.js';
 import { SessiondError } from './errors.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { childSpecInput } from '../contract/spec.js';
 
 /** The daemon ↔ supervisor channel: one zod schema per direction, checked where messages arrive. */

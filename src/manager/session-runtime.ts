@@ -67,7 +67,6 @@ export class SessionRuntime {
     void proc.exited.then((exit) => this.supervisorExited(exit));
     const { heartbeatMs, startTimeoutMs } = this.options;
     this.send({ type: 'init', init: { session: this.spec, heartbeatMs, startTimeoutMs, logDir } });
-    this.timer = setInterval(() => this.tick(), heartbeatMs);
     return new Promise<void>((resolve, reject) => {
       this.started = { resolve, reject };
       // The supervisor times its children itself, so its error can name the child; this timer,
@@ -172,6 +171,8 @@ export class SessionRuntime {
         this.lastActivity = Date.now();
         this.transition('active');
         this.options.emit('session.active');
+        // Heartbeats start once the supervisor is up; until then the start timeout watches it.
+        this.timer = setInterval(() => this.tick(), this.options.heartbeatMs);
         this.started?.resolve();
         this.started = null;
         return;

@@ -40,11 +40,11 @@ describe('input validation', () => {
   });
 
   it('fails a start whose child never becomes ready: terminated with error, nothing left', async () => {
-    h = new Harness({ startTimeoutMs: 800 });
+    h = new Harness({ startTimeoutMs: 1500 });
     await rejects(
       h.manager.createSession({ id: 'slow', children: [{ name: 'mute', file: fixture('never-ready.mjs') }] }),
       'start_failed',
-      /session slow failed to start: child mute was not ready within the start timeout \(800 ms\)/,
+      /session slow failed to start: child mute was not ready within the start timeout \(1500 ms\)/,
     );
     const info = await h.manager.getSessionInfo('slow');
     expect(info).toMatchObject({ status: 'terminated', supervisorPid: null });
