@@ -17,6 +17,8 @@ export interface SessionManagerOptions {
   readonly heartbeatMs?: number;
   readonly startTimeoutMs?: number;
   readonly idleTimeoutMs?: number;
+  /** Terminated sessions kept in memory for info and list --all, oldest dropped first (default 100). */
+  readonly keepTerminated?: number;
 }
 
 export type CreateSessionInput = SessionSpecInput;
@@ -26,9 +28,10 @@ export type NotFound = 'not_found';
  * The in-process API of sessiond: one supervisor process per session, the registry
  * `session_supervisor:<id>`, and the contract's events (`manager.on('event', e => …)`).
  */
-export class SessionManager extends EventEmitter<{ event: [SessionEvent] }> {
+export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warning: [string] }> {
   private readonly sessions = new Map<string, SessionRuntime>();
   private readonly runtime: { heartbeatMs: number; startTimeoutMs: number; idleTimeoutMs: number; logDir: string };
+  private readonly keepTerminated: number;
 
   constructor(options: SessionManagerOptions = {}) {
     super();
@@ -38,6 +41,7 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent] }> {
       idleTimeoutMs: options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
       logDir: join(resolveStateDir(options.home), 'logs'),
     };
+    this.keepTerminated = options.keepTerminated ?? 100;
   }
 
   /** Starts a session and resolves with its id once every child is ready. */
@@ -108,12 +112,23 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent] }> {
     if (existing && isLive(existing.status)) {
       throw new SessiondError('already_exists', `session ${spec.id} already exists (${existing.status}); terminate it first or pick another --id`);
     }
-    const emit = (type: EventType, fields: Record<string, unknown> = {}) =>
+    const emit = (type: EventType, fields: Record<string, unknown> = {}) => {
       this.emit('event', { ...fields, at: new Date().toISOString(), session: spec.id, type });
-    const session = new SessionRuntime(spec, { ...this.runtime, emit, ...(createdAt ? { createdAt } : {}) });
+      if (type === 'session.terminated') this.forgetOldTerminated();
+    };
+    const warn = (message: string) => this.emit('warning', message);
+    const session = new SessionRuntime(spec, { ...this.runtime, emit, warn, ...(createdAt ? { createdAt } : {}) });
+    this.sessions.delete(spec.id); // re-inserted last: the map stays in order of creation
     this.sessions.set(spec.id, session);
     emit(type, { children: spec.children.map((c) => c.name) });
     await session.start();
+  }
+
+  private forgetOldTerminated(): void {
+    const terminated = [...this.sessions.values()].filter((s) => !isLive(s.status));
+    for (const session of terminated.slice(0, Math.max(0, terminated.length - this.keepTerminated))) {
+      this.sessions.delete(session.spec.id);
+    }
   }
 
   private session(id: string): SessionRuntime {

@@ -2,15 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SessiondError } from '../contract/errors.js';
 import type { EventType } from '../contract/events.js';
-import { registryKey } from '../contract/ids.js';
-import { canTransition, describeExit, redactLlmConfig, type ExitInfo, type SessionInfo, type SessionStats, type SessionStatus } from '../contract/session.js';
+import { canTransition, describeExit, type ExitInfo, type SessionInfo, type SessionStats, type SessionStatus } from '../contract/session.js';
 import { DEFAULTS, describeIssues, type SessionSpec } from '../contract/spec.js';
 import { fromSupervisor, type ChildState, type FromSupervisor, type ToSupervisor } from '../ipc/supervisor-messages.js';
 import { entryPath } from '../process/entries.js';
-import { readStat } from '../process/proc.js';
-import type { SessionRecord } from '../store/sessions.js';
 import { spawnProcess, type Spawned } from '../process/spawn.js';
 import { killProcess, stopProcess } from '../process/stop.js';
+import type { SessionRecord } from '../store/sessions.js';
+import { ProcessPins, SUPERVISOR, toSessionInfo, toSessionRecord, type SessionState } from './session-view.js';
 
 export interface RuntimeOptions {
   readonly heartbeatMs: number;
@@ -18,6 +17,7 @@ export interface RuntimeOptions {
   readonly idleTimeoutMs: number;
   readonly logDir: string;
   readonly emit: (type: EventType, fields?: Record<string, unknown>) => void;
+  readonly warn: (message: string) => void;
   /** A resurrected session keeps the creation time of its first life. */
   readonly createdAt?: string;
 }
@@ -41,8 +41,7 @@ export class SessionRuntime {
   private endReason: string | null = null;
   private started: { resolve: () => void; reject: (e: Error) => void } | null = null;
   private stopping: Promise<void> | null = null;
-  /** Each process's pid and /proc start time (which, with the pid, name one process), by child name; the supervisor's under ''. */
-  private readonly pins = new Map<string, { pid: number; startTime: number | null }>();
+  private readonly pins = new ProcessPins();
 
   constructor(
     readonly spec: SessionSpec,
@@ -62,7 +61,7 @@ export class SessionRuntime {
     const log = { file: join(logDir, 'supervisor.log'), append: true } as const;
     const proc = spawnProcess({ file: entryPath('session-supervisor') }, { ipc: true, stdout: log, stderr: log });
     this.proc = proc;
-    this.pin('', proc.pid);
+    this.pins.pin(SUPERVISOR, proc.pid);
     proc.subprocess.on('message', (raw: unknown) => this.receive(raw));
     void proc.exited.then((exit) => this.supervisorExited(exit));
     const { heartbeatMs, startTimeoutMs } = this.options;
@@ -91,10 +90,10 @@ export class SessionRuntime {
 
   /** Fault injection: sends a signal to the supervisor or to one child; returns the pid hit. */
   kill(target: { child?: string }, signal: NodeJS.Signals): number {
-    const pid = target.child === undefined ? this.supervisorPid() : this.children.get(target.child)?.pid ?? null;
     if (target.child !== undefined && !this.children.has(target.child)) {
       throw new SessiondError('not_found', `session ${this.spec.id} has no child named ${target.child}`);
     }
+    const pid = target.child === undefined ? this.supervisorPid() : this.childPid(target.child);
     if (pid === null) throw new SessiondError('not_found', `no process to signal: ${target.child ?? 'the supervisor'} of session ${this.spec.id} is not running`);
     process.kill(pid, signal);
     return pid;
@@ -114,56 +113,23 @@ export class SessionRuntime {
     return [...(supervisor === null ? [] : [supervisor]), ...this.childGroups()];
   }
 
+  state(): SessionState {
+    const { spec, status, error, restarts, createdAt, updatedAt } = this;
+    const children = spec.children.map((c) => this.children.get(c.name)!);
+    return { spec, status, error, restarts, createdAt, updatedAt, supervisorPid: this.supervisorPid(), children };
+  }
+
   info(stats: SessionStats): SessionInfo {
-    const { spec } = this;
-    return {
-      id: spec.id,
-      status: this.status,
-      registryKey: registryKey(spec.id),
-      supervisorPid: this.supervisorPid(),
-      children: spec.children.map((c) => this.children.get(c.name)!),
-      restarts: this.restarts,
-      strategy: spec.strategy,
-      metadata: { ...spec.metadata },
-      llmConfig: redactLlmConfig(spec.llmConfig),
-      createdAt: this.createdAt,
-      updatedAt: this.updatedAt,
-      error: this.error,
-      stats,
-    };
+    return toSessionInfo(this.state(), stats);
   }
 
-  /** What the store keeps of the session: enough to show it, and to bring it back. */
   record(): SessionRecord {
-    const supervisorPid = this.supervisorPid();
-    const startTime = (key: string, pid: number | null) => {
-      const pin = this.pins.get(key);
-      return pin && pin.pid === pid ? pin.startTime : null;
-    };
-    return {
-      id: this.spec.id,
-      spec: this.spec,
-      status: this.status,
-      error: this.error,
-      restarts: this.restarts,
-      createdAt: this.createdAt,
-      updatedAt: this.updatedAt,
-      supervisorPid,
-      supervisorStartTime: startTime('', supervisorPid),
-      children: this.spec.children.map((c) => {
-        const child = this.children.get(c.name)!;
-        return { ...child, startTime: startTime(c.name, child.pid) };
-      }),
-    };
-  }
-
-  private pin(key: string, pid: number): void {
-    if (pid > 0 && this.pins.get(key)?.pid !== pid) this.pins.set(key, { pid, startTime: readStat(pid)?.startTime ?? null });
+    return toSessionRecord(this.state(), this.pins);
   }
 
   private receive(raw: unknown): void {
     const parsed = fromSupervisor.safeParse(raw);
-    if (!parsed.success) return this.options.emit('session.crashed', { warning: `malformed supervisor message: ${describeIssues(parsed.error)}` });
+    if (!parsed.success) return this.options.warn(`session ${this.spec.id}: ignored a malformed supervisor message: ${describeIssues(parsed.error)}`);
     const message: FromSupervisor = parsed.data;
     switch (message.type) {
       case 'ready':
@@ -184,7 +150,7 @@ export class SessionRuntime {
       case 'child': {
         const { child, event, restarts, ...exit } = message;
         this.children.set(child.name, child);
-        if (child.pid !== null) this.pin(child.name, child.pid);
+        this.pins.pin(child.name, child.pid);
         this.restarts = restarts;
         this.touch();
         if (event !== 'spawned') this.options.emit(`child.${event}`, { child: child.name, pid: child.pid, restarts: child.restarts, ...exit });

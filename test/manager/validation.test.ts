@@ -101,3 +101,14 @@ describe('session status machine', () => {
     });
   });
 });
+
+describe('memory', () => {
+  it('keeps only the newest keepTerminated terminated sessions', async () => {
+    h = new Harness({ keepTerminated: 1 });
+    for (const id of ['old', 'new']) {
+      await h.create({ id });
+      await h.manager.terminateSession(id);
+    }
+    expect((await h.manager.listSessions({ all: true })).map((s) => s.id)).toEqual(['new']);
+  });
+});

@@ -1,0 +1,76 @@
+import { registryKey } from '../contract/ids.js';
+import { redactLlmConfig, type SessionInfo, type SessionStats, type SessionStatus } from '../contract/session.js';
+import type { SessionSpec } from '../contract/spec.js';
+import type { ChildState } from '../ipc/supervisor-messages.js';
+import { readStat } from '../process/proc.js';
+import type { SessionRecord } from '../store/sessions.js';
+
+/** What a session is at one moment, as the runtime knows it. */
+export interface SessionState {
+  readonly spec: SessionSpec;
+  readonly status: SessionStatus;
+  readonly error: string | null;
+  readonly restarts: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly supervisorPid: number | null;
+  readonly children: readonly ChildState[];
+}
+
+/** The contract's session JSON: llmConfig redacted, stats given. */
+export function toSessionInfo(state: SessionState, stats: SessionStats): SessionInfo {
+  const { spec } = state;
+  return {
+    id: spec.id,
+    status: state.status,
+    registryKey: registryKey(spec.id),
+    supervisorPid: state.supervisorPid,
+    children: state.children,
+    restarts: state.restarts,
+    strategy: spec.strategy,
+    metadata: { ...spec.metadata },
+    llmConfig: redactLlmConfig(spec.llmConfig),
+    createdAt: state.createdAt,
+    updatedAt: state.updatedAt,
+    error: state.error,
+    stats,
+  };
+}
+
+/** What the store keeps of a session: enough to show it, and to bring it back. */
+export function toSessionRecord(state: SessionState, pins: ProcessPins): SessionRecord {
+  return {
+    id: state.spec.id,
+    spec: state.spec,
+    status: state.status,
+    error: state.error,
+    restarts: state.restarts,
+    createdAt: state.createdAt,
+    updatedAt: state.updatedAt,
+    supervisorPid: state.supervisorPid,
+    supervisorStartTime: pins.startTime(SUPERVISOR, state.supervisorPid),
+    children: state.children.map((child) => ({ ...child, startTime: pins.startTime(child.name, child.pid) })),
+  };
+}
+
+export const SUPERVISOR = '';
+
+/**
+ * The /proc start time of each process of a session, by child name (the supervisor's under
+ * SUPERVISOR), read once when its pid is learnt: with the pid, it names one process for good,
+ * so a later daemon never mistakes an unrelated process that got the same pid for ours.
+ */
+export class ProcessPins {
+  private readonly pins = new Map<string, { pid: number; startTime: number | null }>();
+
+  pin(key: string, pid: number | null): void {
+    if (pid !== null && pid > 0 && this.pins.get(key)?.pid !== pid) {
+      this.pins.set(key, { pid, startTime: readStat(pid)?.startTime ?? null });
+    }
+  }
+
+  startTime(key: string, pid: number | null): number | null {
+    const pin = this.pins.get(key);
+    return pin && pin.pid === pid ? pin.startTime : null;
+  }
+}
