@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { SessiondError } from '../contract/errors.js';
+import type { ChildSpecInput, SessionSpecInput } from '../contract/spec.js';
+import { splitWords } from './split-words.js';
+
+export interface CreateFlags {
+  readonly id?: string;
+  readonly metadata?: readonly string[];
+  readonly llmConfig?: string;
+  /** `--child NAME=FILE` and `--command NAME=CMDLINE` in the order given: children start in that order. */
+  readonly children?: readonly ChildFlag[];
+  readonly spec?: string;
+  readonly strategy?: string;
+  readonly maxRestarts?: number;
+  readonly maxSeconds?: number;
+}
+
+export interface ChildFlag {
+  readonly kind: 'child' | 'command';
+  readonly value: string;
+}
+
+/**
+ * Turns `create`'s flags into the session spec sent to the daemon: the spec file first, the
+ * flags over it; relative files resolved here, against `cwd` (a spec's own children against
+ * the spec file's directory), since the daemon does not share our working directory. The
+ * daemon validates the result.
+ */
+export function buildCreateInput(flags: CreateFlags, cwd: string): SessionSpecInput {
+  const base = flags.spec === undefined ? {} : readSpec(resolve(cwd, flags.spec));
+  const input: Record<string, unknown> = { ...base };
+  if (flags.id !== undefined) input.id = flags.id;
+  if (flags.metadata?.length) input.metadata = { ...asObject(base.metadata), ...Object.fromEntries(flags.metadata.map((kv) => pair(kv, '--metadata', 'K=V'))) };
+  if (flags.llmConfig !== undefined) input.llmConfig = { ...asObject(base.llmConfig), ...parseLlmConfig(flags.llmConfig) };
+  if (flags.children?.length) input.children = flags.children.map((flag) => childOf(flag, cwd));
+  if (flags.strategy !== undefined) input.strategy = flags.strategy;
+  if (flags.maxRestarts !== undefined) input.maxRestarts = flags.maxRestarts;
+  if (flags.maxSeconds !== undefined) input.maxSeconds = flags.maxSeconds;
+  return input as SessionSpecInput;
+}
+
+/** Collects `--child`/`--command` values from raw arguments in their order (yargs keeps one array per flag). */
+export function childFlagsInOrder(args: readonly string[]): ChildFlag[] {
+  const flags: ChildFlag[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') break;
+    const match = /^--(child|command)(?:=(.*))?$/s.exec(arg);
+    if (!match) continue;
+    const value = match[2] ?? args[++i];
+    if (value !== undefined) flags.push({ kind: match[1] as ChildFlag['kind'], value });
+  }
+  return flags;
+}
+
+function childOf(flag: ChildFlag, cwd: string): ChildSpecInput {
+  const [name, rest] = pair(flag.value, `--${flag.kind}`, flag.kind === 'child' ? 'NAME=FILE' : 'NAME=CMDLINE');
+  if (flag.kind === 'child') return { name, file: resolve(cwd, rest) };
+  const [command, ...args] = splitWords(rest);
+  if (command === undefined) throw new SessiondError('invalid_params', `--command ${flag.value}: the command line is empty`);
+  return { name, command, args };
+}
+
+function pair(text: string, flag: string, shape: string): [string, string] {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new SessiondError('invalid_params', `${flag} ${JSON.stringify(text)}: expected ${shape}`);
+  return [text.slice(0, eq), text.slice(eq + 1)];
+}
+
+function parseLlmConfig(text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new SessiondError('invalid_params', `--llm-config is not valid JSON: ${(error as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new SessiondError('invalid_params', '--llm-config must be a JSON object, e.g. \'{"model":"m","api_key":"…"}\'');
+  }
+  return value as Record<string, unknown>;
+}
+
+function readSpec(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new SessiondError('invalid_params', `cannot read spec file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let spec: unknown;
+  try {
+    spec = JSON.parse(text);
+  } catch (error) {
+    throw new SessiondError('invalid_params', `spec file ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new SessiondError('invalid_params', `spec file ${file} must hold a JSON object`);
+  const children = (spec as { children?: unknown }).children;
+  if (!Array.isArray(children)) return spec as Record<string, unknown>;
+  // A spec's module paths are relative to the spec file, as in a compose file.
+  const dir = dirname(file);
+  const resolved = children.map((c: unknown) =>
+    c !== null && typeof c === 'object' && typeof (c as { file?: unknown }).file === 'string' ? { ...c, file: resolve(dir, (c as { file: string }).file) } : c,
+  );
+  return { ...(spec as Record<string, unknown>), children: resolved };
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}

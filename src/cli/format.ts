@@ -1,0 +1,83 @@
+import type { DaemonStatus } from '../control/protocol.js';
+import type { SessionInfo } from '../contract/session.js';
+
+/** 1h 2m, 3m 4s, 5s: the uptime columns of `list` and `daemon status`. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** Left-aligned columns, two spaces apart. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+function children(session: SessionInfo): string {
+  return session.children.map((c) => `${c.name}:${c.pid ?? '-'}`).join(',') || '-';
+}
+
+export function sessionTable(sessions: readonly SessionInfo[], now = Date.now()): string {
+  return table(
+    ['ID', 'STATUS', 'SUPERVISOR', 'CHILDREN', 'RESTARTS', 'UPTIME', 'CPU', 'MEMORY'],
+    sessions.map((s) => [
+      s.id,
+      s.status,
+      String(s.supervisorPid ?? '-'),
+      children(s),
+      String(s.restarts),
+      s.status === 'terminated' ? '-' : formatDuration(now - Date.parse(s.createdAt)),
+      `${s.stats.cpu}%`,
+      formatBytes(s.stats.memory),
+    ]),
+  );
+}
+
+export function sessionDetails(s: SessionInfo): string {
+  const lines = [
+    `id:           ${s.id}`,
+    `status:       ${s.status}`,
+    `registry key: ${s.registryKey}`,
+    `supervisor:   ${s.supervisorPid ?? '-'}`,
+    `strategy:     ${s.strategy}`,
+    `restarts:     ${s.restarts}`,
+    `created:      ${s.createdAt}`,
+    `updated:      ${s.updatedAt}`,
+    `cpu / memory: ${s.stats.cpu}% / ${formatBytes(s.stats.memory)}`,
+    `metadata:     ${JSON.stringify(s.metadata)}`,
+    `llm config:   ${JSON.stringify(s.llmConfig)}`,
+  ];
+  if (s.error) lines.push(`error:        ${s.error}`);
+  lines.push('children:');
+  const rows = s.children.map((c) => [
+    `  ${c.name}`,
+    String(c.pid ?? '-'),
+    c.status,
+    String(c.restarts),
+    c.lastExit ? (c.lastExit.signal ? `signal ${c.lastExit.signal}` : `code ${c.lastExit.code}`) : '-',
+  ]);
+  lines.push(table(['  NAME', 'PID', 'STATUS', 'RESTARTS', 'LAST EXIT'], rows));
+  return lines.join('\n');
+}
+
+export function statusLine(status: DaemonStatus): string {
+  if (!status.running) return `sessiond is not running (state dir ${status.home})`;
+  const counts = status.sessions;
+  const live = counts ? (['initializing', 'active', 'idle', 'terminating', 'terminated'] as const).filter((k) => counts[k] > 0).map((k) => `${counts[k]} ${k}`) : [];
+  return `sessiond is running: pid ${status.pid}, up ${formatDuration(status.uptimeMs ?? 0)}, sessions: ${live.join(', ') || 'none'} (state dir ${status.home})`;
+}

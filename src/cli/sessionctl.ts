@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// sessionctl: the control CLI of sessiond. Each command lives in commands/; this file only wires them.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { create } from './commands/create.js';
+import { daemon } from './commands/daemon.js';
+import { find } from './commands/find.js';
+import { info } from './commands/info.js';
+import { kill } from './commands/kill.js';
+import { list } from './commands/list.js';
+import { llmAgent } from './commands/llm-agent.js';
+import { registryKeyCommand } from './commands/registry-key.js';
+import { terminate } from './commands/terminate.js';
+import { EXIT, type GlobalArgs } from './run.js';
+
+await yargs(hideBin(process.argv))
+  .scriptName('sessionctl')
+  .usage('$0 <command> [options]\n\nControl sessiond: sessions as real OS process trees, supervised as in OTP.')
+  .option('home', { type: 'string', global: true, describe: 'state dir (default $SESSIOND_HOME, $XDG_STATE_HOME/sessiond, ~/.local/state/sessiond)' })
+  .option('json', { type: 'boolean', global: true, describe: 'print JSON' })
+  .command<GlobalArgs>(daemon)
+  .command(create)
+  .command(list)
+  .command(info)
+  .command(find)
+  .command(llmAgent)
+  .command(registryKeyCommand)
+  .command(terminate)
+  .command(kill)
+  .demandCommand(1, 'give a command; see sessionctl --help')
+  .strict()
+  .fail((message, error) => {
+    if (error && !message) throw error;
+    process.stderr.write(`sessionctl: ${message ?? error?.message}\nRun 'sessionctl --help' (or '<command> --help') for usage.\n`);
+    process.exit(EXIT.usage);
+  })
+  .help()
+  .alias('help', 'h')
+  .version(false)
+  .wrap(Math.min(110, process.stdout.columns ?? 110))
+  .parseAsync();

@@ -1,0 +1,116 @@
+import { isAbsolute, resolve } from 'node:path';
+import { SessiondError } from '../contract/errors.js';
+import { isValidSessionId, registryKey } from '../contract/ids.js';
+import type { SessionInfo } from '../contract/session.js';
+import type { CreateSessionInput, NotFound } from '../manager/session-manager.js';
+import { ensureDaemon, probe } from './autostart.js';
+import { Connection } from './connection.js';
+import { statePaths, type StatePaths } from './paths.js';
+import type { DaemonStatus, Method, ParamsInput, Results } from './protocol.js';
+
+export interface SessionClientOptions {
+  /** State dir of the daemon to talk to; default: the contract's. */
+  readonly home?: string;
+  /** Start the daemon when it is not running, as `sessionctl` does. Default: false. */
+  readonly autoStart?: boolean;
+}
+
+/**
+ * SessionManager's API over the control socket of a running sessiond: what an application
+ * embeds. One connection, opened on first use; `close()` releases it.
+ */
+export class SessionClient {
+  readonly paths: StatePaths;
+  private connection: Promise<Connection> | null = null;
+
+  constructor(private readonly options: SessionClientOptions = {}) {
+    this.paths = statePaths(options.home);
+  }
+
+  /** Sends one request and resolves with its result; rejects with a SessiondError carrying the daemon's code. */
+  async request<M extends Method>(method: M, params: ParamsInput<M>): Promise<Results[M]> {
+    this.connection ??= this.connect();
+    const connection = await this.connection.catch((error: unknown) => {
+      this.connection = null;
+      throw error;
+    });
+    return (await connection.request(method, params)) as Results[M];
+  }
+
+  /** Starts a session and resolves with its id once every child is ready; relative files resolve against `cwd`. */
+  async createSession(input: CreateSessionInput = {}, cwd = process.cwd()): Promise<string> {
+    return (await this.create(input, cwd)).id;
+  }
+
+  /** As createSession, resolving with the session's JSON. */
+  create(input: CreateSessionInput = {}, cwd = process.cwd()): Promise<SessionInfo> {
+    return this.request('create', { ...input, cwd: isAbsolute(cwd) ? cwd : resolve(cwd) });
+  }
+
+  async terminateSession(id: string): Promise<void> {
+    await this.request('terminate', { id });
+  }
+
+  listSessions(options: { all?: boolean } = {}): Promise<SessionInfo[]> {
+    return this.request('list', { all: options.all ?? false });
+  }
+
+  getSessionInfo(id: string): Promise<SessionInfo> {
+    return this.request('info', { id });
+  }
+
+  getSessionPid(id: string): Promise<number | NotFound> {
+    return this.pidOrNotFound(this.request('find', { id }));
+  }
+
+  findSupervisor(id: string): Promise<number | NotFound> {
+    return this.getSessionPid(id);
+  }
+
+  getLlmAgentPid(id: string): Promise<number | NotFound> {
+    return this.pidOrNotFound(this.request('llm-agent', { id }));
+  }
+
+  registryKey(id: string): string {
+    if (!isValidSessionId(id)) throw new SessiondError('invalid_params', `invalid session id ${JSON.stringify(id)}`);
+    return registryKey(id);
+  }
+
+  /** Fault injection: signals the supervisor, or the child named `target.child`; resolves with the pid hit. */
+  async kill(id: string, target: { child?: string } = {}, signal: NodeJS.Signals = 'SIGKILL'): Promise<number> {
+    return (await this.request('kill', { id, signal, ...(target.child === undefined ? { supervisor: true } : { child: target.child }) })).pid;
+  }
+
+  /** The daemon's status; `running: false` (never an error) when it is not running. */
+  async status(): Promise<DaemonStatus> {
+    return (await probe(this.paths)) ?? { running: false, pid: null, uptimeMs: null, home: this.paths.home, sessions: null };
+  }
+
+  /** Terminates every session and stops the daemon; resolves with its pid once it has replied, or null if it was not running. */
+  async stop(): Promise<number | null> {
+    if (!(await probe(this.paths))) return null;
+    const { pid } = await this.request('stop', {});
+    this.close();
+    return pid;
+  }
+
+  close(): void {
+    const connection = this.connection;
+    this.connection = null;
+    void connection?.then((c) => c.close(), () => undefined);
+  }
+
+  private async connect(): Promise<Connection> {
+    if (this.options.autoStart) await ensureDaemon(this.paths);
+    return Connection.open(this.paths.socket);
+  }
+
+  private async pidOrNotFound(result: Promise<{ pid: number }>): Promise<number | NotFound> {
+    try {
+      return (await result).pid;
+    } catch (error) {
+      if (error instanceof SessiondError && error.code === 'not_found') return 'not_found';
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import { connect, type Socket } from 'node:net';
+import { SessiondError } from '../contract/errors.js';
+import { LineSplitter } from './framing.js';
+import type { Reply, WireError } from './protocol.js';
+
+// Replies (a long list, say) may be far larger than a request; this only bounds a broken daemon.
+const MAX_REPLY_BYTES = 256 * 1024 * 1024;
+
+interface Pending {
+  readonly resolve: (result: unknown) => void;
+  readonly reject: (error: SessiondError) => void;
+}
+
+/** One connection to the control socket; requests are matched to replies by id, so several may be in flight. */
+export class Connection {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closedError: SessiondError | null = null;
+
+  private constructor(
+    private readonly socket: Socket,
+    private readonly path: string,
+  ) {
+    const lines = new LineSplitter(MAX_REPLY_BYTES);
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        for (const line of lines.push(chunk)) this.receive(line);
+      } catch (error) {
+        this.fail(new SessiondError('internal', `sessiond sent a reply that cannot be read on ${path}`, { cause: error }));
+      }
+    });
+    socket.on('error', (error) => this.fail(unavailable(path, error)));
+    socket.on('close', () => this.fail(new SessiondError('daemon_unavailable', `sessiond closed the connection on ${path} before replying`)));
+  }
+
+  /** Connects, or rejects with daemon_unavailable when nothing listens on `path`. */
+  static open(path: string): Promise<Connection> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(path);
+      socket.once('connect', () => {
+        socket.removeAllListeners('error');
+        resolve(new Connection(socket, path));
+      });
+      socket.once('error', (error) => reject(unavailable(path, error)));
+    });
+  }
+
+  request(method: string, params: unknown): Promise<unknown> {
+    if (this.closedError) return Promise.reject(this.closedError);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.socket.write(`${JSON.stringify({ id, method, params })}\n`);
+    });
+  }
+
+  close(): void {
+    this.closedError ??= new SessiondError('daemon_unavailable', `connection to ${this.path} closed`);
+    this.socket.destroy();
+  }
+
+  private receive(line: string): void {
+    const reply = JSON.parse(line) as Reply;
+    if ('result' in reply && reply.more) return; // streamed partials: no method of this client streams yet
+    const pending = typeof reply.id === 'number' ? this.pending.get(reply.id) : undefined;
+    if (!pending) {
+      // An error without an id is about the connection (a line too long): it fails every request.
+      if ('error' in reply && reply.id === null) this.fail(fromWire(reply.error));
+      return;
+    }
+    this.pending.delete(reply.id as number);
+    if ('error' in reply) pending.reject(fromWire(reply.error));
+    else pending.resolve(reply.result);
+  }
+
+  private fail(error: SessiondError): void {
+    this.closedError ??= error;
+    for (const { reject } of this.pending.values()) reject(error);
+    this.pending.clear();
+  }
+}
+
+function fromWire(error: WireError): SessiondError {
+  return new SessiondError(error.code, error.message);
+}
+
+function unavailable(path: string, error: NodeJS.ErrnoException): SessiondError {
+  const why = error.code === 'ENOENT' || error.code === 'ECONNREFUSED' ? 'sessiond is not running' : `cannot reach sessiond (${error.code ?? error.message})`;
+  return new SessiondError('daemon_unavailable', `${why}: no answer on ${path}`, { cause: error });
+}

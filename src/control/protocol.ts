@@ -1,0 +1,104 @@
+import { constants } from 'node:os';
+import { isAbsolute } from 'node:path';
+import { z } from 'zod';
+import type { ErrorCode } from '../contract/errors.js';
+import { SESSION_ID_PATTERN } from '../contract/ids.js';
+import type { SessionInfo, SessionStatus } from '../contract/session.js';
+import { sessionSpecInput } from '../contract/spec.js';
+
+/** A line longer than this is refused and its connection closed: nothing legitimate comes near it. */
+export const MAX_LINE_BYTES = 1024 * 1024;
+
+const sessionId = z.string().regex(SESSION_ID_PATTERN, `must be a session id matching ${SESSION_ID_PATTERN.source}`);
+const byId = z.strictObject({ id: sessionId });
+
+// "KILL", "sigterm" and "SIGKILL" all name a signal; anything else is refused here, at the edge.
+const signalName = z
+  .string()
+  .transform((s) => (s.toUpperCase().startsWith('SIG') ? s.toUpperCase() : `SIG${s.toUpperCase()}`))
+  .refine((s) => s in constants.signals, { message: 'must be a signal name such as SIGKILL or SIGTERM' })
+  .transform((s) => s as NodeJS.Signals);
+
+/** The params of every method, parsed once when a request arrives. */
+export const PARAMS = {
+  // Relative child files resolve against `cwd`, the client's working directory: the daemon's own means nothing to the caller.
+  create: sessionSpecInput.extend({
+    cwd: z.string().refine(isAbsolute, { message: 'must be an absolute path' }).optional(),
+  }),
+  list: z.strictObject({ all: z.boolean().default(false) }),
+  info: byId,
+  find: byId,
+  'llm-agent': byId,
+  terminate: byId,
+  kill: z
+    .strictObject({
+      id: sessionId,
+      child: z.string().min(1).optional(),
+      supervisor: z.boolean().optional(),
+      signal: signalName.default('SIGKILL'),
+    })
+    .refine((p) => !(p.child !== undefined && p.supervisor), { message: 'give either "child" or "supervisor", not both' }),
+  status: z.strictObject({}),
+  stop: z.strictObject({}),
+} as const;
+
+export type Method = keyof typeof PARAMS;
+export const METHODS = Object.keys(PARAMS) as Method[];
+export type ParamsOf<M extends Method> = z.output<(typeof PARAMS)[M]>;
+export type ParamsInput<M extends Method> = z.input<(typeof PARAMS)[M]>;
+
+export function isMethod(name: string): name is Method {
+  return Object.hasOwn(PARAMS, name);
+}
+
+export type SessionCounts = Record<SessionStatus, number> & { total: number };
+
+export interface DaemonStatus {
+  readonly running: boolean;
+  readonly pid: number | null;
+  readonly uptimeMs: number | null;
+  readonly home: string;
+  readonly sessions: SessionCounts | null;
+}
+
+export interface PidResult {
+  readonly id: string;
+  readonly pid: number;
+}
+
+export interface KillResult extends PidResult {
+  readonly target: string;
+  readonly signal: NodeJS.Signals;
+}
+
+/** What each method answers: exactly what the CLI prints with --json. */
+export interface Results {
+  create: SessionInfo;
+  list: SessionInfo[];
+  info: SessionInfo;
+  find: PidResult;
+  'llm-agent': PidResult;
+  terminate: SessionInfo;
+  kill: KillResult;
+  status: DaemonStatus;
+  stop: { readonly stopped: true; readonly pid: number };
+}
+
+/** The envelope of a request; params are checked per method after it. */
+export const request = z.object({
+  id: z.union([z.string().max(256), z.number()]),
+  method: z.string().max(64),
+  params: z.record(z.string(), z.unknown()).default({}),
+});
+
+export type RequestId = z.output<typeof request>['id'];
+
+export interface WireError {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+/** One reply line. A streaming method (events --follow, later) sends several `result`s with `more: true`. */
+export type Reply =
+  | { readonly id: RequestId | null; readonly result: unknown; readonly more?: true }
+  | { readonly id: RequestId | null; readonly error: WireError };

@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import type { SessionInfo } from '../../src/contract/session.js';
+import { expectAllGone, killAll, runningDescendants, tempHome, waitFor } from '../helpers/proc.js';
+
+export const SESSIONCTL = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'sessionctl.js');
+
+export interface CliResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * A state dir with its own daemon for one test: runs sessionctl against it, remembers every
+ * pid it sees (the daemon and all its descendants), and at the end stops the daemon and
+ * proves from /proc that none of them survives.
+ */
+export class Harness {
+  readonly home: string;
+  readonly seen = new Set<number>();
+  private readonly cleanupDir: () => void;
+
+  constructor() {
+    const { dir, cleanup } = tempHome('sessiond-cli-');
+    this.home = dir;
+    this.cleanupDir = cleanup;
+  }
+
+  /** Runs `sessionctl --home HOME …args` to completion (it never needs a terminal). */
+  async cli(args: readonly string[], options: { cwd?: string; home?: string } = {}): Promise<CliResult> {
+    const result = await execa(process.execPath, [SESSIONCTL, '--home', options.home ?? this.home, ...args], {
+      reject: false,
+      timeout: 60_000,
+      cwd: options.cwd,
+      stdin: 'ignore',
+    });
+    this.noteDaemon();
+    return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+  }
+
+  /** Runs a command that must succeed and parses its --json output. */
+  async json<T>(args: readonly string[]): Promise<T> {
+    const result = await this.cli([...args, '--json']);
+    if (result.exitCode !== 0) throw new Error(`sessionctl ${args.join(' ')} exited ${result.exitCode}: ${result.stderr}`);
+    return JSON.parse(result.stdout) as T;
+  }
+
+  async create(args: readonly string[] = []): Promise<SessionInfo> {
+    const session = await this.json<SessionInfo>(['create', ...args]);
+    this.noteSession(session);
+    return session;
+  }
+
+  /** Waits until the session's children all run again after a kill. */
+  async waitRestarted(id: string): Promise<SessionInfo> {
+    return waitFor(async () => {
+      const session = await this.json<SessionInfo>(['info', id]);
+      this.noteSession(session);
+      return session.restarts > 0 && session.children.every((c) => c.status === 'running') ? session : null;
+    }, `session ${id} to restart its child`);
+  }
+
+  daemonPid(): number | null {
+    try {
+      return Number(readFileSync(join(this.home, 'sessiond.pid'), 'utf8').trim()) || null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Records the daemon and every process under it, so teardown can prove them gone. */
+  noteDaemon(): void {
+    const pid = this.daemonPid();
+    if (pid === null) return;
+    this.seen.add(pid);
+    for (const descendant of runningDescendants(pid)) this.seen.add(descendant);
+  }
+
+  noteSession(session: SessionInfo): void {
+    if (session.supervisorPid) this.seen.add(session.supervisorPid);
+    for (const child of session.children) if (child.pid) this.seen.add(child.pid);
+  }
+
+  /** Stops the daemon (bounded), then fails naming any pid this test saw that still runs. */
+  async teardown(): Promise<void> {
+    try {
+      this.noteDaemon();
+      await this.cli(['daemon', 'stop']);
+      await expectAllGone([...this.seen], 5000);
+    } finally {
+      killAll(this.seen);
+      this.cleanupDir();
+    }
+  }
+}
+
+export { expectAllGone, waitFor };
