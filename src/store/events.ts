@@ -1,0 +1,60 @@
+import type Database from 'better-sqlite3';
+import type { EventType, SessionEvent, StoredEvent } from '../contract/events.js';
+
+interface EventRow {
+  seq: number;
+  at: string;
+  session: string;
+  type: EventType;
+  fields: string;
+}
+
+type InsertParams = Omit<EventRow, 'seq'>;
+
+/** The event journal: every event once, in `seq` order, seq 1 first, never reused. */
+export class EventLog {
+  private readonly insert: Database.Statement<[InsertParams], { seq: number }>;
+  private readonly selectSince: Database.Statement<[number, number], EventRow>;
+  private readonly selectSessionSince: Database.Statement<[string, number, number], EventRow>;
+  private readonly selectLastSeq: Database.Statement<[], { seq: number }>;
+
+  constructor(db: Database.Database) {
+    this.insert = db.prepare('INSERT INTO events (at, session, type, fields) VALUES (@at, @session, @type, @fields) RETURNING seq');
+    this.selectSince = db.prepare('SELECT seq, at, session, type, fields FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
+    // A statement of its own rather than `(? IS NULL OR session = ?)`, which would keep SQLite
+    // from using the (session, seq) index.
+    this.selectSessionSince = db.prepare(
+      'SELECT seq, at, session, type, fields FROM events WHERE session = ? AND seq > ? ORDER BY seq LIMIT ?',
+    );
+    // The high-water mark, not max(seq): it stays put when pruning deletes the newest events.
+    this.selectLastSeq = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'");
+  }
+
+  /** Persists the event and returns it with its seq: one more than the last ever handed out. */
+  append(event: SessionEvent): StoredEvent {
+    // `seq` is the store's to give, so one the caller left on the event is dropped.
+    const { at, session, type, seq: _ignored, ...fields } = event;
+    const row = this.insert.get({ at, session, type, fields: JSON.stringify(fields) });
+    return { seq: row!.seq, at, session, type, ...fields };
+  }
+
+  /** Events after `seq`, oldest first: of one session if given, at most `limit` if given. */
+  since(seq: number, options: { session?: string; limit?: number } = {}): StoredEvent[] {
+    const limit = options.limit ?? -1; // SQLite: a negative LIMIT means none
+    const rows =
+      options.session === undefined
+        ? this.selectSince.all(seq, limit)
+        : this.selectSessionSince.all(options.session, seq, limit);
+    return rows.map(fromRow);
+  }
+
+  /** The seq of the last event ever appended (0 before the first): `since(lastSeq())` is empty. */
+  lastSeq(): number {
+    return this.selectLastSeq.get()?.seq ?? 0;
+  }
+}
+
+function fromRow(row: EventRow): StoredEvent {
+  const fields = JSON.parse(row.fields) as Record<string, unknown>;
+  return { seq: row.seq, at: row.at, session: row.session, type: row.type, ...fields };
+}
