@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../src/contract/session.js';
 import { isRunning } from '../helpers/proc.js';
@@ -97,8 +99,13 @@ describe('sessionctl end to end', () => {
       [['create', '--child', 'a=./missing.js'], 2, /missing\.js does not exist/],
       [['kill', 'some-id', '--signal', 'SIGNOPE'], 2, /signal name/],
       [['kill', 'some-id', '--child', 'a', '--supervisor'], 2],
+      [['create', '--spec', 'not-json.json'], 2, /is not valid JSON/],
+      [['create', '--spec', 'names-missing.json'], 2, /nowhere\.js does not exist/],
+      [['create', '--spec', 'no-such-spec.json'], 2, /cannot read spec file/],
     ];
-    const results = await Promise.all(cases.map(([args]) => h.cli(args)));
+    writeFileSync(join(h.home, 'not-json.json'), 'children: []');
+    writeFileSync(join(h.home, 'names-missing.json'), JSON.stringify({ children: [{ name: 'a', file: 'nowhere.js' }] }));
+    const results = await Promise.all(cases.map(([args]) => h.cli(args, { cwd: h.home })));
     for (const [i, result] of results.entries()) {
       const [args, code, message] = cases[i]!;
       expect(result.exitCode, args.join(' ')).toBe(code);
@@ -112,6 +119,18 @@ describe('sessionctl end to end', () => {
     expect((await h.cli(['kill', 'taken', '--child', 'nobody'])).exitCode).toBe(3);
     expect((await h.json<SessionInfo>(['info', 'taken'])).status).toBe('active');
     expect(session.id).toBe('taken');
+  });
+
+  it('creates from a spec file with flags over it, with command children in order, and finds llm_agent', async () => {
+    writeFileSync(join(h.home, 'spec.json'), JSON.stringify({ id: 'from-spec', strategy: 'rest_for_one', metadata: { team: 'x', n: 2 }, children: [{ name: 'first', command: 'sleep', args: ['60'] }] }));
+    const session = await h.create(['--spec', join(h.home, 'spec.json'), '--id', 'spec-2', '--command', "llm_agent=sh -c 'exec sleep 60'", '--command', 'tail=sleep 61', '--metadata', 'n=3']);
+    expect(session).toMatchObject({ id: 'spec-2', strategy: 'rest_for_one', metadata: { team: 'x', n: '3' } });
+    expect(session.children.map((c) => c.name)).toEqual(['llm_agent', 'tail']);
+    const agent = await h.cli(['llm-agent', 'spec-2']);
+    expect(agent).toMatchObject({ exitCode: 0, stdout: String(session.children[0]!.pid) });
+    expect(readFileSync(`/proc/${session.children[0]!.pid}/cmdline`, 'utf8').split('\0')).toEqual(['sleep', '60', '']);
+    const hit = await h.json<{ pid: number; target: string; signal: string }>(['kill', 'spec-2', '--signal', 'term']);
+    expect(hit).toEqual({ id: 'spec-2', pid: session.supervisorPid, target: 'supervisor', signal: 'SIGTERM' });
   });
 
   it('prints --help with examples for every command', async () => {
