@@ -13,7 +13,7 @@ afterEach(async () => {
   await h.teardown();
 });
 
-describe('sessionctl end to end', () => {
+describe('sessionctl end to end', { timeout: 60_000 }, () => {
   it('daemon status exits 4 and starts nothing when the daemon is down; stop says so and exits 0', async () => {
     const status = await h.cli(['daemon', 'status', '--json']);
     expect(status.exitCode).toBe(4);

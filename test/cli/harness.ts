@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { execa, type ResultPromise } from 'execa';
+import { allStats } from '../../src/process/proc.js';
 import type { SessionInfo } from '../../src/contract/session.js';
 import { expectAllGone, killAll, runningDescendants, tempHome, waitFor } from '../helpers/proc.js';
 
@@ -21,6 +22,8 @@ export class Harness {
   readonly home: string;
   readonly seen = new Set<number>();
   private readonly cleanupDir: () => void;
+  private readonly running = new Set<ResultPromise>();
+  private closed = false;
 
   constructor() {
     const { dir, cleanup } = tempHome('sessiond-cli-');
@@ -30,12 +33,15 @@ export class Harness {
 
   /** Runs `sessionctl --home HOME …args` to completion (it never needs a terminal). */
   async cli(args: readonly string[], options: { cwd?: string; home?: string } = {}): Promise<CliResult> {
-    const result = await execa(process.execPath, [SESSIONCTL, '--home', options.home ?? this.home, ...args], {
+    if (this.closed) throw new Error('sessionctl run after teardown');
+    const subprocess = execa(process.execPath, [SESSIONCTL, '--home', options.home ?? this.home, ...args], {
       reject: false,
       timeout: 60_000,
       cwd: options.cwd,
       stdin: 'ignore',
     });
+    this.running.add(subprocess);
+    const result = await subprocess.finally(() => this.running.delete(subprocess));
     this.noteDaemon();
     return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
   }
@@ -83,12 +89,23 @@ export class Harness {
     for (const child of session.children) if (child.pid) this.seen.add(child.pid);
   }
 
-  /** Stops the daemon (bounded), then fails naming any pid this test saw that still runs. */
+  /**
+   * Stops the daemon (bounded), then fails naming any pid this test saw that still runs. A
+   * test that timed out may still have commands running, which could start a daemon again:
+   * they are killed first, and any daemon of this state dir found in /proc is stopped too.
+   */
   async teardown(): Promise<void> {
     try {
+      for (const subprocess of this.running) subprocess.kill('SIGKILL');
+      await Promise.allSettled([...this.running]);
       this.noteDaemon();
       await this.cli(['daemon', 'stop']);
-      await expectAllGone([...this.seen], 5000);
+      this.closed = true;
+      for (const pid of daemonsOf(this.home)) {
+        for (const p of [pid, ...runningDescendants(pid)]) this.seen.add(p);
+        process.kill(pid, 'SIGTERM');
+      }
+      await expectAllGone([...this.seen], 8000);
     } finally {
       killAll(this.seen);
       this.cleanupDir();
@@ -97,3 +114,18 @@ export class Harness {
 }
 
 export { expectAllGone, waitFor };
+
+/** Running sessiond processes started for `home`, found from /proc. */
+export function daemonsOf(home: string): number[] {
+  return allStats()
+    .filter((s) => s.state !== 'Z' && s.state !== 'X')
+    .map((s) => s.pid)
+    .filter((pid) => {
+      try {
+        const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return argv.some((a) => a.endsWith('sessiond.js')) && argv.some((a) => a === home || a.startsWith(`${home}/`));
+      } catch {
+        return false;
+      }
+    });
+}
