@@ -1,0 +1,41 @@
+// The bench's smoke mode runs end to end: it finishes, prints the table and writes the JSON.
+// sessiond and the floor only: PM2 and supervisord stay out so the test needs no network.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+
+const run = promisify(execFile);
+const repo = join(import.meta.dirname, '..', '..');
+let dir = '';
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bench-quick-'));
+  await run(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', join(repo, 'bench/tsconfig.json')], { cwd: repo });
+}, 60_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('npm run bench -- --quick finishes, prints the table and writes the JSON', async () => {
+  const out = join(dir, 'latest.json');
+  const { stdout } = await run(process.execPath, [join(repo, 'bench/dist/run.js'), '--quick', '--only', 'sessiond,floor', '--out', out], {
+    cwd: repo,
+    timeout: 110_000,
+  });
+  expect(stdout).toMatch(/\| figure +\| sessiond +\| floor +\|/);
+  expect(stdout).toContain('crash (SIGKILL worker) → replacement ready');
+  expect(stdout).toContain('Targets (issue 5)');
+
+  const json = JSON.parse(await readFile(out, 'utf8')) as { figures: Array<{ key: string; summary: Record<string, { n: number } | null> }> };
+  const keys = json.figures.map((f) => f.key);
+  for (const key of ['create.client', 'create.cli', 'crash.replacement_ready', 'terminate.cooperative', 'terminate.ignoring', 'orphans.last_gone']) {
+    expect(keys).toContain(key);
+  }
+  const crash = json.figures.find((f) => f.key === 'crash.replacement_ready')!;
+  expect(crash.summary.sessiond?.n).toBeGreaterThan(0);
+  expect(crash.summary.floor?.n).toBeGreaterThan(0);
+}, 120_000);
