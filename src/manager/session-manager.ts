@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { notFound, SessiondError } from '../contract/errors.js';
 import type { EventType, SessionEvent } from '../contract/events.js';
@@ -9,6 +10,7 @@ import { resolveStateDir } from '../contract/state-dir.js';
 import type { SessionRecord } from '../store/sessions.js';
 import { toSessionSpec } from './session-input.js';
 import { SessionRuntime } from './session-runtime.js';
+import { SupervisorPool } from './supervisor-pool.js';
 import { NO_STATS, statsOf } from './stats.js';
 
 export interface SessionManagerOptions {
@@ -17,6 +19,8 @@ export interface SessionManagerOptions {
   readonly heartbeatMs?: number;
   readonly startTimeoutMs?: number;
   readonly idleTimeoutMs?: number;
+  /** Supervisors kept spawned ahead of need, to start sessions faster (default 1; 0 disables). */
+  readonly warmSupervisors?: number;
   /** Terminated sessions kept in memory for info and list --all, oldest dropped first (default 100). */
   readonly keepTerminated?: number;
 }
@@ -32,6 +36,8 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   private readonly sessions = new Map<string, SessionRuntime>();
   private readonly runtime: { heartbeatMs: number; startTimeoutMs: number; idleTimeoutMs: number; logDir: string };
   private readonly keepTerminated: number;
+  private readonly pool: SupervisorPool;
+  private closed = false;
 
   constructor(options: SessionManagerOptions = {}) {
     super();
@@ -42,6 +48,8 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
       logDir: join(resolveStateDir(options.home), 'logs'),
     };
     this.keepTerminated = options.keepTerminated ?? 100;
+    mkdirSync(this.runtime.logDir, { recursive: true, mode: 0o700 });
+    this.pool = new SupervisorPool(options.warmSupervisors ?? 1, join(this.runtime.logDir, 'supervisors.log'));
   }
 
   /** Starts a session and resolves with its id once every child is ready. */
@@ -102,12 +110,14 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     return this.session(id).kill(target, signal);
   }
 
-  /** Terminates every session in parallel. */
+  /** Terminates every session in parallel; the manager starts no session after this. */
   async shutdown(): Promise<void> {
-    await Promise.all([...this.sessions.values()].map((s) => s.terminate()));
+    this.closed = true;
+    await Promise.all([this.pool.close(), ...[...this.sessions.values()].map((s) => s.terminate())]);
   }
 
   private async launch(spec: SessionSpec, type: 'session.created' | 'session.resurrected', createdAt?: string): Promise<void> {
+    if (this.closed) throw new SessiondError('daemon_unavailable', 'sessiond is shutting down: start it again to create sessions');
     const existing = this.sessions.get(spec.id);
     if (existing && isLive(existing.status)) {
       throw new SessiondError('already_exists', `session ${spec.id} already exists (${existing.status}); terminate it first or pick another --id`);
@@ -117,7 +127,8 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
       if (type === 'session.terminated') this.forgetOldTerminated();
     };
     const warn = (message: string) => this.emit('warning', message);
-    const session = new SessionRuntime(spec, { ...this.runtime, emit, warn, ...(createdAt ? { createdAt } : {}) });
+    const spawnSupervisor = () => this.pool.take();
+    const session = new SessionRuntime(spec, { ...this.runtime, emit, warn, spawnSupervisor, ...(createdAt ? { createdAt } : {}) });
     this.sessions.delete(spec.id); // re-inserted last: the map stays in order of creation
     this.sessions.set(spec.id, session);
     emit(type, { children: spec.children.map((c) => c.name) });

@@ -5,8 +5,7 @@ import type { EventType } from '../contract/events.js';
 import { canTransition, describeExit, type ExitInfo, type SessionInfo, type SessionStats, type SessionStatus } from '../contract/session.js';
 import { DEFAULTS, describeIssues, type SessionSpec } from '../contract/spec.js';
 import { fromSupervisor, type ChildState, type FromSupervisor, type ToSupervisor } from '../ipc/supervisor-messages.js';
-import { entryPath } from '../process/entries.js';
-import { spawnProcess, type Spawned } from '../process/spawn.js';
+import type { Spawned } from '../process/spawn.js';
 import { killProcess, stopProcess } from '../process/stop.js';
 import type { SessionRecord } from '../store/sessions.js';
 import { ProcessPins, SUPERVISOR, toSessionInfo, toSessionRecord, type SessionState } from './session-view.js';
@@ -18,6 +17,8 @@ export interface RuntimeOptions {
   readonly logDir: string;
   readonly emit: (type: EventType, fields?: Record<string, unknown>) => void;
   readonly warn: (message: string) => void;
+  /** Gives a supervisor process that waits for its init. */
+  readonly spawnSupervisor: () => Spawned;
   /** A resurrected session keeps the creation time of its first life. */
   readonly createdAt?: string;
 }
@@ -58,8 +59,7 @@ export class SessionRuntime {
   start(): Promise<void> {
     const logDir = join(this.options.logDir, this.spec.id);
     mkdirSync(logDir, { recursive: true, mode: 0o700 });
-    const log = { file: join(logDir, 'supervisor.log'), append: true } as const;
-    const proc = spawnProcess({ file: entryPath('session-supervisor') }, { ipc: true, stdout: log, stderr: log });
+    const proc = this.options.spawnSupervisor();
     this.proc = proc;
     this.pins.pin(SUPERVISOR, proc.pid);
     proc.subprocess.on('message', (raw: unknown) => this.receive(raw));

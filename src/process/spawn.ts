@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import { execa, execaNode, type ResultPromise } from 'execa';
 import type { ExitInfo } from '../contract/session.js';
 
@@ -10,7 +11,8 @@ export interface Spawned {
   readonly hasExited: () => boolean;
 }
 
-type Output = 'pipe' | 'ignore' | { readonly file: string; readonly append: true };
+// A Writable with a file descriptor is handed to the process as that fd, not piped.
+type Output = 'pipe' | 'ignore' | Writable;
 
 export interface SpawnOptions {
   readonly args?: readonly string[];
