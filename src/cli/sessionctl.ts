@@ -4,11 +4,13 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { create } from './commands/create.js';
 import { daemon } from './commands/daemon.js';
+import { events } from './commands/events.js';
 import { find } from './commands/find.js';
 import { info } from './commands/info.js';
 import { kill } from './commands/kill.js';
 import { list } from './commands/list.js';
 import { llmAgent } from './commands/llm-agent.js';
+import { logs } from './commands/logs.js';
 import { registryKeyCommand } from './commands/registry-key.js';
 import { terminate } from './commands/terminate.js';
 import { EXIT, type GlobalArgs } from './run.js';
@@ -27,6 +29,8 @@ await yargs(hideBin(process.argv))
   .command(registryKeyCommand)
   .command(terminate)
   .command(kill)
+  .command(events)
+  .command(logs)
   .demandCommand(1, 'give a command; see sessionctl --help')
   .strict()
   .fail((message, error) => {

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'already_exists'
   | 'start_failed'
   | 'daemon_unavailable'
+  | 'slow_reader'
   | 'internal';
 
 /** The one error class of sessiond: a code a program can test, a message a person can act on. */

@@ -5,7 +5,7 @@ import { SessiondError } from '../contract/errors.js';
 import { ensureStateDir } from '../daemon/state-dir.js';
 import { entryPath } from '../process/entries.js';
 import { Connection } from './connection.js';
-import { checkSocketPath, type StatePaths } from './paths.js';
+import { checkSocketPath, EXIT_ALREADY_RUNNING, type StatePaths } from './paths.js';
 import type { DaemonStatus } from './protocol.js';
 
 export const DAEMON_START_TIMEOUT_MS = 10_000;
@@ -48,8 +48,13 @@ export async function ensureDaemon(paths: StatePaths, timeoutMs = DAEMON_START_T
   } finally {
     closeSync(output);
   }
+  // Ours failing (an unusable store, say) ends the wait at once; ours losing the lock to another starter does not.
+  let failed = false;
   const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
+    child.once('exit', (code) => {
+      failed = code !== EXIT_ALREADY_RUNNING;
+      resolve();
+    });
     child.once('error', () => resolve()); // reported below as a daemon that never answered
   });
   child.unref();
@@ -59,8 +64,13 @@ export async function ensureDaemon(paths: StatePaths, timeoutMs = DAEMON_START_T
     if (status && status.pid === child.pid) return { status, started: true };
     if (status) {
       // Another starter won the lock: ours is exiting; once it has, exactly one daemon is left.
-      await Promise.race([exited, sleep(Math.max(0, deadline - Date.now()))]);
+      const timer = new AbortController(); // a pending timer would hold the CLI's exit until the deadline
+      await Promise.race([exited, sleep(Math.max(0, deadline - Date.now()), undefined, { signal: timer.signal }).catch(() => undefined)]);
+      timer.abort();
       return { status, started: false };
+    }
+    if (failed && !(await probe(paths))) {
+      throw new SessiondError('start_failed', `sessiond could not start:\n${tail(paths.daemonOutput)}\n(see ${paths.daemonOutput})`);
     }
     await sleep(50);
   }

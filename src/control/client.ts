@@ -6,7 +6,8 @@ import type { CreateSessionInput, NotFound } from '../manager/session-manager.js
 import { ensureDaemon, probe } from './autostart.js';
 import { Connection } from './connection.js';
 import { statePaths, type StatePaths } from './paths.js';
-import type { DaemonStatus, Method, ParamsInput, Results } from './protocol.js';
+import type { StoredEvent } from '../contract/events.js';
+import type { DaemonStatus, LogsResult, Method, ParamsInput, Results } from './protocol.js';
 
 export interface SessionClientOptions {
   /** State dir of the daemon to talk to; default: the contract's. */
@@ -81,6 +82,32 @@ export class SessionClient {
     return (await this.request('kill', { id, signal, ...(target.child === undefined ? { supervisor: true } : { child: target.child }) })).pid;
   }
 
+  /**
+   * The lifecycle events after `since` (a seq), oldest first, each passed to `onEvent`. With
+   * `follow`, goes on with every new event until `signal` aborts (then resolves). Rejects with
+   * code slow_reader if this reader falls too far behind: resume with `since` = the last seq seen.
+   */
+  events(options: { session?: string; since?: number; follow?: boolean }, onEvent: (event: StoredEvent) => void, signal?: AbortSignal): Promise<void> {
+    const params = { since: options.since ?? 0, follow: options.follow ?? false, ...(options.session === undefined ? {} : { session: options.session }) };
+    return this.stream('events', params, (event) => onEvent(event as StoredEvent), signal, (events) => events.forEach(onEvent));
+  }
+
+  /**
+   * A child's last `lines` lines (default: the session's first child); with `follow`, `onText`
+   * then gets what it prints next, until `signal` aborts.
+   */
+  logs(id: string, options: { child?: string; lines?: number; follow?: boolean }, onText: (text: string) => void, signal?: AbortSignal): Promise<LogsResult> {
+    let result: LogsResult | null = null;
+    const first = (logs: LogsResult) => {
+      result = logs;
+      for (const line of logs.lines) onText(`${line}\n`);
+    };
+    const params = { id, lines: options.lines ?? 100, follow: options.follow ?? false, ...(options.child === undefined ? {} : { child: options.child }) };
+    return this.stream('logs', params, (partial) => ('text' in (partial as object) ? onText((partial as { text: string }).text) : first(partial as LogsResult)), signal, (logs) => {
+      if (!result) first(logs);
+    }).then(() => result!);
+  }
+
   /** The daemon's status; `running: false` (never an error) when it is not running. */
   async status(): Promise<DaemonStatus> {
     return (await probe(this.paths)) ?? { running: false, pid: null, uptimeMs: null, home: this.paths.home, sessions: null };
@@ -94,10 +121,39 @@ export class SessionClient {
     return pid;
   }
 
+  /** Stops the daemon's processes but keeps its sessions for the next daemon; its pid once it has replied, or null if it was not running. */
+  async restart(): Promise<number | null> {
+    if (!(await probe(this.paths))) return null;
+    const { pid } = await this.request('restart', {});
+    this.close();
+    return pid;
+  }
+
   close(): void {
     const connection = this.connection;
     this.connection = null;
     void connection?.then((c) => c.close(), () => undefined);
+  }
+
+  // A stream gets a connection of its own, closed when `signal` aborts: the stream then ends quietly.
+  private async stream<M extends 'events' | 'logs'>(
+    method: M,
+    params: ParamsInput<M>,
+    partial: (result: unknown) => void,
+    signal: AbortSignal | undefined,
+    final: (result: Results[M]) => void,
+  ): Promise<void> {
+    const connection = await this.connect();
+    const stop = () => connection.close();
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      final((await connection.request(method, params, partial)) as Results[M]);
+    } catch (error) {
+      if (!signal?.aborted) throw error;
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      connection.close();
+    }
   }
 
   private async connect(): Promise<Connection> {

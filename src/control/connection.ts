@@ -9,6 +9,7 @@ const MAX_REPLY_BYTES = 256 * 1024 * 1024;
 interface Pending {
   readonly resolve: (result: unknown) => void;
   readonly reject: (error: SessiondError) => void;
+  readonly partial?: ((result: unknown) => void) | undefined;
 }
 
 /** One connection to the control socket; requests are matched to replies by id, so several may be in flight. */
@@ -45,11 +46,12 @@ export class Connection {
     });
   }
 
-  request(method: string, params: unknown): Promise<unknown> {
+  /** Sends one request; a streaming method's intermediate results go to `partial`. */
+  request(method: string, params: unknown, partial?: (result: unknown) => void): Promise<unknown> {
     if (this.closedError) return Promise.reject(this.closedError);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, partial });
       this.socket.write(`${JSON.stringify({ id, method, params })}\n`);
     });
   }
@@ -61,8 +63,8 @@ export class Connection {
 
   private receive(line: string): void {
     const reply = JSON.parse(line) as Reply;
-    if ('result' in reply && reply.more) return; // streamed partials: no method of this client streams yet
     const pending = typeof reply.id === 'number' ? this.pending.get(reply.id) : undefined;
+    if ('result' in reply && reply.more) return pending?.partial?.(reply.result);
     if (!pending) {
       // An error without an id is about the connection (a line too long): it fails every request.
       if ('error' in reply && reply.id === null) this.fail(fromWire(reply.error));

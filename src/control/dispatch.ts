@@ -9,6 +9,8 @@ export interface RequestContext {
   readonly signal: AbortSignal;
   /** Sends an intermediate result (`more: true`) before the final one: how a stream replies. */
   readonly partial: (result: unknown) => void;
+  /** Bytes written to the client and not yet taken by it: a stream cuts off a reader that falls behind. */
+  readonly unread: () => number;
 }
 
 export type Handler<M extends Method> = (params: ParamsOf<M>, context: RequestContext) => Promise<Results[M]>;
@@ -16,6 +18,7 @@ export type Handlers = { readonly [M in Method]: Handler<M> };
 
 interface DispatchContext {
   readonly send: (reply: Reply) => void;
+  readonly unread: () => number;
   readonly signal: AbortSignal;
   readonly log: Logger;
 }
@@ -34,6 +37,7 @@ export async function dispatch(line: string, handlers: Handlers, context: Dispat
     }
     const result = await invoke(envelope.method, envelope.params, handlers, {
       signal: context.signal,
+      unread: context.unread,
       partial: (partial) => context.send({ id, result: partial, more: true }),
     });
     context.send({ id, result });

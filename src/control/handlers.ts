@@ -1,56 +1,90 @@
-import { SessiondError } from '../contract/errors.js';
-import type { SessionStatus } from '../contract/session.js';
+import { notFound, SessiondError } from '../contract/errors.js';
+import { isLive, type SessionInfo, type SessionStatus } from '../contract/session.js';
+import type { SessionSpec } from '../contract/spec.js';
+import type { Journal } from '../daemon/journal.js';
 import type { SessionManager } from '../manager/session-manager.js';
+import { storedSessionInfo } from '../manager/session-view.js';
+import type { Store } from '../store/index.js';
 import type { Handlers } from './dispatch.js';
+import { streamEvents } from './events-stream.js';
+import { streamLogs } from './logs-stream.js';
 import type { SessionCounts } from './protocol.js';
 
-export interface DaemonHooks {
+export interface DaemonContext {
+  readonly manager: SessionManager;
+  readonly store: Store;
+  readonly journal: Journal;
   readonly home: string;
+  readonly logDir: string;
   readonly startedAt: number;
   /** True once the daemon is stopping: no new session may start then. */
   readonly stopping: () => boolean;
-  /** Terminates every session, then exits the daemon once the reply is out. */
-  readonly stop: () => Promise<void>;
+  /** Terminates every session (`restart`: stops their processes, keeping the sessions), then exits once the reply is out. */
+  readonly stop: (options: { keepSessions: boolean }) => Promise<void>;
 }
 
-/** The control methods, each a thin mapping onto SessionManager. */
-export function createHandlers(manager: SessionManager, daemon: DaemonHooks): Handlers {
-  const pidOf = (id: string, pid: number | 'not_found', what: string) => {
-    if (pid === 'not_found') {
-      // Tell "no such session" apart from "that process is not running".
-      return manager.getSessionInfo(id).then(() => {
-        throw new SessiondError('not_found', `session ${id} has no running ${what}`);
-      });
-    }
-    return Promise.resolve({ id, pid });
+/**
+ * The control methods, each a thin mapping onto SessionManager. Sessions the manager no longer
+ * holds in memory (terminated, or of an earlier daemon) are read from the store.
+ */
+export function createHandlers(daemon: DaemonContext): Handlers {
+  const { manager, store } = daemon;
+  const info = async (id: string): Promise<SessionInfo> => {
+    if (manager.has(id)) return manager.getSessionInfo(id);
+    const record = store.sessions.get(id);
+    if (!record) throw notFound(id);
+    return storedSessionInfo(record);
+  };
+  const spec = (id: string): SessionSpec => (manager.has(id) ? manager.record(id).spec : store.sessions.get(id)?.spec) ?? throwNotFound(id);
+  // The live sessions from the manager, the terminated ones from the store, oldest first.
+  const allSessions = async (): Promise<SessionInfo[]> => {
+    const live = await manager.listSessions({ all: true });
+    const held = new Set(live.map((s) => s.id));
+    const stored = store.sessions.list({ all: true }).filter((r) => !held.has(r.id) && !isLive(r.status));
+    return [...stored.map(storedSessionInfo), ...live].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  };
+  const pidOf = async (id: string, pid: number | 'not_found', what: string) => {
+    if (pid !== 'not_found') return { id, pid };
+    await info(id); // tells "no such session" apart from "that process is not running"
+    throw new SessiondError('not_found', `session ${id} has no running ${what}`);
   };
   return {
-    async create({ cwd, ...spec }) {
+    async create({ cwd, ...input }) {
       if (daemon.stopping()) throw new SessiondError('daemon_unavailable', 'sessiond is stopping; start it again to create sessions');
-      const id = await manager.createSession(spec, cwd);
-      return manager.getSessionInfo(id);
+      return info(await manager.createSession(input, cwd));
     },
-    list: ({ all }) => manager.listSessions({ all }),
-    info: ({ id }) => manager.getSessionInfo(id),
+    list: ({ all }) => (all ? allSessions() : manager.listSessions()),
+    info: ({ id }) => info(id),
     find: ({ id }) => pidOf(id, manager.findSupervisor(id), 'supervisor'),
     'llm-agent': ({ id }) => pidOf(id, manager.getLlmAgentPid(id), 'child named llm_agent'),
     async terminate({ id }) {
-      await manager.terminateSession(id);
-      return manager.getSessionInfo(id);
+      if (manager.has(id)) await manager.terminateSession(id);
+      return info(id);
     },
     async kill({ id, child, signal }) {
+      if (!manager.has(id)) await pidOf(id, 'not_found', 'process');
       const pid = manager.kill(id, child === undefined ? {} : { child }, signal);
       return { id, pid, signal, target: child ?? 'supervisor' };
     },
+    events: (params, context) => streamEvents({ since: (seq, o) => store.events.since(seq, o), subscribe: (l) => daemon.journal.subscribe(l) }, params, context),
+    logs: (params, context) => streamLogs(spec(params.id), daemon.logDir, params, context),
     async status() {
-      const sessions = await manager.listSessions({ all: true });
+      const sessions = await allSessions();
       return { running: true, pid: process.pid, uptimeMs: Date.now() - daemon.startedAt, home: daemon.home, sessions: countByStatus(sessions) };
     },
     async stop() {
-      await daemon.stop();
+      await daemon.stop({ keepSessions: false });
+      return { stopped: true, pid: process.pid };
+    },
+    async restart() {
+      await daemon.stop({ keepSessions: true });
       return { stopped: true, pid: process.pid };
     },
   };
+}
+
+function throwNotFound(id: string): never {
+  throw notFound(id);
 }
 
 function countByStatus(sessions: readonly { status: SessionStatus }[]): SessionCounts {

@@ -38,3 +38,6 @@ export function checkSocketPath(paths: StatePaths): void {
     );
   }
 }
+
+/** How `sessiond` exits when another daemon holds its state dir: a starter then waits for that one. */
+export const EXIT_ALREADY_RUNNING = 75;

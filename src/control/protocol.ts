@@ -3,6 +3,7 @@ import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import type { ErrorCode } from '../contract/errors.js';
 import { SESSION_ID_PATTERN } from '../contract/ids.js';
+import type { StoredEvent } from '../contract/events.js';
 import type { SessionInfo, SessionStatus } from '../contract/session.js';
 import { sessionSpecInput } from '../contract/spec.js';
 
@@ -38,8 +39,20 @@ export const PARAMS = {
       signal: signalName.default('SIGKILL'),
     })
     .refine((p) => !(p.child !== undefined && p.supervisor), { message: 'give either "child" or "supervisor", not both' }),
+  events: z.strictObject({
+    session: sessionId.optional(),
+    since: z.number().int().min(0).default(0),
+    follow: z.boolean().default(false),
+  }),
+  logs: z.strictObject({
+    id: sessionId,
+    child: z.string().min(1).optional(),
+    lines: z.number().int().min(0).max(100_000).default(100),
+    follow: z.boolean().default(false),
+  }),
   status: z.strictObject({}),
   stop: z.strictObject({}),
+  restart: z.strictObject({}),
 } as const;
 
 export type Method = keyof typeof PARAMS;
@@ -80,8 +93,20 @@ export interface Results {
   'llm-agent': PidResult;
   terminate: SessionInfo;
   kill: KillResult;
+  /** Without follow, every event after `since`; with follow, each event is a partial and this never comes. */
+  events: StoredEvent[];
+  /** The last lines; with follow, what the child prints next comes as partials `{ text }`. */
+  logs: LogsResult;
   status: DaemonStatus;
   stop: { readonly stopped: true; readonly pid: number };
+  restart: { readonly stopped: true; readonly pid: number };
+}
+
+export interface LogsResult {
+  readonly id: string;
+  readonly child: string;
+  readonly file: string;
+  readonly lines: string[];
 }
 
 /** The envelope of a request; params are checked per method after it. */

@@ -86,7 +86,7 @@ export class ControlServer {
       }
       for (const line of received) {
         if (line.trim() === '') continue;
-        dispatch(line, this.handlers, { send, signal: abort.signal, log: this.log }).catch((error: unknown) =>
+        dispatch(line, this.handlers, { send, unread: () => socket.writableLength, signal: abort.signal, log: this.log }).catch((error: unknown) =>
           this.log.error({ err: error, message: errorMessage(error) }, 'request dispatch failed'),
         );
       }

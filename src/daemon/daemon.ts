@@ -1,10 +1,14 @@
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { errorMessage } from '../contract/errors.js';
 import { createHandlers } from '../control/handlers.js';
 import { checkSocketPath, statePaths } from '../control/paths.js';
 import { ControlServer } from '../control/server.js';
 import { SessionManager } from '../manager/session-manager.js';
+import { Store, type RetentionOptions } from '../store/index.js';
 import { InstanceLock } from './instance-lock.js';
+import { Journal } from './journal.js';
+import { resurrectSessions } from './resurrect.js';
 import { createLogger } from './logger.js';
 import { ensureStateDir } from './state-dir.js';
 
@@ -16,22 +20,49 @@ export interface Daemon {
   readonly shutdown: (code?: number) => Promise<never>;
 }
 
-/** Starts sessiond on a state dir: checks the dir, takes the lock, then serves the control socket. */
-export async function startDaemon(options: { home?: string } = {}): Promise<Daemon> {
+export interface DaemonOptions {
+  readonly home?: string | undefined;
+  readonly idleTimeoutMs?: number | undefined;
+  readonly heartbeatMs?: number | undefined;
+  readonly retention?: RetentionOptions;
+}
+
+const PRUNE_EVERY_MS = 60 * 60_000;
+
+/**
+ * Starts sessiond on a state dir: checks the dir, takes the lock, opens the store (a store it
+ * cannot use stops it here, with the store's message), brings back the sessions of the last
+ * daemon, then serves the control socket.
+ */
+export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> {
   const paths = statePaths(options.home);
   checkSocketPath(paths);
   ensureStateDir(paths.home, paths.logDir);
   const lock = await InstanceLock.acquire(paths.home, paths.pidFile);
   const log = createLogger(paths.daemonLog);
-  const manager = new SessionManager({ home: paths.home });
-  manager.on('event', (event) => log.info({ event }, event.type));
+  let store: Store;
+  try {
+    store = Store.open(join(paths.home, 'state.db'), options.retention);
+  } catch (error) {
+    log.fatal({ err: error }, errorMessage(error));
+    lock.release();
+    throw error;
+  }
+  setInterval(() => store.prune(), PRUNE_EVERY_MS).unref();
+  // The store holds terminated sessions: the manager need not keep them in memory too.
+  const manager = new SessionManager({ home: paths.home, keepTerminated: 0, idleTimeoutMs: options.idleTimeoutMs, heartbeatMs: options.heartbeatMs });
+  manager.on('warning', (message) => log.warn(message));
+  const journal = new Journal(store, manager, log);
+  await resurrectSessions(store, manager, log);
 
   let stopping: Promise<void> | null = null;
-  const stopSessions = (why: string) =>
+  const stopSessions = (why: string, keepSessions = false) =>
     (stopping ??= (async () => {
-      log.info({ why }, 'stopping: terminating every session');
+      log.info({ why, keepSessions }, keepSessions ? 'restarting: stopping every session process, keeping the sessions' : 'stopping: terminating every session');
+      if (keepSessions) journal.freeze();
       await manager.shutdown();
-      log.info('every session terminated');
+      store.close();
+      log.info('every session process is gone');
     })());
 
   let server: ControlServer | null = null;
@@ -50,12 +81,16 @@ export async function startDaemon(options: { home?: string } = {}): Promise<Daem
   };
 
   server = new ControlServer(
-    createHandlers(manager, {
+    createHandlers({
+      manager,
+      store,
+      journal,
       home: paths.home,
+      logDir: paths.logDir,
       startedAt: Date.now(),
       stopping: () => stopping !== null,
-      stop: async () => {
-        await stopSessions('stop request');
+      stop: async ({ keepSessions }) => {
+        await stopSessions(keepSessions ? 'restart request' : 'stop request', keepSessions);
         // Exit after this turn, once the reply to `stop` has been written.
         setImmediate(() => void exit(0));
       },

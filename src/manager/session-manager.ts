@@ -68,6 +68,11 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     return record.spec.id;
   }
 
+  /** Whether the manager holds the session (live, or terminated and not yet forgotten). */
+  has(id: string): boolean {
+    return this.sessions.has(id);
+  }
+
   /** What the store keeps of a session. */
   record(id: string): SessionRecord {
     return this.session(id).record();

@@ -1,20 +1,16 @@
 import { registryKey } from '../contract/ids.js';
-import { redactLlmConfig, type SessionInfo, type SessionStats, type SessionStatus } from '../contract/session.js';
-import type { SessionSpec } from '../contract/spec.js';
+import { redactLlmConfig, type SessionInfo, type SessionStats } from '../contract/session.js';
 import type { ChildState } from '../ipc/supervisor-messages.js';
 import { readStat } from '../process/proc.js';
 import type { SessionRecord } from '../store/sessions.js';
 
-/** What a session is at one moment, as the runtime knows it. */
-export interface SessionState {
-  readonly spec: SessionSpec;
-  readonly status: SessionStatus;
-  readonly error: string | null;
-  readonly restarts: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly supervisorPid: number | null;
-  readonly children: readonly ChildState[];
+/** What a session is at one moment: its record, less what only the store needs. */
+export type SessionState = Omit<SessionRecord, 'id' | 'supervisorStartTime' | 'children'> & { readonly children: readonly ChildState[] };
+
+/** A stored session as the contract shows it: its processes are another daemon's, so no stats. */
+export function storedSessionInfo(record: SessionRecord): SessionInfo {
+  const children = record.children.map(({ startTime: _, ...child }) => child);
+  return toSessionInfo({ ...record, children }, { cpu: 0, memory: 0 });
 }
 
 /** The contract's session JSON: llmConfig redacted, stats given. */

@@ -1,11 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { SessiondError } from '../../contract/errors.js';
-import { isRunning } from '../../process/proc.js';
 import { run, type GlobalArgs } from '../run.js';
-
-// Terminates take 5.5 s at most and run in parallel; the daemon then exits at once.
-const EXIT_TIMEOUT_MS = 15_000;
+import { waitForExit } from '../wait-exit.js';
 
 export const daemonStop: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'stop',
@@ -20,11 +15,7 @@ export const daemonStop: CommandModule<GlobalArgs, GlobalArgs> = {
           process.stderr.write('sessiond is not running\n');
           return;
         }
-        const deadline = Date.now() + EXIT_TIMEOUT_MS;
-        while (isRunning(pid)) {
-          if (Date.now() > deadline) throw new SessiondError('internal', `sessiond (pid ${pid}) ended its sessions but did not exit within ${EXIT_TIMEOUT_MS} ms`);
-          await sleep(20);
-        }
+        await waitForExit(pid);
       },
       { autoStart: false },
     ),

@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { daemonRestart } from './daemon-restart.js';
 import { daemonStart } from './daemon-start.js';
 import { daemonStatus } from './daemon-status.js';
 import { daemonStop } from './daemon-stop.js';
@@ -12,7 +13,8 @@ export const daemon: CommandModule<GlobalArgs, GlobalArgs> = {
       .command(daemonStart)
       .command(daemonStop)
       .command(daemonStatus)
-      .demandCommand(1, 'give an action: start, stop or status')
+      .command(daemonRestart)
+      .demandCommand(1, 'give an action: start, stop, restart or status')
       .example('$0 daemon start', 'start sessiond in the background; prints its pid')
       .example('$0 daemon status --json', '{ "running", "pid", "uptimeMs", "sessions" }'),
   handler: () => undefined,

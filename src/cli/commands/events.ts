@@ -1,0 +1,42 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { StoredEvent } from '../../contract/events.js';
+import { run, type GlobalArgs } from '../run.js';
+import { untilInterrupted } from '../interrupt.js';
+
+interface EventsArgs extends GlobalArgs {
+  session?: string;
+  since: number;
+  follow: boolean;
+}
+
+// seq, time, session, type, then the event's own fields as k=v.
+function eventLine(event: StoredEvent): string {
+  const { seq, at, session, type, ...fields } = event;
+  const extra = Object.entries(fields)
+    .filter(([, value]) => value !== undefined && value !== null)
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  return [String(seq).padStart(6), at, session, type, ...extra].join('  ');
+}
+
+export const events: CommandModule<GlobalArgs, EventsArgs> = {
+  command: 'events',
+  describe: 'Lifecycle events, oldest first; --follow keeps printing new ones',
+  builder: (yargs: Argv<GlobalArgs>) =>
+    yargs
+      .option('session', { type: 'string', describe: 'only the events of this session' })
+      .option('since', { type: 'number', default: 0, describe: 'only the events after this seq (resume where you left off)' })
+      .option('follow', { alias: 'f', type: 'boolean', default: false, describe: 'keep printing events as they happen (Ctrl-C stops)' })
+      .check((args) => {
+        if (!Number.isInteger(args.since) || args.since < 0) throw new Error('--since takes a seq: a whole number, 0 or more');
+        return true;
+      })
+      .example('$0 events', 'every event so far: seq, time, session, type, fields')
+      .example('$0 events --follow --session session_…', "one session's events as they happen")
+      .example('$0 events --since 120 --json', 'the events after seq 120, one JSON object a line'),
+  handler: (args) =>
+    run(args, async (client) => {
+      const print = (event: StoredEvent) => process.stdout.write(`${args.json ? JSON.stringify(event) : eventLine(event)}\n`);
+      const options = { since: args.since, follow: args.follow, ...(args.session === undefined ? {} : { session: args.session }) };
+      await untilInterrupted((signal) => client.events(options, print, signal));
+    }),
+};

@@ -1,0 +1,35 @@
+import type { Logger } from 'pino';
+import { errorMessage } from '../contract/errors.js';
+import { stopLeftovers } from '../manager/leftovers.js';
+import type { SessionManager } from '../manager/session-manager.js';
+import type { Store } from '../store/index.js';
+
+/**
+ * Brings back, at daemon start, every session the last daemon left active, idle or still
+ * initializing, in new processes. First whatever is still alive of the old processes is
+ * stopped (matched by pid and start time), so nothing runs twice; a session the last daemon
+ * was terminating is recorded as terminated. The sessions show as initializing at once;
+ * their starts go on in the background.
+ */
+export async function resurrectSessions(store: Store, manager: SessionManager, log: Logger): Promise<void> {
+  const left = store.sessions.list();
+  const stopped = await Promise.all(left.map((record) => stopLeftovers(record)));
+  stopped.forEach((pids, i) => pids.length && log.info({ session: left[i]!.id, pids }, 'stopped leftover processes of the last daemon'));
+
+  for (const record of left) {
+    if (record.status !== 'terminating') continue;
+    const at = new Date().toISOString();
+    const children = record.children.map((c) => ({ ...c, pid: null, startTime: null, status: 'stopped' as const }));
+    store.transaction(() => {
+      store.events.append({ at, session: record.id, type: 'session.terminated', error: null });
+      store.sessions.put({ ...record, status: 'terminated', updatedAt: at, supervisorPid: null, supervisorStartTime: null, children });
+    });
+  }
+
+  for (const record of store.sessions.listResurrectable()) {
+    manager.resurrectSession(record).then(
+      () => log.info({ session: record.id }, 'session resurrected'),
+      (error: unknown) => log.warn({ session: record.id }, `session could not be resurrected: ${errorMessage(error)}`),
+    );
+  }
+}

@@ -1,0 +1,94 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../../src/contract/events.js';
+import type { SessionInfo } from '../../src/contract/session.js';
+import { expectAllGone, isRunning, runningDescendants, waitFor } from '../helpers/proc.js';
+import { Harness } from '../cli/harness.js';
+
+let h: Harness;
+beforeEach(() => {
+  h = new Harness();
+});
+afterEach(async () => {
+  await h.teardown();
+});
+
+const pidsOf = (sessions: readonly SessionInfo[]) => sessions.flatMap((s) => [s.supervisorPid!, ...s.children.map((c) => c.pid!)]);
+const events = async (since = 0) => (await h.cli(['events', '--since', String(since), '--json'])).stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as StoredEvent);
+
+async function allActive(ids: readonly string[]): Promise<SessionInfo[] | null> {
+  const sessions = await h.json<SessionInfo[]>(['list']);
+  for (const s of sessions) h.noteSession(s);
+  const ok = ids.every((id) => sessions.some((s) => s.id === id && s.status === 'active' && s.children.every((c) => c.status === 'running')));
+  return ok ? sessions.filter((s) => ids.includes(s.id)) : null;
+}
+
+describe('nothing lost: the store and resurrection', { timeout: 60_000 }, () => {
+  it('daemon restart brings back the same sessions, active, with new pids; old processes are gone first', async () => {
+    const a = await h.create(['--id', 'keep-a', '--metadata', 'task=one', '--llm-config', '{"model":"m","api_key":"k"}']);
+    const b = await h.create(['--id', 'keep-b', '--strategy', 'one_for_all', '--command', 'sleeper=sleep 1000']);
+    await h.create(['--id', 'gone']);
+    expect((await h.cli(['terminate', 'gone'])).exitCode).toBe(0);
+    const oldPids = pidsOf([a, b]);
+    const oldDaemon = h.daemonPid()!;
+
+    const restart = await h.cli(['daemon', 'restart']);
+    expect(restart.exitCode).toBe(0);
+    const newDaemon = Number(restart.stdout);
+    expect(newDaemon).not.toBe(oldDaemon);
+    expect(oldPids.filter(isRunning)).toEqual([]);
+    expect(isRunning(oldDaemon)).toBe(false);
+
+    const back = await waitFor(() => allActive(['keep-a', 'keep-b']), 'sessions active again', 10_000);
+    const [a2, b2] = ['keep-a', 'keep-b'].map((id) => back.find((s) => s.id === id)!);
+    expect(a2).toMatchObject({ metadata: { task: 'one' }, llmConfig: { model: 'm', api_key: '***' }, createdAt: a.createdAt });
+    expect(b2!.strategy).toBe('one_for_all');
+    expect(b2!.children.map((c) => c.name)).toEqual(['sleeper']);
+    for (const pid of pidsOf(back)) expect(oldPids).not.toContain(pid);
+
+    const all = await h.json<SessionInfo[]>(['list', '--all']);
+    expect(all.find((s) => s.id === 'gone')).toMatchObject({ status: 'terminated', error: null, supervisorPid: null });
+    expect((await h.json<SessionInfo>(['info', 'gone'])).status).toBe('terminated');
+    expect((await events()).filter((e) => e.type === 'session.resurrected').map((e) => e.session).sort()).toEqual(['keep-a', 'keep-b']);
+  });
+
+  it('daemon SIGKILLed: nothing left within 3 s; the next start brings the same ids back active with new pids', async () => {
+    const sessions = await Promise.all([h.create(['--id', 'k1']), h.create(['--id', 'k2'])]);
+    const daemon = h.daemonPid()!;
+    const oldPids = [daemon, ...runningDescendants(daemon)];
+    process.kill(daemon, 'SIGKILL');
+    await expectAllGone(oldPids, 3000);
+
+    expect((await h.cli(['daemon', 'start'])).exitCode).toBe(0);
+    const back = await waitFor(() => allActive(['k1', 'k2']), 'sessions active again', 10_000);
+    for (const pid of pidsOf(back)) expect(pidsOf(sessions)).not.toContain(pid);
+  });
+
+  it('events read across a restart with --since miss nothing and repeat nothing', async () => {
+    await h.create(['--id', 'ev']);
+    const before = await events();
+    expect(before.map((e) => e.seq)).toEqual(before.map((_, i) => i + 1));
+    const last = before.at(-1)!.seq;
+
+    expect((await h.cli(['daemon', 'restart'])).exitCode).toBe(0);
+    await waitFor(() => allActive(['ev']), 'ev active again');
+    expect((await h.cli(['kill', 'ev', '--child', 'placeholder'])).exitCode).toBe(0);
+    await h.waitRestarted('ev');
+
+    const after = await events(last);
+    expect(after.map((e) => e.seq)).toEqual(after.map((_, i) => last + i + 1));
+    expect(after.map((e) => e.type)).toEqual(expect.arrayContaining(['session.resurrected', 'child.exited', 'child.restarted']));
+    expect([...before, ...after].map((e) => e.seq)).toEqual([...before, ...after].map((_, i) => i + 1));
+    const mine = await h.cli(['events', '--session', 'nobody', '--json']);
+    expect(mine).toMatchObject({ exitCode: 0, stdout: '' });
+  });
+
+  it('a garbage state.db stops the daemon with a clear error, and leaves the file as it was', async () => {
+    writeFileSync(join(h.home, 'state.db'), 'this is not a database, just bytes '.repeat(200));
+    const result = await h.cli(['daemon', 'start']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/state\.db/);
+    expect(result.stderr).toMatch(/not a .*database|move .* aside/i);
+  });
+});
