@@ -129,6 +129,9 @@ async function main(): Promise<number> {
   return 0;
 }
 
+// A stray rejection fails its trial at most: the run goes on, and cleans up at the end.
+process.on('unhandledRejection', (error) => console.error(`bench: unhandled: ${error instanceof Error ? error.message : String(error)}`));
+
 let code = 1;
 try {
   code = await main();

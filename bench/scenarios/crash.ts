@@ -16,7 +16,7 @@ export async function crashScenario(systems: readonly System[], plan: Plan, ctx:
     }
     const samples = await alternate([...units.keys()], plan.trials, async (system) => {
       const unit = units.get(system)!;
-      const replaced = ctx.hub.next(unit.id);
+      const replaced = ctx.hub.next(unit.id, 30_000);
       const t0 = performance.now();
       process.kill(unit.workerPid, 'SIGKILL');
       const note = await replaced;

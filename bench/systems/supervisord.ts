@@ -69,8 +69,14 @@ export class SupervisordSystem implements System {
   async start(_name: string, options: UnitOptions = {}): Promise<Unit> {
     const slot = (options.ignoreTerm ? this.freeIgnoring : this.free).pop();
     if (slot === undefined) throw new Error('supervisord: no free program slot (capacity too small)');
-    const ready = this.ctx.hub.next(slot);
-    await xmlRpc(this.socket, 'supervisor.startProcess', [slot, false]);
+    const ready = this.ctx.hub.next(slot, 60_000);
+    try {
+      await xmlRpc(this.socket, 'supervisor.startProcess', [slot, false]);
+    } catch (error) {
+      ready.catch(() => undefined);
+      (options.ignoreTerm ? this.freeIgnoring : this.free).push(slot);
+      throw error;
+    }
     const { pid } = await ready;
     this.leftovers.add([pid]);
     return { id: slot, pids: [pid], workerPid: pid };
