@@ -92,3 +92,31 @@ describe('nothing lost: the store and resurrection', { timeout: 60_000 }, () => 
     expect(result.stderr).toMatch(/not a .*database|move .* aside/i);
   });
 });
+
+describe('a daemon SIGKILLed in the middle of creates and terminates', { timeout: 60_000 }, () => {
+  it('leaves a store the next start reads without error or duplicate', async () => {
+    const old = await Promise.all([h.create(['--id', 'old-1']), h.create(['--id', 'old-2'])]);
+    const daemon = h.daemonPid()!;
+    const pending = [
+      ...Array.from({ length: 6 }, (_, i) => h.cli(['create', '--id', `mid-${i}`])),
+      h.cli(['terminate', 'old-1']),
+      h.cli(['terminate', 'old-2']),
+    ];
+    await waitFor(() => runningDescendants(daemon).length > old.length * 2 + 2, 'creates under way');
+    const pids = [daemon, ...runningDescendants(daemon)];
+    process.kill(daemon, 'SIGKILL');
+    await Promise.all(pending);
+    await expectAllGone(pids, 3000);
+
+    expect((await h.cli(['daemon', 'start'])).exitCode).toBe(0);
+    const sessions = await waitFor(async () => {
+      const all = await h.json<SessionInfo[]>(['list', '--all']);
+      for (const s of all) h.noteSession(s);
+      return all.every((s) => s.status === 'active' || s.status === 'terminated') ? all : null;
+    }, 'every session active or terminated', 15_000);
+    const ids = sessions.map((s) => s.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const seqs = (await events()).map((e) => e.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+  });
+});
