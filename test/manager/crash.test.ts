@@ -115,4 +115,16 @@ describe('crashes: exit codes and signals are the crash signal', () => {
     expect(child.lastExit).toMatchObject({ signal: 'SIGKILL' });
     await h.snapshot(id);
   });
+
+  it('ends the session with "supervisor hung" when its supervisor stops answering, and leaves nothing', async () => {
+    h = new Harness({ heartbeatMs: 200 });
+    const id = await h.create({ children: [{ name: 'placeholder', file: fixture('../../dist/children/placeholder.js') }, { name: 'sleeper', command: 'sleep', args: ['1000'] }] });
+    const pids = await h.snapshot(id);
+    process.kill(h.manager.getSessionPid(id) as number, 'SIGSTOP');
+    await h.waitEvent((e) => e.type === 'session.terminated', 'session.terminated', 5000);
+    const info = await h.manager.getSessionInfo(id);
+    expect(info.error).toMatch(/^supervisor hung: /);
+    expect(h.events.find((e) => e.type === 'session.crashed')).toMatchObject({ reason: info.error });
+    await expectAllGone(pids, 2000);
+  });
 });
