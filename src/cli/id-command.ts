@@ -13,7 +13,7 @@ export function idCommand<A extends IdArgs = IdArgs>(definition: {
   readonly examples: readonly (readonly [string, string])[];
   readonly options?: (yargs: Argv<IdArgs>) => Argv<A>;
   readonly autoStart?: boolean;
-  readonly body: (args: A, client: SessionClient) => Promise<void>;
+  readonly body: (args: A, client: SessionClient) => Promise<number | void>;
 }): CommandModule<GlobalArgs, A> {
   return {
     command: `${definition.name} <id>`,

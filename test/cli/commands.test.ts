@@ -60,8 +60,9 @@ describe('sessionctl end to end', { timeout: 60_000 }, () => {
     expect(await h.json(['registry-key', id])).toEqual({ id, registryKey: `session_supervisor:${id}` });
 
     const llm = await h.cli(['llm-agent', id]);
-    expect(llm.exitCode).toBe(3);
+    expect(llm).toMatchObject({ exitCode: 3, stdout: 'not_found' });
     expect(llm.stderr).toMatch(/llm_agent/);
+    expect(JSON.parse((await h.cli(['llm-agent', id, '--json'])).stdout)).toEqual({ id, pid: 'not_found' });
 
     const placeholderPid = listed!.children[0]!.pid!;
     const killed = await h.cli(['kill', id, '--child', 'placeholder']);
