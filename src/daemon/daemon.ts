@@ -16,7 +16,7 @@ export interface Daemon {
   readonly pid: number;
   readonly socket: string;
   readonly log: Logger;
-  /** Terminates every session in parallel, then closes the socket and exits the process. */
+  /** Terminates every session in parallel (code 0), or stops their processes keeping the sessions (a failure), then exits. */
   readonly shutdown: (code?: number) => Promise<never>;
 }
 
@@ -75,8 +75,9 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       process.exit(code);
     })());
 
+  // A daemon dying of its own bug keeps the sessions, as after a SIGKILL: the next start brings them back.
   const shutdown = async (code = 0): Promise<never> => {
-    await stopSessions(code === 0 ? 'requested' : 'fatal error');
+    await stopSessions(code === 0 ? 'requested' : 'fatal error', code !== 0);
     return exit(code);
   };
 
