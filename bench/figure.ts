@@ -22,8 +22,8 @@ export interface Plan {
   readonly trials: number;
   /** Trials of the 5 s terminate. */
   readonly slowTrials: number;
-  readonly scales: readonly number[];
-  readonly scaleTrials: number;
+  /** Sizes of the scale scenario, each with its trials (the large one is slow). */
+  readonly scales: ReadonlyArray<{ readonly size: number; readonly trials: number }>;
   readonly listCalls: number;
   readonly cycles: number;
   readonly cycleSize: number;
@@ -37,8 +37,10 @@ export const FULL_PLAN: Plan = {
   quick: false,
   trials: 20,
   slowTrials: 6,
-  scales: [50, 200],
-  scaleTrials: 2,
+  scales: [
+    { size: 50, trials: 3 },
+    { size: 200, trials: 1 },
+  ],
   listCalls: 20,
   cycles: 10,
   cycleSize: 50,
@@ -51,8 +53,7 @@ export const QUICK_PLAN: Plan = {
   quick: true,
   trials: 3,
   slowTrials: 2,
-  scales: [5],
-  scaleTrials: 1,
+  scales: [{ size: 5, trials: 1 }],
   listCalls: 5,
   cycles: 2,
   cycleSize: 5,

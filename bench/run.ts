@@ -117,14 +117,18 @@ async function main(): Promise<number> {
   }
   const ordered = SYSTEM_NAMES.flatMap((name) => systems.filter((s) => s.name === name));
 
+  const info = machine();
   const figures: Figure[] = [];
-  for (const scenario of scenarios) figures.push(...(await SCENARIOS[scenario](ordered, plan, ctx)));
+  const save = () =>
+    writeJson(out, { plan, systems: entries, figures, targets: checkTargets(figures), machine: info, startedAt: startedAt.toISOString(), durationS: Math.round((Date.now() - startedAt.getTime()) / 1000) });
+  for (const scenario of scenarios) {
+    figures.push(...(await SCENARIOS[scenario](ordered, plan, ctx)));
+    await save(); // a run cut short still leaves what it measured
+  }
 
   const targets = checkTargets(figures);
-  const info = machine();
   console.log(`\nsessiond bench${plan.quick ? ' (quick)' : ''}: ${startedAt.toISOString()}, ${info.nproc} × ${info.cpu}, ${info.memoryGiB} GiB, Node ${info.node}, load at start ${info.loadAtStart.join(' ')}\n`);
   console.log(renderTables(figures, entries, targets));
-  await writeJson(out, { plan, systems: entries, figures, targets, machine: info, startedAt: startedAt.toISOString(), durationS: Math.round((Date.now() - startedAt.getTime()) / 1000) });
   console.log(`\nwrote ${out}`);
   return 0;
 }

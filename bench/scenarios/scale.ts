@@ -11,14 +11,14 @@ const MB = 1024 * 1024;
 
 export async function scaleScenario(systems: readonly System[], plan: Plan): Promise<Figure[]> {
   const figures: Figure[] = [];
-  for (const size of plan.scales) {
+  for (const { size, trials } of plan.scales) {
     progress(`scale: ${size} units created concurrently`);
     const memory = { rss: {} as Samples, pss: {} as Samples, perUnit: {} as Samples, list: {} as Samples };
     const notes: Partial<Record<SystemName, string>> = {};
     const push = (samples: Samples, name: SystemName, value: Sample) => (samples[name] ??= []).push(value);
 
     const createAll = await withSystems(systems, size, (ready) =>
-      alternate(ready, plan.scaleTrials, async (system) => {
+      alternate(ready, trials, async (system) => {
         const t0 = performance.now();
         const settled = await Promise.allSettled(Array.from({ length: size }, () => system.start(unitName(`scale${size}`))));
         const elapsed = performance.now() - t0;

@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { onCleanup } from '../cleanup.js';
-import { Leftovers, procRef, killAll } from '../proc.js';
+import { isGone, Leftovers, procRef, killAll } from '../proc.js';
 import { unitsUnderDaemon, type BenchContext, type OrphanGroup, type System, type Unit, type UnitOptions } from '../system.js';
 import { withTimeout } from './sessiond.js';
 
@@ -48,8 +48,9 @@ export async function installPm2(): Promise<void> {
   await promisify(execFile)('npm', ['install', '--prefix', pm2Dir(), '--no-audit', '--no-fund', `pm2@${PM2_VERSION}`], { timeout: 180_000 });
 }
 
-function call<T>(fn: (cb: Callback<T>) => void): Promise<T> {
-  return new Promise((resolve, reject) => fn((error, result) => (error ? reject(error) : resolve(result))));
+// Every call is bounded: PM2's daemon can die under load (EMFILE at 200 apps here) and its API then never answers.
+function call<T>(fn: (cb: Callback<T>) => void, timeoutMs = 60_000): Promise<T> {
+  return withTimeout(new Promise<T>((resolve, reject) => fn((error, result) => (error ? reject(error) : resolve(result)))), timeoutMs);
 }
 
 export class Pm2System implements System {
@@ -70,7 +71,7 @@ export class Pm2System implements System {
     Object.assign(process.env, { PM2_HOME: this.home, PM2_DISABLE_VERSION_CHECK: 'true', PM2_PROGRAMMATIC: 'true', PM2_SILENT: 'true' });
     const pm2 = createRequire(join(pm2Dir(), 'package.json'))('pm2') as Pm2Module;
     this.api = new pm2.custom({ pm2_home: this.home, daemon_mode: true });
-    await withTimeout(call((cb) => this.api!.connect(false, cb)), 30_000);
+    await call((cb) => this.api!.connect(false, cb), 30_000);
     const pid = Number(readFileSync(join(this.home, 'pm2.pid'), 'utf8'));
     this.daemon = procRef(pid);
   }
@@ -79,7 +80,7 @@ export class Pm2System implements System {
     const api = this.api;
     this.api = null;
     if (api) {
-      await withTimeout(call((cb) => api.killDaemon(cb)), 15_000).catch(() => undefined);
+      if (this.daemon && !isGone(this.daemon.pid)) await call((cb) => api.killDaemon(cb), 15_000).catch(() => undefined);
       api.disconnect();
     }
     if (this.daemon) killAll([this.daemon]);
