@@ -1,20 +1,11 @@
 import * as z from 'zod';
 import { CHILD_NAME_PATTERN, SESSION_ID_PATTERN } from './ids.js';
+import { DEFAULTS } from './defaults.js';
 import { SessiondError } from './errors.js';
+import { describeIssues } from './issues.js';
 
-/** Defaults of the contract, declared once. */
-export const DEFAULTS = {
-  strategy: 'one_for_one',
-  maxRestarts: 3,
-  maxSeconds: 5,
-  restart: 'permanent',
-  shutdownMs: 5000,
-  startTimeoutMs: 10_000,
-  heartbeatMs: 1000,
-  missedHeartbeats: 3,
-  idleTimeoutMs: 5 * 60_000,
-  placeholderName: 'placeholder',
-} as const;
+export { DEFAULTS } from './defaults.js';
+export { describeIssues } from './issues.js';
 
 const jsonObject = z.record(z.string(), z.unknown());
 
@@ -56,12 +47,6 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, wha
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw new SessiondError('invalid_params', `invalid ${what}: ${describeIssues(result.error)}`);
-}
-
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
 }
 
 /** Child names must be unique within a session: they key logs and restarts. */

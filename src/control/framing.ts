@@ -1,6 +1,9 @@
-/** Thrown by LineSplitter when a line grows past its limit before its newline arrives. */
+/** Thrown by LineSplitter when a line grows past its limit; `lines` are the complete ones before it. */
 export class LineTooLong extends Error {
-  constructor(readonly limit: number) {
+  constructor(
+    readonly limit: number,
+    readonly lines: readonly string[] = [],
+  ) {
     super(`request line exceeds ${limit} bytes`);
   }
 }
@@ -21,14 +24,14 @@ export class LineSplitter {
     let start = 0;
     for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
       const piece = chunk.subarray(start, nl);
-      if (this.pendingBytes + piece.length > this.limit) throw new LineTooLong(this.limit);
+      if (this.pendingBytes + piece.length > this.limit) throw new LineTooLong(this.limit, lines);
       lines.push(Buffer.concat([...this.pending, piece]).toString('utf8'));
       this.pending = [];
       this.pendingBytes = 0;
       start = nl + 1;
     }
     const rest = chunk.subarray(start);
-    if (this.pendingBytes + rest.length > this.limit) throw new LineTooLong(this.limit);
+    if (this.pendingBytes + rest.length > this.limit) throw new LineTooLong(this.limit, lines);
     if (rest.length) {
       this.pending.push(rest);
       this.pendingBytes += rest.length;

@@ -74,22 +74,30 @@ export class ControlServer {
       socket.write(`${JSON.stringify(reply)}\n`);
     };
     socket.on('data', (chunk: Buffer) => {
-      let received: string[];
+      let received: readonly string[];
+      let tooLong = false;
       try {
         received = lines.push(chunk);
       } catch (error) {
         if (!(error instanceof LineTooLong)) throw error;
-        const wire = new SessiondError('invalid_request', `request line exceeds ${MAX_LINE_BYTES} bytes (1 MiB); connection closed`).toJSON();
+        received = error.lines; // the requests before the long line still get their replies
+        tooLong = true;
         socket.removeAllListeners('data');
-        socket.end(`${JSON.stringify({ id: null, error: wire } satisfies Reply)}\n`, () => socket.destroy());
-        return;
       }
-      for (const line of received) {
-        if (line.trim() === '') continue;
-        dispatch(line, this.handlers, { send, unread: () => socket.writableLength, signal: abort.signal, log: this.log }).catch((error: unknown) =>
-          this.log.error({ err: error, message: errorMessage(error) }, 'request dispatch failed'),
+      const handled = received
+        .filter((line) => line.trim() !== '')
+        .map((line) =>
+          dispatch(line, this.handlers, { send, unread: () => socket.writableLength, signal: abort.signal, log: this.log }).catch((error: unknown) =>
+            this.log.error({ err: error, message: errorMessage(error) }, 'request dispatch failed'),
+          ),
         );
-      }
+      if (!tooLong) return;
+      const wire = new SessiondError('invalid_request', `request line exceeds ${MAX_LINE_BYTES} bytes (1 MiB); connection closed`).toJSON();
+      const timer = new AbortController(); // a stream among them would never end: 1 s at most
+      void Promise.race([Promise.all(handled), sleep(1000, undefined, { signal: timer.signal }).catch(() => undefined)]).then(() => {
+        timer.abort();
+        socket.end(`${JSON.stringify({ id: null, error: wire } satisfies Reply)}\n`, () => socket.destroy());
+      });
     });
   }
 }

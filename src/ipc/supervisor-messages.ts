@@ -1,33 +1,47 @@
-import * as z from 'zod';
-import { childSpecInput } from '../contract/spec.js';
+// zod/mini, not zod: this module is in the supervisor's bundle, loaded by every session.
+import * as z from 'zod/mini';
 
-/** The daemon ↔ supervisor channel: one zod schema per direction, checked where messages arrive. */
+/**
+ * The daemon ↔ supervisor channel: one schema per direction, checked where messages arrive.
+ * What travels here is already complete (defaults filled in by the manager), so nothing is
+ * optional that the supervisor needs.
+ */
 
-const exitInfo = z.object({ code: z.number().nullable(), signal: z.string().nullable(), at: z.string() });
+const exitInfo = z.object({ code: z.nullable(z.number()), signal: z.nullable(z.string()), at: z.string() });
 
 export const childState = z.object({
   name: z.string(),
-  pid: z.number().int().nullable(),
+  pid: z.nullable(z.int()),
   status: z.enum(['starting', 'running', 'restarting', 'stopping', 'stopped']),
-  restarts: z.number().int(),
-  lastExit: exitInfo.nullable(),
+  restarts: z.int(),
+  lastExit: z.nullable(exitInfo),
 });
 export type ChildState = z.infer<typeof childState>;
+
+const childSpec = z.object({
+  name: z.string(),
+  file: z.optional(z.string()),
+  command: z.optional(z.string()),
+  args: z.array(z.string()),
+  env: z.record(z.string(), z.string()),
+  restart: z.enum(['permanent', 'transient', 'temporary']),
+  shutdownMs: z.int().check(z.gte(0)),
+});
 
 export const supervisorInit = z.object({
   session: z.object({
     id: z.string(),
     metadata: z.record(z.string(), z.unknown()),
     llmConfig: z.record(z.string(), z.unknown()),
-    children: z.array(childSpecInput).min(1),
+    children: z.array(childSpec).check(z.minLength(1)),
     strategy: z.enum(['one_for_one', 'one_for_all', 'rest_for_one']),
-    maxRestarts: z.number().int().min(0),
-    maxSeconds: z.number().positive(),
+    maxRestarts: z.int().check(z.gte(0)),
+    maxSeconds: z.number().check(z.positive()),
   }),
-  heartbeatMs: z.number().int().positive(),
+  heartbeatMs: z.int().check(z.positive()),
   /** The whole start's budget; a restarted child gets as much for itself. */
-  startTimeoutMs: z.number().int().positive(),
-  logDir: z.string().nullable(),
+  startTimeoutMs: z.int().check(z.positive()),
+  logDir: z.nullable(z.string()),
 });
 export type SupervisorInit = z.infer<typeof supervisorInit>;
 
@@ -49,10 +63,10 @@ export const fromSupervisor = z.discriminatedUnion('type', [
     type: z.literal('child'),
     event: childEventKind,
     child: childState,
-    restarts: z.number().int(),
-    code: z.number().nullable().optional(),
-    signal: z.string().nullable().optional(),
-    output: z.array(z.string()).optional(),
+    restarts: z.int(),
+    code: z.optional(z.nullable(z.number())),
+    signal: z.optional(z.nullable(z.string())),
+    output: z.optional(z.array(z.string())),
   }),
   z.object({ type: z.literal('activity'), child: z.string(), at: z.string() }),
   z.object({ type: z.literal('gave_up'), reason: z.string() }),

@@ -49,7 +49,7 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     };
     this.keepTerminated = options.keepTerminated ?? 100;
     mkdirSync(this.runtime.logDir, { recursive: true, mode: 0o700 });
-    this.pool = new SupervisorPool(options.warmSupervisors ?? 1, join(this.runtime.logDir, 'supervisors.log'));
+    this.pool = new SupervisorPool(options.warmSupervisors ?? 0, join(this.runtime.logDir, 'supervisors.log'));
   }
 
   /** Starts a session and resolves with its id once every child is ready. */

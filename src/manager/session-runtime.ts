@@ -6,6 +6,7 @@ import { canTransition, describeExit, type ExitInfo, type SessionInfo, type Sess
 import { DEFAULTS, describeIssues, type SessionSpec } from '../contract/spec.js';
 import { fromSupervisor, type ChildState, type FromSupervisor, type ToSupervisor } from '../ipc/supervisor-messages.js';
 import type { Spawned } from '../process/spawn.js';
+import type { Marker } from '../process/marker.js';
 import { killProcess, stopProcess } from '../process/stop.js';
 import type { SessionRecord } from '../store/sessions.js';
 import { ProcessPins, SUPERVISOR, toSessionInfo, toSessionRecord, type SessionState } from './session-view.js';
@@ -82,7 +83,7 @@ export class SessionRuntime {
       this.options.emit('session.terminating');
       this.takeStart()?.reject(this.startError('terminated while starting'));
       const graceMs = Math.max(DEFAULTS.shutdownMs, ...this.spec.children.map((c) => c.shutdownMs));
-      if (this.proc) await stopProcess(this.proc, graceMs, this.childGroups());
+      if (this.proc) await stopProcess(this.proc, graceMs, this.childGroups(), this.marker);
       this.end(null);
     })();
     return this.stopping;
@@ -175,7 +176,7 @@ export class SessionRuntime {
     if (this.stopping || !this.proc) return;
     if (++this.missedPongs > DEFAULTS.missedHeartbeats) {
       this.endReason ??= `supervisor hung: no pong for ${DEFAULTS.missedHeartbeats} heartbeats`;
-      void killProcess(this.proc, this.childGroups());
+      void killProcess(this.proc, this.childGroups(), this.marker);
       return;
     }
     this.send({ type: 'ping', seq: Date.now() });
@@ -191,7 +192,7 @@ export class SessionRuntime {
     const starting = this.takeStart();
     this.stopping = (async () => {
       const reason = this.endReason ?? `supervisor crashed: ${describeExit(exit)}`;
-      await killProcess(this.proc!, this.childGroups());
+      await killProcess(this.proc!, this.childGroups(), this.marker);
       if (!starting && !this.endReason?.startsWith('restart intensity')) {
         this.options.emit('session.crashed', { reason, code: exit.code, signal: exit.signal });
       }
@@ -205,7 +206,7 @@ export class SessionRuntime {
     const starting = this.takeStart();
     if (!starting || this.stopping) return;
     this.stopping = (async () => {
-      if (this.proc) await stopProcess(this.proc, DEFAULTS.shutdownMs, this.childGroups());
+      if (this.proc) await stopProcess(this.proc, DEFAULTS.shutdownMs, this.childGroups(), this.marker);
       this.end(reason);
       starting.reject(this.startError(reason));
     })();
@@ -224,10 +225,19 @@ export class SessionRuntime {
 
   private end(error: string | null): void {
     if (this.timer) clearInterval(this.timer);
-    for (const [name, child] of this.children) this.children.set(name, { ...child, pid: null, status: 'stopped' });
+    for (const [name, child] of this.children) {
+      // The supervisor went without reporting them: they were SIGKILLed with it.
+      if (child.pid !== null) this.options.emit('child.exited', { child: name, pid: child.pid, restarts: child.restarts, code: null, signal: 'SIGKILL' });
+      this.children.set(name, { ...child, pid: null, status: 'stopped' });
+    }
     this.error = error;
     this.transition('terminated');
     this.options.emit('session.terminated', { error });
+  }
+
+  /** Every process of the session's children carries this in its environment. */
+  private get marker(): Marker {
+    return { session: this.spec.id };
   }
 
   private childGroups(): number[] {

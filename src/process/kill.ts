@@ -1,4 +1,5 @@
 import treeKill from 'tree-kill';
+import { runningMarked, type Marker } from './marker.js';
 import { runningInGroup } from './proc.js';
 
 /** Sends a signal to a whole process group; a group that is already gone is not an error. */
@@ -26,14 +27,15 @@ export async function killTree(pid: number): Promise<void> {
 }
 
 /**
- * SIGKILLs every running member of the groups until none is left; false if some survive timeoutMs
- * (a process in uninterruptible sleep). The loop only waits out the kernel's delivery of SIGKILL.
+ * SIGKILLs every running member of the groups, and every process carrying `marker`, until none
+ * is left; false if some survive timeoutMs (a process in uninterruptible sleep). The loop only
+ * waits out the kernel's delivery of SIGKILL.
  */
-export async function killGroups(pgids: readonly number[], timeoutMs = 2000): Promise<boolean> {
+export async function killGroups(pgids: readonly number[], marker?: Marker, timeoutMs = 2000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (const pgid of pgids) signalGroup(pgid, 'SIGKILL');
   for (;;) {
-    const left = pgids.flatMap((pgid) => runningInGroup(pgid));
+    const left = [...pgids.flatMap((pgid) => runningInGroup(pgid)), ...(marker ? runningMarked(marker) : [])];
     if (left.length === 0) return true;
     if (Date.now() > deadline) return false;
     for (const pid of left) signalPid(pid, 'SIGKILL');

@@ -1,4 +1,5 @@
 import { killGroups, killTree, signalGroup } from './kill.js';
+import type { Marker } from './marker.js';
 import type { Spawned } from './spawn.js';
 
 export interface StopResult {
@@ -10,13 +11,14 @@ export interface StopResult {
 
 /**
  * The one stop path: SIGTERM to the process group, an abortable grace timer, SIGKILL of the whole
- * tree when it runs out, then await the exit and SIGKILL whatever is left of the group and of
- * `extraGroups`. Resolves only when every process of those groups is gone.
+ * tree when it runs out, then await the exit and SIGKILL whatever is left of the group, of
+ * `extraGroups` and of the processes carrying `marker`. Resolves only when all of them are gone.
  */
 export async function stopProcess(
   proc: Pick<Spawned, 'pid' | 'exited' | 'hasExited'>,
   graceMs: number,
   extraGroups: readonly number[] = [],
+  marker?: Marker,
 ): Promise<StopResult> {
   let forced = false;
   if (proc.pid > 0 && !proc.hasExited()) {
@@ -34,7 +36,7 @@ export async function stopProcess(
   }
   await proc.exited;
   const groups = proc.pid > 0 ? [proc.pid, ...extraGroups] : [...extraGroups];
-  const gone = await killGroups(groups);
+  const gone = await killGroups(groups, marker);
   return { forced, gone };
 }
 
@@ -42,10 +44,11 @@ export async function stopProcess(
 export async function killProcess(
   proc: Pick<Spawned, 'pid' | 'exited' | 'hasExited'>,
   extraGroups: readonly number[] = [],
+  marker?: Marker,
 ): Promise<boolean> {
   if (proc.pid > 0 && !proc.hasExited()) await killTree(proc.pid);
   await proc.exited;
-  return killGroups(proc.pid > 0 ? [proc.pid, ...extraGroups] : [...extraGroups]);
+  return killGroups(proc.pid > 0 ? [proc.pid, ...extraGroups] : [...extraGroups], marker);
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

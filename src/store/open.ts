@@ -1,4 +1,4 @@
-import { chmodSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { corrupt, migrationFailed, newerVersion, notADatabase, StoreError, unreadable } from './errors.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
@@ -14,6 +14,9 @@ const BUSY_TIMEOUT_MS = 5000;
 export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Database.Database {
   let db: Database.Database;
   try {
+    // The specs hold llmConfig secrets: the file is 0600 from its first byte, and SQLite gives
+    // the -wal and -shm files it creates later the mode of the database file.
+    if (file !== ':memory:') closeSync(openSync(file, 'a', 0o600));
     db = new Database(file);
   } catch (error) {
     throw classify(file, error);
@@ -32,8 +35,8 @@ export function openDatabase(file: string, migrations: readonly Migration[] = MI
     // loss may lose the last few, never the file's consistency. FULL would fsync every event.
     db.pragma('synchronous = NORMAL');
     migrate(db, file, migrations);
-    // The specs hold llmConfig secrets; SQLite gives the -wal and -shm files the same mode.
-    if (file !== ':memory:') chmodSync(file, 0o600);
+    // An older file may have been made with another mode; its -wal and -shm follow it.
+    if (file !== ':memory:') for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
     return db;
   } catch (error) {
     db.close();

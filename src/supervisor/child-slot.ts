@@ -3,6 +3,7 @@ import type { ChildSpec } from '../contract/spec.js';
 import { isFromChild, type ChildInit, type ToChild } from '../ipc/child-messages.js';
 import type { ChildState } from '../ipc/supervisor-messages.js';
 import { killGroups } from '../process/kill.js';
+import { markerEnv, type Marker } from '../process/marker.js';
 import { killProcess, stopProcess } from '../process/stop.js';
 import { spawnProcess, type Spawned } from '../process/spawn.js';
 import { ChildLog } from './child-log.js';
@@ -64,7 +65,8 @@ export class ChildSlot {
     this.stopping = false;
     this.log.resetTail();
     const target = spec.file !== undefined ? { file: spec.file } : { command: spec.command! };
-    const proc = spawnProcess(target, { args: spec.args, env: spec.env, ipc: false, stdout: 'pipe', stderr: 'pipe' });
+    const env = { ...spec.env, ...markerEnv(this.options.init.session, spec.name) };
+    const proc = spawnProcess(target, { args: spec.args, env, ipc: false, stdout: 'pipe', stderr: 'pipe' });
     this.proc = proc;
     this.log.attach(proc.subprocess.stdout);
     this.log.attach(proc.subprocess.stderr);
@@ -77,21 +79,25 @@ export class ChildSlot {
     return this.handshake(proc, deadline);
   }
 
-  /** Stops the current run: SIGTERM, SIGKILL of the tree after shutdownMs. */
-  async stop(): Promise<void> {
+  /** Stops the current run: SIGTERM, SIGKILL of the tree after `graceMs` (default: its shutdownMs). */
+  async stop(graceMs = this.spec.shutdownMs): Promise<void> {
     const proc = this.proc;
     this.stopping = true;
     this.stopHeartbeat();
     if (!proc) return;
     this.status = 'stopping';
     this.send({ type: 'sessiond:shutdown' });
-    await stopProcess(proc, this.spec.shutdownMs);
+    await stopProcess(proc, graceMs, [], this.marker);
     this.status = 'stopped';
   }
 
   /** SIGKILLs the current run's tree at once; its exit is reported as a crash. */
   async kill(): Promise<void> {
-    if (this.proc) await killProcess(this.proc);
+    if (this.proc) await killProcess(this.proc, [], this.marker);
+  }
+
+  private get marker(): Marker {
+    return { session: this.options.init.session, child: this.spec.name };
   }
 
   private handshake(proc: Spawned, deadline: number): Promise<string | null> {
@@ -142,7 +148,7 @@ export class ChildSlot {
     this.lastExit = exit;
     if (this.stopping) return;
     this.status = 'stopped';
-    if (proc.pid > 0) await killGroups([proc.pid]);
+    await killGroups(proc.pid > 0 ? [proc.pid] : [], this.marker);
     this.hooks.onExit(this, exit);
   }
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describeExit, type ExitInfo } from '../contract/session.js';
-import { DEFAULTS, type SessionSpec } from '../contract/spec.js';
+import { DEFAULTS } from '../contract/defaults.js';
+import type { SessionSpec } from '../contract/spec.js';
 import type { FromSupervisor, SupervisorInit } from '../ipc/supervisor-messages.js';
 
 type FromSupervisorChild = Extract<FromSupervisor, { type: 'child' }>;
@@ -125,10 +126,13 @@ export class Supervisor {
   private stopAll(code: number): Promise<void> {
     this.phase = 'stopping';
     this.stopped ??= (async () => {
+      // One deadline for the whole stop: each child gets SIGTERM in turn, and none waits past
+      // the longest shutdownMs from now, so a stop of several stubborn children is no longer.
+      const deadline = Date.now() + Math.max(...this.spec.children.map((c) => c.shutdownMs));
       for (const name of [...this.order].reverse()) {
         const slot = this.slot(name);
         if (slot.pid === null) continue;
-        await slot.stop();
+        await slot.stop(Math.min(slot.spec.shutdownMs, Math.max(0, deadline - Date.now())));
         this.reportChild(slot, 'exited', slot.lastExit ?? undefined);
       }
       for (const slot of this.slots.values()) slot.log.close();

@@ -51,9 +51,9 @@ describe('resurrection', () => {
     const pid = detachedSleep();
     const startTime = await waitFor(() => readStat(pid)?.startTime, 'sleep to start');
     const child = { name: 'x', status: 'running' as const, restarts: 0, lastExit: null };
-    expect(await stopLeftovers({ supervisorPid: null, supervisorStartTime: null, children: [{ ...child, pid, startTime: startTime + 1 }] })).toEqual([]);
+    expect(await stopLeftovers({ id: 'stray', supervisorPid: null, supervisorStartTime: null, children: [{ ...child, pid, startTime: startTime + 1 }] })).toEqual([]);
     expect(isRunning(pid)).toBe(true);
-    expect(await stopLeftovers({ supervisorPid: null, supervisorStartTime: null, children: [{ ...child, pid, startTime }] })).toEqual([pid]);
+    expect(await stopLeftovers({ id: 'stray', supervisorPid: null, supervisorStartTime: null, children: [{ ...child, pid, startTime }] })).toEqual([pid]);
     expect(isRunning(pid)).toBe(false);
   });
 });

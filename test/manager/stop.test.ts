@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { expectAllGone, isRunning } from '../helpers/proc.js';
+import { readStat } from '../../src/process/proc.js';
+import { expectAllGone, isRunning, waitFor } from '../helpers/proc.js';
 import { fixture, Harness } from './harness.js';
 
 let h: Harness;
@@ -82,5 +83,33 @@ describe('stopping: SIGTERM, then SIGKILL after 5 s', () => {
     await h.manager.shutdown();
     expect(Date.now() - start).toBeLessThan(3000);
     for (const id of ids) expect((await h.manager.getSessionInfo(id)).status).toBe('terminated');
+  });
+
+  it('leaves no grandchild that left its process group (setsid), after a crash or a terminate', async () => {
+    h = new Harness();
+    const pidFile = join(h.home.dir, 'escaped.pid');
+    const script = `setsid sleep 4242 & echo $! > ${pidFile}; exec sleep 1000`;
+    const id = await h.create({ children: [{ name: 'escaper', command: 'sh', args: ['-c', script] }] });
+    const readPid = () => {
+      try {
+        return Number(readFileSync(pidFile, 'utf8')) || null;
+      } catch {
+        return null;
+      }
+    };
+    const escaped = await waitFor(readPid, 'the escaped pid');
+    h.seen.add(escaped);
+    expect(readStat(escaped)!.pgrp).toBe(escaped); // its own group and session
+    h.manager.kill(id, { child: 'escaper' });
+    await h.waitEvent((e) => e.type === 'child.restarted', 'child.restarted');
+    await expectAllGone([escaped], 1000);
+
+    const again = await waitFor(() => {
+      const pid = readPid();
+      return pid !== null && pid !== escaped && isRunning(pid) ? pid : null;
+    }, 'the second escaped pid');
+    h.seen.add(again);
+    await h.manager.terminateSession(id);
+    expect(isRunning(again)).toBe(false);
   });
 });
