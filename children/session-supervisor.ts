@@ -1,6 +1,6 @@
 // The session supervisor: one OS process per session, a direct child of the daemon.
 // Its session arrives over IPC (never argv or env: llmConfig may hold secrets).
-import { describeIssues } from '../src/contract/spec.js';
+import { describeIssues } from '../src/contract/issues.js';
 import { toSupervisor, type FromSupervisor } from '../src/ipc/supervisor-messages.js';
 import { Supervisor } from '../src/supervisor/supervisor.js';
 
