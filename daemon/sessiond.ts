@@ -6,7 +6,7 @@ import { EXIT_ALREADY_RUNNING } from '../src/control/paths.js';
 import { startDaemon } from '../src/daemon/daemon.js';
 
 const USAGE = `Usage: sessiond [--home DIR] [--idle-timeout-ms MS] [--heartbeat-ms MS]
-                [--keep-terminated N] [--keep-days D]
+                [--keep-terminated N] [--keep-days D] [--warm-supervisors N]
 
 Runs the sessiond daemon in the foreground on a state dir (default: $SESSIOND_HOME,
 else $XDG_STATE_HOME/sessiond, else ~/.local/state/sessiond). It brings back the
@@ -16,7 +16,9 @@ session, then exits 0. Most people use 'sessionctl daemon start'.
   --idle-timeout-ms MS   a session with no child activity for MS becomes idle (default 300000)
   --heartbeat-ms MS      ping period of supervisors and children; 3 missed pongs = hung (default 1000)
   --keep-terminated N    terminated sessions kept in the store (default 1000)
-  --keep-days D          ... and for how long (default 7)`;
+  --keep-days D          ... and for how long (default 7)
+  --warm-supervisors N   supervisors kept spawned ahead of need (default 0): with 1, a create
+                         costs one Node start-up instead of two, for one idle spare process`;
 
 function positive(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -34,6 +36,7 @@ try {
       'heartbeat-ms': { type: 'string' },
       'keep-terminated': { type: 'string' },
       'keep-days': { type: 'string' },
+      'warm-supervisors': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -48,6 +51,7 @@ try {
     home: values.home,
     idleTimeoutMs: positive('idle-timeout-ms', values['idle-timeout-ms']),
     heartbeatMs: positive('heartbeat-ms', values['heartbeat-ms']),
+    warmSupervisors: positive('warm-supervisors', values['warm-supervisors']),
     retention: {
       ...(maxTerminated === undefined ? {} : { maxTerminated }),
       ...(keepDays === undefined ? {} : { maxAgeMs: keepDays * 86_400_000 }),

@@ -24,6 +24,7 @@ export interface DaemonOptions {
   readonly home?: string | undefined;
   readonly idleTimeoutMs?: number | undefined;
   readonly heartbeatMs?: number | undefined;
+  readonly warmSupervisors?: number | undefined;
   readonly retention?: RetentionOptions;
 }
 
@@ -50,7 +51,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   }
   setInterval(() => store.prune(), PRUNE_EVERY_MS).unref();
   // The store holds terminated sessions: the manager need not keep them in memory too.
-  const manager = new SessionManager({ home: paths.home, keepTerminated: 0, idleTimeoutMs: options.idleTimeoutMs, heartbeatMs: options.heartbeatMs });
+  const { idleTimeoutMs, heartbeatMs, warmSupervisors } = options;
+  const manager = new SessionManager({ home: paths.home, keepTerminated: 0, idleTimeoutMs, heartbeatMs, warmSupervisors });
   manager.on('warning', (message) => log.warn(message));
   const journal = new Journal(store, manager, log);
   await resurrectSessions(store, manager, log);

@@ -19,7 +19,11 @@ export interface SessionManagerOptions {
   readonly heartbeatMs?: number;
   readonly startTimeoutMs?: number;
   readonly idleTimeoutMs?: number;
-  /** Supervisors kept spawned ahead of need, to start sessions faster (default 1; 0 disables). */
+  /**
+   * Supervisors kept spawned ahead of need (default 0). With 1, a session starts at the cost of
+   * one Node start-up instead of two; the spare is a child of this process that belongs to no
+   * session until it is taken, which is why it is off unless asked for.
+   */
   readonly warmSupervisors?: number;
   /** Terminated sessions kept in memory for info and list --all, oldest dropped first (default 100). */
   readonly keepTerminated?: number;
