@@ -11,7 +11,7 @@ import type { SessionRecord } from '../store/sessions.js';
 import { toSessionSpec } from './session-input.js';
 import { SessionRuntime } from './session-runtime.js';
 import { SupervisorPool } from './supervisor-pool.js';
-import { NO_STATS, statsOf } from './stats.js';
+import { NO_STATS, processGroups, statsOf } from './stats.js';
 
 export interface SessionManagerOptions {
   /** State directory; its `logs/` receives every child's output. Default: the contract's. */
@@ -90,11 +90,12 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   /** Sessions not yet terminated; with `all`, the terminated ones too. */
   async listSessions(options: { all?: boolean } = {}): Promise<SessionInfo[]> {
     const sessions = [...this.sessions.values()].filter((s) => options.all || isLive(s.status));
-    return Promise.all(sessions.map((s) => this.describe(s)));
+    const groups = processGroups();
+    return Promise.all(sessions.map((s) => this.describe(s, groups)));
   }
 
   async getSessionInfo(id: string): Promise<SessionInfo> {
-    return this.describe(this.session(id));
+    return this.describe(this.session(id), processGroups());
   }
 
   getSessionPid(id: string): number | NotFound {
@@ -157,8 +158,9 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     return session;
   }
 
-  private async describe(session: SessionRuntime): Promise<SessionInfo> {
-    const pids = session.pids();
-    return session.info(pids.length ? await statsOf(pids) : NO_STATS);
+  // Stats sum the supervisor and every process in its children's groups: grandchildren count too.
+  private async describe(session: SessionRuntime, groups: ReadonlyMap<number, readonly number[]>): Promise<SessionInfo> {
+    const pids = session.pids().flatMap((pid) => groups.get(pid) ?? [pid]);
+    return session.info(pids.length ? await statsOf([...new Set(pids)]) : NO_STATS);
   }
 }

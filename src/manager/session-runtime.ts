@@ -108,7 +108,7 @@ export class SessionRuntime {
     return this.children.get(name)?.pid ?? null;
   }
 
-  /** Every live pid of the session: the supervisor and its children. */
+  /** Every live pid of the session: the supervisor and its children (each the leader of its group). */
   pids(): number[] {
     const supervisor = this.supervisorPid();
     return [...(supervisor === null ? [] : [supervisor]), ...this.childGroups()];

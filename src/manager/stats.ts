@@ -1,5 +1,6 @@
 import pidusage from 'pidusage';
 import type { SessionStats } from '../contract/session.js';
+import { allStats } from '../process/proc.js';
 
 /** cpu % and memory bytes summed over pids; a pid that exits meanwhile counts for nothing. */
 export async function statsOf(pids: readonly number[]): Promise<SessionStats> {
@@ -15,3 +16,15 @@ export async function statsOf(pids: readonly number[]): Promise<SessionStats> {
 }
 
 export const NO_STATS: SessionStats = { cpu: 0, memory: 0 };
+
+/** Running processes by process group, from one read of /proc: a session's children lead theirs. */
+export function processGroups(): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  for (const { pid, pgrp, state } of allStats()) {
+    if (state === 'Z' || state === 'X') continue;
+    const members = groups.get(pgrp) ?? [];
+    members.push(pid);
+    groups.set(pgrp, members);
+  }
+  return groups;
+}

@@ -21,6 +21,7 @@ export async function stopProcess(
   marker?: Marker,
 ): Promise<StopResult> {
   let forced = false;
+  const groups = proc.pid > 0 ? [proc.pid, ...extraGroups] : [...extraGroups];
   if (proc.pid > 0 && !proc.hasExited()) {
     signalGroup(proc.pid, 'SIGTERM');
     const timer = new AbortController();
@@ -31,11 +32,10 @@ export async function stopProcess(
     timer.abort();
     if (timedOut) {
       forced = true;
-      await killTree(proc.pid);
+      await killNow(proc.pid, groups);
     }
   }
   await proc.exited;
-  const groups = proc.pid > 0 ? [proc.pid, ...extraGroups] : [...extraGroups];
   const gone = await killGroups(groups, marker);
   return { forced, gone };
 }
@@ -46,9 +46,17 @@ export async function killProcess(
   extraGroups: readonly number[] = [],
   marker?: Marker,
 ): Promise<boolean> {
-  if (proc.pid > 0 && !proc.hasExited()) await killTree(proc.pid);
+  const groups = proc.pid > 0 ? [proc.pid, ...extraGroups] : [...extraGroups];
+  if (proc.pid > 0 && !proc.hasExited()) await killNow(proc.pid, groups);
   await proc.exited;
-  return killGroups(proc.pid > 0 ? [proc.pid, ...extraGroups] : [...extraGroups], marker);
+  return killGroups(groups, marker);
+}
+
+// The groups first, at once (a signal each, nothing to wait for); then tree-kill for the part of
+// the tree that left them while its parent still lives (tree-kill asks `ps`, which takes a while).
+async function killNow(pid: number, groups: readonly number[]): Promise<void> {
+  for (const group of groups) signalGroup(group, 'SIGKILL');
+  await killTree(pid);
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
