@@ -10,6 +10,7 @@ import { resolveStateDir } from '../contract/state-dir.js';
 import type { SessionRecord } from '../store/sessions.js';
 import { toSessionSpec } from './session-input.js';
 import { SessionRuntime } from './session-runtime.js';
+import { DEFAULT_CONCURRENT_STARTS, StartGate } from './start-gate.js';
 import { SupervisorPool } from './supervisor-pool.js';
 import { NO_STATS, processGroups, statsOf } from './stats.js';
 
@@ -25,6 +26,8 @@ export interface SessionManagerOptions {
    * session until it is taken, which is why it is off unless asked for.
    */
   readonly warmSupervisors?: number;
+  /** Sessions starting at once; more wait their turn, initializing (default: twice the cores, 4 at least). */
+  readonly concurrentStarts?: number;
   /** Terminated sessions kept in memory for info and list --all, oldest dropped first (default 100). */
   readonly keepTerminated?: number;
 }
@@ -42,6 +45,7 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   private readonly keepTerminated: number;
   private readonly pool: SupervisorPool;
   private closed = false;
+  private readonly gate: StartGate;
 
   constructor(options: SessionManagerOptions = {}) {
     super();
@@ -52,6 +56,7 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
       logDir: join(resolveStateDir(options.home), 'logs'),
     };
     this.keepTerminated = options.keepTerminated ?? 100;
+    this.gate = new StartGate(options.concurrentStarts ?? DEFAULT_CONCURRENT_STARTS);
     mkdirSync(this.runtime.logDir, { recursive: true, mode: 0o700 });
     this.pool = new SupervisorPool(options.warmSupervisors ?? 0, join(this.runtime.logDir, 'supervisors.log'));
   }
@@ -142,7 +147,7 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     this.sessions.delete(spec.id); // re-inserted last: the map stays in order of creation
     this.sessions.set(spec.id, session);
     emit(type, { children: spec.children.map((c) => c.name) });
-    await session.start();
+    await this.gate.run(() => session.start());
   }
 
   private forgetOldTerminated(): void {

@@ -58,6 +58,8 @@ export class SessionRuntime {
 
   /** Spawns the supervisor and resolves once every child is ready; rejects with start_failed. */
   start(): Promise<void> {
+    // Terminated while it waited its turn to start: nothing was started, nothing to start now.
+    if (this.status !== 'initializing') return Promise.reject(this.startError('terminated while starting'));
     const logDir = join(this.options.logDir, this.spec.id);
     mkdirSync(logDir, { recursive: true, mode: 0o700 });
     const proc = this.options.spawnSupervisor();
