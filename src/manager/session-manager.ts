@@ -12,7 +12,7 @@ import { toSessionSpec } from './session-input.js';
 import { SessionRuntime } from './session-runtime.js';
 import { DEFAULT_CONCURRENT_STARTS, StartGate } from './start-gate.js';
 import { SupervisorPool } from './supervisor-pool.js';
-import { NO_STATS, processGroups, statsOf } from './stats.js';
+import { NO_STATS, StatsSampler } from './stats.js';
 
 export interface SessionManagerOptions {
   /** State directory; its `logs/` receives every child's output. Default: the contract's. */
@@ -46,6 +46,7 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   private readonly pool: SupervisorPool;
   private closed = false;
   private readonly gate: StartGate;
+  private readonly stats = new StatsSampler<SessionRuntime>((session) => session.pids());
 
   constructor(options: SessionManagerOptions = {}) {
     super();
@@ -95,12 +96,13 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   /** Sessions not yet terminated; with `all`, the terminated ones too. */
   async listSessions(options: { all?: boolean } = {}): Promise<SessionInfo[]> {
     const sessions = [...this.sessions.values()].filter((s) => options.all || isLive(s.status));
-    const groups = processGroups();
-    return Promise.all(sessions.map((s) => this.describe(s, groups)));
+    const stats = await this.stats.of(sessions);
+    return sessions.map((s) => s.info(stats.get(s) ?? NO_STATS));
   }
 
   async getSessionInfo(id: string): Promise<SessionInfo> {
-    return this.describe(this.session(id), processGroups());
+    const session = this.session(id);
+    return session.info((await this.stats.of([session])).get(session) ?? NO_STATS);
   }
 
   getSessionPid(id: string): number | NotFound {
@@ -163,9 +165,4 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     return session;
   }
 
-  // Stats sum the supervisor and every process in its children's groups: grandchildren count too.
-  private async describe(session: SessionRuntime, groups: ReadonlyMap<number, readonly number[]>): Promise<SessionInfo> {
-    const pids = session.pids().flatMap((pid) => groups.get(pid) ?? [pid]);
-    return session.info(pids.length ? await statsOf([...new Set(pids)]) : NO_STATS);
-  }
 }

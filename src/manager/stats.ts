@@ -17,6 +17,44 @@ export async function statsOf(pids: readonly number[]): Promise<SessionStats> {
 
 export const NO_STATS: SessionStats = { cpu: 0, memory: 0 };
 
+/** How long a session's sampled stats are served before they are sampled again. */
+export const STATS_TTL_MS = 1000;
+
+/**
+ * Samples the stats of sessions at most once a second each, as `top` refreshes: a `list` of two
+ * hundred sessions, asked for again and again, does not read /proc for four hundred processes
+ * every time. A session's stats sum its leaders (supervisor, children) and every process in the
+ * children's groups, so grandchildren count too. Entries go with their session (a WeakMap).
+ */
+export class StatsSampler<S extends object> {
+  private readonly sampled = new WeakMap<S, { at: number; stats: SessionStats }>();
+
+  constructor(private readonly leadersOf: (session: S) => readonly number[]) {}
+
+  async of(sessions: readonly S[]): Promise<Map<S, SessionStats>> {
+    const now = Date.now();
+    const result = new Map<S, SessionStats>();
+    const stale: S[] = [];
+    for (const session of sessions) {
+      const cached = this.sampled.get(session);
+      if (!this.leadersOf(session).length) result.set(session, NO_STATS);
+      else if (cached && now - cached.at < STATS_TTL_MS) result.set(session, cached.stats);
+      else stale.push(session);
+    }
+    if (!stale.length) return result;
+    const groups = processGroups();
+    await Promise.all(
+      stale.map(async (session) => {
+        const pids = new Set(this.leadersOf(session).flatMap((pid) => groups.get(pid) ?? [pid]));
+        const stats = await statsOf([...pids]);
+        this.sampled.set(session, { at: now, stats });
+        result.set(session, stats);
+      }),
+    );
+    return result;
+  }
+}
+
 /** Running processes by process group, from one read of /proc: a session's children lead theirs. */
 export function processGroups(): Map<number, number[]> {
   const groups = new Map<number, number[]>();
