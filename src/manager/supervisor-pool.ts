@@ -1,4 +1,4 @@
-import { createWriteStream, openSync, type WriteStream } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { spawnProcess, type Spawned } from '../process/spawn.js';
 import { killProcess } from '../process/stop.js';
 import { entryPath } from '../process/entries.js';
@@ -12,13 +12,13 @@ export class SupervisorPool {
   private readonly warm = new Set<Spawned>();
   private closed = false;
   /** Supervisors write to this file directly (an fd, not a pipe through us): rare lines, no handle of ours to keep alive. */
-  private readonly log: WriteStream;
+  private readonly log: number;
 
   constructor(
     private readonly size: number,
     logFile: string,
   ) {
-    this.log = createWriteStream('', { fd: openSync(logFile, 'a', 0o600) });
+    this.log = openSync(logFile, 'a', 0o600);
     this.refill();
   }
 
@@ -33,11 +33,12 @@ export class SupervisorPool {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     const warm = [...this.warm];
     this.warm.clear();
     await Promise.all(warm.map((proc) => killProcess(proc)));
-    this.log.destroy();
+    closeSync(this.log);
   }
 
   private refill(): void {

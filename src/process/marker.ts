@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { isRunning } from './proc.js';
 
 /**
- * Every session child gets SIGKILL-able identity in its environment, SESSIOND_CHILD=<session>/<child>,
+ * Every run of a session child carries SESSIOND_CHILD=<session>/<child>/<run> in its environment,
  * which its descendants inherit. A descendant that left its process group (setsid) and was
  * reparented when its parent died can be found by nothing else: neither the group nor the
  * parent links lead to it any more. (A cgroup or a child subreaper would, but Node has no
@@ -10,21 +10,18 @@ import { isRunning } from './proc.js';
  */
 export const MARKER_VAR = 'SESSIOND_CHILD';
 
-/** One child of a session, or every child of it. */
-export interface Marker {
-  readonly session: string;
-  readonly child?: string;
-}
+/** One run of one child of a session, or every child of it. */
+export type RunMarker = { readonly session: string; readonly child: string; readonly run: number };
+export type Marker = { readonly session: string } | RunMarker;
 
-export function markerEnv(session: string, child: string): Record<string, string> {
-  return { [MARKER_VAR]: `${session}/${child}` };
+export function markerEnv(marker: RunMarker): Record<string, string> {
+  return { [MARKER_VAR]: `${marker.session}/${marker.child}/${marker.run}` };
 }
 
 /** Running processes (this one aside) whose environment carries the marker, read from /proc/PID/environ. */
 export function runningMarked(marker: Marker): number[] {
-  const value = `${MARKER_VAR}=${marker.session}/${marker.child ?? ''}`;
-  // With a child the whole entry must match; without, every child of the session does.
-  const needle = Buffer.from(marker.child === undefined ? `\0${value}` : `\0${value}\0`);
+  // A run: the whole entry must match (never the next run of that child); a session: any of its children.
+  const needle = Buffer.from('child' in marker ? `\0${MARKER_VAR}=${marker.session}/${marker.child}/${marker.run}\0` : `\0${MARKER_VAR}=${marker.session}/`);
   const found: number[] = [];
   for (const name of readdirSync('/proc')) {
     const pid = Number(name);

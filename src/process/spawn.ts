@@ -1,4 +1,3 @@
-import type { Writable } from 'node:stream';
 import { execa, execaNode, type ResultPromise } from 'execa';
 import type { ExitInfo } from '../contract/session.js';
 
@@ -11,8 +10,8 @@ export interface Spawned {
   readonly hasExited: () => boolean;
 }
 
-// A Writable with a file descriptor is handed to the process as that fd, not piped.
-type Output = 'pipe' | 'ignore' | Writable;
+// A file descriptor (a number) is handed to the process as it is, not piped through us.
+type Output = 'pipe' | 'ignore' | number;
 
 export interface SpawnOptions {
   readonly args?: readonly string[];
@@ -34,7 +33,9 @@ const COMMON = {
 /** Spawns a Node module with an IPC channel, or any executable without a shell. */
 export function spawnProcess(target: { file: string } | { command: string }, options: SpawnOptions): Spawned {
   const args = [...(options.args ?? [])];
-  const opts = { ...COMMON, env: { ...options.env }, stdout: options.stdout, stderr: options.stderr };
+  // execa hands a number to spawn() untouched (its type 'native'); its types list only fds 3 to 9.
+  const output = (value: Output) => value as 'pipe';
+  const opts = { ...COMMON, env: { ...options.env }, stdout: output(options.stdout), stderr: output(options.stderr) };
   const subprocess: ResultPromise =
     'file' in target
       ? execaNode(target.file, args, { ...opts, ipc: true, serialization: 'json', nodeOptions: [] })

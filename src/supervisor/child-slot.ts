@@ -3,7 +3,7 @@ import type { ChildSpec } from '../contract/spec.js';
 import { isFromChild, type ChildInit, type ToChild } from '../ipc/child-messages.js';
 import type { ChildState } from '../ipc/supervisor-messages.js';
 import { killGroups } from '../process/kill.js';
-import { markerEnv, type Marker } from '../process/marker.js';
+import { markerEnv, type RunMarker } from '../process/marker.js';
 import { killProcess, stopProcess } from '../process/stop.js';
 import { spawnProcess, type Spawned } from '../process/spawn.js';
 import { ChildLog } from './child-log.js';
@@ -35,6 +35,7 @@ export class ChildSlot {
   private proc: Spawned | null = null;
   private stopping = false;
   private heartbeat: NodeJS.Timeout | null = null;
+  private run = 0;
   readonly log: ChildLog;
 
   constructor(
@@ -65,7 +66,8 @@ export class ChildSlot {
     this.stopping = false;
     this.log.resetTail();
     const target = spec.file !== undefined ? { file: spec.file } : { command: spec.command! };
-    const env = { ...spec.env, ...markerEnv(this.options.init.session, spec.name) };
+    this.run += 1;
+    const env = { ...spec.env, ...markerEnv(this.marker) };
     const proc = spawnProcess(target, { args: spec.args, env, ipc: false, stdout: 'pipe', stderr: 'pipe' });
     this.proc = proc;
     this.log.attach(proc.subprocess.stdout);
@@ -96,8 +98,9 @@ export class ChildSlot {
     if (this.proc) await killProcess(this.proc, [], this.marker);
   }
 
-  private get marker(): Marker {
-    return { session: this.options.init.session, child: this.spec.name };
+  /** The current run's marker: killing a run never reaches the next one of this child. */
+  private get marker(): RunMarker {
+    return { session: this.options.init.session, child: this.spec.name, run: this.run };
   }
 
   private handshake(proc: Spawned, deadline: number): Promise<string | null> {
