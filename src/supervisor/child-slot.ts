@@ -111,7 +111,7 @@ export class ChildSlot {
     return new Promise<string | null>((resolve) => {
       const timeout = setTimeout(() => {
         resolve(`was not ready within the start timeout (${this.options.startTimeoutMs} ms)`);
-        void killProcess(proc);
+        void killProcess(proc, [], this.marker);
       }, limitMs);
       void proc.exited.then((exit) => {
         clearTimeout(timeout);
