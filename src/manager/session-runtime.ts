@@ -6,6 +6,7 @@ import { canTransition, describeExit, type ExitInfo, type SessionInfo, type Sess
 import { DEFAULTS, describeIssues, type SessionSpec } from '../contract/spec.js';
 import { fromSupervisor, type ChildState, type FromSupervisor, type ToSupervisor } from '../ipc/supervisor-messages.js';
 import type { Spawned } from '../process/spawn.js';
+import { killGroups } from '../process/kill.js';
 import type { Marker } from '../process/marker.js';
 import { killProcess, stopProcess } from '../process/stop.js';
 import type { SessionRecord } from '../store/sessions.js';
@@ -85,7 +86,12 @@ export class SessionRuntime {
       this.options.emit('session.terminating');
       this.takeStart()?.reject(this.startError('terminated while starting'));
       const graceMs = Math.max(DEFAULTS.shutdownMs, ...this.spec.children.map((c) => c.shutdownMs));
-      if (this.proc) await stopProcess(this.proc, graceMs, this.childGroups(), this.marker);
+      if (this.proc) {
+        const { forced } = await stopProcess(this.proc, graceMs, this.childGroups());
+        // A supervisor that stopped cleanly swept each child's marker itself; otherwise we do.
+        const clean = !forced && (await this.proc.exited).code === 0;
+        if (!clean) await killGroups([], this.marker);
+      }
       this.end(null);
     })();
     return this.stopping;
