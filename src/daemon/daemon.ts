@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { errorMessage } from '../contract/errors.js';
@@ -43,13 +44,18 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   const log = createLogger(paths.daemonLog);
   let store: Store;
   try {
-    store = Store.open(join(paths.home, 'state.db'), options.retention);
+    store = Store.open(join(paths.home, 'state.db'), { ...options.retention, pruneOnOpen: false });
   } catch (error) {
     log.fatal({ err: error }, errorMessage(error));
     lock.release();
     throw error;
   }
-  setInterval(() => store.prune(), PRUNE_EVERY_MS).unref();
+  // Pruned sessions take their log folders with them (their ids name no live session: live rows are never pruned).
+  const prune = () => {
+    for (const id of store.prune().sessions) rmSync(join(paths.logDir, id), { recursive: true, force: true });
+  };
+  prune();
+  setInterval(prune, PRUNE_EVERY_MS).unref();
   // The store holds terminated sessions: the manager need not keep them in memory too.
   const { idleTimeoutMs, heartbeatMs, warmSupervisors } = options;
   const manager = new SessionManager({ home: paths.home, keepTerminated: 0, idleTimeoutMs, heartbeatMs, warmSupervisors });

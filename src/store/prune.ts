@@ -13,7 +13,8 @@ export interface RetentionOptions {
 export const RETENTION_DEFAULTS = { maxTerminated: 1000, maxAgeMs: 7 * 24 * 3600_000 } as const;
 
 export interface PruneResult {
-  readonly sessions: number;
+  /** The ids of the sessions removed: their log folders can go too. */
+  readonly sessions: string[];
   readonly events: number;
 }
 
@@ -27,9 +28,10 @@ export class Pruner {
   ) {
     const maxTerminated = options.maxTerminated ?? RETENTION_DEFAULTS.maxTerminated;
     // Timestamps are ISO 8601 in UTC (toISOString), so text order is time order.
-    const sessions = db.prepare<{ cutoff: string; keep: number }>(
+    const sessions = db.prepare<{ cutoff: string; keep: number }, { id: string }>(
       `DELETE FROM sessions WHERE status = 'terminated' AND (updated_at < @cutoff OR id NOT IN (
-         SELECT id FROM sessions WHERE status = 'terminated' ORDER BY updated_at DESC, id DESC LIMIT @keep))`,
+         SELECT id FROM sessions WHERE status = 'terminated' ORDER BY updated_at DESC, id DESC LIMIT @keep))
+       RETURNING id`,
     );
     // Events of a stored session stay whatever their age: `events --session` still shows them,
     // and so do a replaced session's old ones while its id is in use.
@@ -37,7 +39,7 @@ export class Pruner {
       'DELETE FROM events WHERE at < @cutoff AND session NOT IN (SELECT id FROM sessions)',
     );
     this.run = db.transaction((cutoff: string) => ({
-      sessions: sessions.run({ cutoff, keep: maxTerminated }).changes,
+      sessions: sessions.all({ cutoff, keep: maxTerminated }).map((row) => row.id).sort(),
       events: events.run({ cutoff }).changes,
     }));
   }

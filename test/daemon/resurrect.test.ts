@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { execa } from 'execa';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/contract/events.js';
@@ -118,5 +119,25 @@ describe('a daemon SIGKILLed in the middle of creates and terminates', { timeout
     expect(new Set(ids).size).toBe(ids.length);
     const seqs = (await events()).map((e) => e.seq);
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+  });
+});
+
+describe('retention', { timeout: 60_000 }, () => {
+  it('prunes terminated sessions past --keep-terminated at start, with their log folders', async () => {
+    for (const id of ['first', 'second']) {
+      await h.create(['--id', id]);
+      expect((await h.cli(['terminate', id])).exitCode).toBe(0);
+    }
+    expect((await h.cli(['daemon', 'stop'])).exitCode).toBe(0);
+    expect(existsSync(join(h.home, 'logs', 'first'))).toBe(true);
+
+    const daemon = execa(process.execPath, [join(import.meta.dirname, '..', '..', 'dist', 'daemon', 'sessiond.js'), '--home', h.home, '--keep-terminated', '1'], { reject: false });
+    await waitFor(async () => (await h.cli(['daemon', 'status'])).exitCode === 0, 'the daemon to answer');
+    h.noteDaemon();
+    expect((await h.json<SessionInfo[]>(['list', '--all'])).map((s) => s.id)).toEqual(['second']);
+    expect(existsSync(join(h.home, 'logs', 'first'))).toBe(false);
+    expect(existsSync(join(h.home, 'logs', 'second'))).toBe(true);
+    expect((await h.cli(['daemon', 'stop'])).exitCode).toBe(0);
+    await daemon;
   });
 });

@@ -28,9 +28,9 @@ describe('store: pruning', () => {
     const store = open({ maxTerminated: 2 });
     for (let i = 1; i <= 4; i++) store.sessions.put(recordFor(`t${i}`, { status: 'terminated' }, daysAgo(now, 5 - i)));
     store.sessions.put(recordFor('live', { status: 'active' }, daysAgo(now, 30)));
-    expect(store.prune()).toEqual({ sessions: 2, events: 0 });
+    expect(store.prune()).toEqual({ sessions: ['t1', 't2'], events: 0 });
     expect(store.sessions.list({ all: true }).map((r) => r.id)).toEqual(['live', 't3', 't4']);
-    expect(store.prune()).toEqual({ sessions: 0, events: 0 });
+    expect(store.prune()).toEqual({ sessions: [], events: 0 });
   });
 
   it('removes terminated sessions older than the age limit, and their events once as old', () => {
@@ -45,7 +45,7 @@ describe('store: pruning', () => {
     event('recent', 9); // seq 3: its session is kept, so are its events
     event('ancient-live', 100); // seq 4: live sessions keep everything
     const last = event('old', 8); // seq 5: the newest seq goes too
-    expect(store.prune()).toEqual({ sessions: 1, events: 2 });
+    expect(store.prune()).toEqual({ sessions: ['old'], events: 2 });
     expect(store.sessions.list({ all: true }).map((r) => r.id).sort()).toEqual(['ancient-live', 'recent', 'young']);
     expect(store.events.since(0).map((e) => e.seq)).toEqual([2, 3, 4]);
     // Deleting the newest event does not give its seq out again.
