@@ -3,6 +3,7 @@ import { redactLlmConfig, type SessionInfo, type SessionStats } from '../contrac
 import type { ChildState } from '../ipc/supervisor-messages.js';
 import { readStat } from '../process/proc.js';
 import type { SessionRecord } from '../store/sessions.js';
+import { NO_STATS } from './stats.js';
 
 /** What a session is at one moment: its record, less what only the store needs. */
 export type SessionState = Omit<SessionRecord, 'id' | 'supervisorStartTime' | 'children'> & { readonly children: readonly ChildState[] };
@@ -10,7 +11,7 @@ export type SessionState = Omit<SessionRecord, 'id' | 'supervisorStartTime' | 'c
 /** A stored session as the contract shows it: its processes are another daemon's, so no stats. */
 export function storedSessionInfo(record: SessionRecord): SessionInfo {
   const children = record.children.map(({ startTime: _, ...child }) => child);
-  return toSessionInfo({ ...record, children }, { cpu: 0, memory: 0 });
+  return toSessionInfo({ ...record, children }, NO_STATS);
 }
 
 /** The contract's session JSON: llmConfig redacted, stats given. */

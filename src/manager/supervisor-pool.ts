@@ -54,7 +54,7 @@ export class SupervisorPool {
   }
 
   private spawn(): Spawned {
-    return spawnProcess({ file: entryPath('session-supervisor') }, { ipc: true, stdout: this.log, stderr: this.log });
+    return spawnProcess({ file: entryPath('session-supervisor') }, { stdout: this.log, stderr: this.log });
   }
 }
 

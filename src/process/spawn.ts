@@ -16,7 +16,6 @@ type Output = 'pipe' | 'ignore' | number;
 export interface SpawnOptions {
   readonly args?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
-  readonly ipc: boolean;
   readonly stdout: Output;
   readonly stderr: Output;
 }
@@ -39,7 +38,7 @@ export function spawnProcess(target: { file: string } | { command: string }, opt
   const subprocess: ResultPromise =
     'file' in target
       ? execaNode(target.file, args, { ...opts, ipc: true, serialization: 'json', nodeOptions: [] })
-      : execa(target.command, args, { ...opts, ipc: options.ipc });
+      : execa(target.command, args, opts);
   let done = false;
   const exited = new Promise<ExitInfo>((resolve) => {
     const finish = (code: number | null, signal: string | null) => {

@@ -68,7 +68,7 @@ export class ChildSlot {
     const target = spec.file !== undefined ? { file: spec.file } : { command: spec.command! };
     this.run += 1;
     const env = { ...spec.env, ...markerEnv(this.marker) };
-    const proc = spawnProcess(target, { args: spec.args, env, ipc: false, stdout: 'pipe', stderr: 'pipe' });
+    const proc = spawnProcess(target, { args: spec.args, env, stdout: 'pipe', stderr: 'pipe' });
     this.proc = proc;
     this.log.attach(proc.subprocess.stdout);
     this.log.attach(proc.subprocess.stderr);
