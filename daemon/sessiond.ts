@@ -2,7 +2,7 @@
 // sessiond: the daemon, in the foreground. `sessionctl daemon start` runs it detached.
 import { parseArgs } from 'node:util';
 import { errorMessage, SessiondError } from '../src/contract/errors.js';
-import { EXIT_ALREADY_RUNNING } from '../src/control/paths.js';
+import { EXIT_ALREADY_RUNNING } from '../src/contract/paths.js';
 import { startDaemon } from '../src/daemon/daemon.js';
 
 const USAGE = `Usage: sessiond [--home DIR] [--idle-timeout-ms MS] [--heartbeat-ms MS]

@@ -1,8 +1,7 @@
 /** The session JSON of the contract: what `info --json` prints and the socket returns. */
-export type SessionStatus = 'initializing' | 'active' | 'idle' | 'terminating' | 'terminated';
-export type ChildStatus = 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
-export type Strategy = 'one_for_one' | 'one_for_all' | 'rest_for_one';
-export type RestartType = 'permanent' | 'transient' | 'temporary';
+import type { ChildStatus, SessionStatus, Strategy } from './vocabulary.js';
+
+export type { ChildStatus, RestartType, SessionStatus, Strategy } from './vocabulary.js';
 
 export interface ExitInfo {
   readonly code: number | null;
@@ -37,18 +36,6 @@ export interface SessionInfo {
   readonly updatedAt: string;
   readonly error: string | null;
   readonly stats: SessionStats;
-}
-
-const TRANSITIONS: Readonly<Record<SessionStatus, readonly SessionStatus[]>> = {
-  initializing: ['active', 'terminating', 'terminated'],
-  active: ['idle', 'terminating', 'terminated'],
-  idle: ['active', 'terminating', 'terminated'],
-  terminating: ['terminated'],
-  terminated: [],
-};
-
-export function canTransition(from: SessionStatus, to: SessionStatus): boolean {
-  return TRANSITIONS[from].includes(to);
 }
 
 /** Sessions that still hold (or are about to hold) processes. */

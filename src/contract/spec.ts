@@ -3,6 +3,7 @@ import { CHILD_NAME_PATTERN, SESSION_ID_PATTERN } from './ids.js';
 import { DEFAULTS } from './defaults.js';
 import { SessiondError } from './errors.js';
 import { describeIssues } from './issues.js';
+import { RESTART_TYPES, STRATEGIES } from './vocabulary.js';
 
 export { DEFAULTS } from './defaults.js';
 export { describeIssues } from './issues.js';
@@ -16,7 +17,7 @@ export const childSpecInput = z
     command: z.string().min(1).optional(),
     args: z.array(z.string()).default([]),
     env: z.record(z.string(), z.string()).default({}),
-    restart: z.enum(['permanent', 'transient', 'temporary']).default(DEFAULTS.restart),
+    restart: z.enum(RESTART_TYPES).default(DEFAULTS.restart),
     shutdownMs: z.number().int().min(0).max(600_000).default(DEFAULTS.shutdownMs),
   })
   .refine((c) => (c.file === undefined) !== (c.command === undefined), {
@@ -28,7 +29,7 @@ export const sessionSpecInput = z.strictObject({
   metadata: jsonObject.default({}),
   llmConfig: jsonObject.default({}),
   children: z.array(childSpecInput).default([]),
-  strategy: z.enum(['one_for_one', 'one_for_all', 'rest_for_one']).default(DEFAULTS.strategy),
+  strategy: z.enum(STRATEGIES).default(DEFAULTS.strategy),
   maxRestarts: z.number().int().min(0).max(10_000).default(DEFAULTS.maxRestarts),
   maxSeconds: z.number().positive().max(86_400).default(DEFAULTS.maxSeconds),
 });

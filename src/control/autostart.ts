@@ -5,7 +5,7 @@ import { SessiondError } from '../contract/errors.js';
 import { ensureStateDir } from '../daemon/state-dir.js';
 import { entryPath } from '../process/entries.js';
 import { Connection } from './connection.js';
-import { checkSocketPath, EXIT_ALREADY_RUNNING, type StatePaths } from './paths.js';
+import { checkSocketPath, EXIT_ALREADY_RUNNING, type StatePaths } from '../contract/paths.js';
 import type { DaemonStatus } from './protocol.js';
 
 export const DAEMON_START_TIMEOUT_MS = 10_000;

@@ -5,7 +5,7 @@ import type { SessionInfo } from '../contract/session.js';
 import type { CreateSessionInput, NotFound } from '../manager/session-manager.js';
 import { ensureDaemon, probe } from './autostart.js';
 import { Connection } from './connection.js';
-import { statePaths, type StatePaths } from './paths.js';
+import { statePaths, type StatePaths } from '../contract/paths.js';
 import type { StoredEvent } from '../contract/events.js';
 import type { DaemonStatus, LogsResult, Method, ParamsInput, Results } from './protocol.js';
 

@@ -15,7 +15,7 @@ export interface DaemonContext {
   readonly store: Store;
   readonly journal: Journal;
   readonly home: string;
-  readonly logDir: string;
+  readonly sessionsDir: string;
   readonly startedAt: number;
   /** True once the daemon is stopping: no new session may start then. */
   readonly stopping: () => boolean;
@@ -67,7 +67,7 @@ export function createHandlers(daemon: DaemonContext): Handlers {
       return { id, pid, signal, target: child ?? 'supervisor' };
     },
     events: (params, context) => streamEvents({ since: (seq, o) => store.events.since(seq, o), subscribe: (l) => daemon.journal.subscribe(l) }, params, context),
-    logs: (params, context) => streamLogs(spec(params.id), daemon.logDir, params, context),
+    logs: (params, context) => streamLogs(spec(params.id), daemon.sessionsDir, params, context),
     async status() {
       const sessions = await allSessions();
       return { running: true, pid: process.pid, uptimeMs: Date.now() - daemon.startedAt, home: daemon.home, sessions: countByStatus(sessions) };
@@ -88,7 +88,7 @@ function throwNotFound(id: string): never {
 }
 
 function countByStatus(sessions: readonly { status: SessionStatus }[]): SessionCounts {
-  const counts: SessionCounts = { initializing: 0, active: 0, idle: 0, terminating: 0, terminated: 0, total: sessions.length };
+  const counts: SessionCounts = { initializing: 0, active: 0, idle: 0, paused: 0, terminating: 0, terminated: 0, total: sessions.length };
   for (const { status } of sessions) counts[status] += 1;
   return counts;
 }

@@ -1,9 +1,8 @@
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { errorMessage } from '../contract/errors.js';
 import { createHandlers } from '../control/handlers.js';
-import { checkSocketPath, statePaths } from '../control/paths.js';
+import { checkSocketPath, sessionLogDir, statePaths } from '../contract/paths.js';
 import { ControlServer } from '../control/server.js';
 import { SessionManager } from '../manager/session-manager.js';
 import { Store, type RetentionOptions } from '../store/index.js';
@@ -44,7 +43,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   const log = createLogger(paths.daemonLog);
   let store: Store;
   try {
-    store = Store.open(join(paths.home, 'state.db'), { ...options.retention, pruneOnOpen: false });
+    store = Store.open(paths.store, { ...options.retention, pruneOnOpen: false });
   } catch (error) {
     log.fatal({ err: error }, errorMessage(error));
     lock.release();
@@ -52,7 +51,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   }
   // Pruned sessions take their log folders with them (their ids name no live session: live rows are never pruned).
   const prune = () => {
-    for (const id of store.prune().sessions) rmSync(join(paths.logDir, id), { recursive: true, force: true });
+    for (const id of store.prune().sessions) rmSync(sessionLogDir(paths.sessionsDir, id), { recursive: true, force: true });
   };
   prune();
   setInterval(prune, PRUNE_EVERY_MS).unref();
@@ -60,6 +59,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   const { idleTimeoutMs, heartbeatMs, warmSupervisors } = options;
   const manager = new SessionManager({ home: paths.home, keepTerminated: 0, idleTimeoutMs, heartbeatMs, warmSupervisors });
   manager.on('warning', (message) => log.warn(message));
+  manager.on('debug', (message) => log.debug(message));
   const journal = new Journal(store, manager, log);
   await resurrectSessions(store, manager, log);
 
@@ -95,7 +95,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       store,
       journal,
       home: paths.home,
-      logDir: paths.logDir,
+      sessionsDir: paths.sessionsDir,
       startedAt: Date.now(),
       stopping: () => stopping !== null,
       stop: async ({ keepSessions }) => {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { errorMessage } from '../contract/errors.js';
-import { stopLeftovers } from '../manager/leftovers.js';
+import { stopLeftovers } from '../process/leftovers.js';
 import type { SessionManager } from '../manager/session-manager.js';
 import type { Store } from '../store/index.js';
 

@@ -1,12 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { notFound, SessiondError } from '../contract/errors.js';
 import type { EventType, SessionEvent } from '../contract/events.js';
 import { isValidSessionId, registryKey } from '../contract/ids.js';
 import { isLive, type SessionInfo } from '../contract/session.js';
 import { DEFAULTS, type SessionSpec, type SessionSpecInput } from '../contract/spec.js';
-import { resolveStateDir } from '../contract/state-dir.js';
+import { statePaths } from '../contract/paths.js';
 import type { SessionRecord } from '../store/sessions.js';
 import { toSessionSpec } from './session-input.js';
 import { SessionRuntime } from './session-runtime.js';
@@ -39,9 +38,9 @@ export type NotFound = 'not_found';
  * The in-process API of sessiond: one supervisor process per session, the registry
  * `session_supervisor:<id>`, and the contract's events (`manager.on('event', e => …)`).
  */
-export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warning: [string] }> {
+export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warning: [string]; debug: [string] }> {
   private readonly sessions = new Map<string, SessionRuntime>();
-  private readonly runtime: { heartbeatMs: number; startTimeoutMs: number; idleTimeoutMs: number; logDir: string };
+  private readonly runtime: { heartbeatMs: number; startTimeoutMs: number; idleTimeoutMs: number; sessionsDir: string };
   private readonly keepTerminated: number;
   private readonly pool: SupervisorPool;
   private closed = false;
@@ -50,16 +49,17 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
 
   constructor(options: SessionManagerOptions = {}) {
     super();
+    const paths = statePaths(options.home);
     this.runtime = {
       heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
       startTimeoutMs: options.startTimeoutMs ?? DEFAULTS.startTimeoutMs,
       idleTimeoutMs: options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
-      logDir: join(resolveStateDir(options.home), 'logs'),
+      sessionsDir: paths.sessionsDir,
     };
     this.keepTerminated = options.keepTerminated ?? 100;
     this.gate = new StartGate(options.concurrentStarts ?? DEFAULT_CONCURRENT_STARTS);
-    mkdirSync(this.runtime.logDir, { recursive: true, mode: 0o700 });
-    this.pool = new SupervisorPool(options.warmSupervisors ?? 0, join(this.runtime.logDir, 'supervisors.log'));
+    mkdirSync(paths.sessionsDir, { recursive: true, mode: 0o700 });
+    this.pool = new SupervisorPool(options.warmSupervisors ?? 0, paths.supervisorsLog);
   }
 
   /** Starts a session and resolves with its id once every child is ready. */
@@ -144,8 +144,10 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
       if (type === 'session.terminated') this.forgetOldTerminated();
     };
     const warn = (message: string) => this.emit('warning', message);
+    const debug = (message: string) => this.emit('debug', message);
     const spawnSupervisor = () => this.pool.take();
-    const session = new SessionRuntime(spec, { ...this.runtime, emit, warn, spawnSupervisor, ...(createdAt ? { createdAt } : {}) });
+    const fresh = type === 'session.created';
+    const session = new SessionRuntime(spec, { ...this.runtime, fresh, emit, warn, debug, spawnSupervisor, ...(createdAt ? { createdAt } : {}) });
     this.sessions.delete(spec.id); // re-inserted last: the map stays in order of creation
     this.sessions.set(spec.id, session);
     emit(type, { children: spec.children.map((c) => c.name) });

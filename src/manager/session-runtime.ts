@@ -1,24 +1,30 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { SessiondError } from '../contract/errors.js';
+import { mkdirSync, rmSync } from 'node:fs';
+import { errorMessage, SessiondError } from '../contract/errors.js';
 import type { EventType } from '../contract/events.js';
-import { canTransition, describeExit, type ExitInfo, type SessionInfo, type SessionStats, type SessionStatus } from '../contract/session.js';
+import { sessionLogDir } from '../contract/paths.js';
+import type { ExitInfo, SessionInfo, SessionStats, SessionStatus } from '../contract/session.js';
 import { DEFAULTS, describeIssues, type SessionSpec } from '../contract/spec.js';
 import { fromSupervisor, type ChildState, type FromSupervisor, type ToSupervisor } from '../ipc/supervisor-messages.js';
-import type { Spawned } from '../process/spawn.js';
 import { killGroups } from '../process/kill.js';
 import type { Marker } from '../process/marker.js';
+import { ProcessPins, SUPERVISOR } from '../process/pins.js';
+import type { Spawned } from '../process/spawn.js';
 import { killProcess, stopProcess } from '../process/stop.js';
 import type { SessionRecord } from '../store/sessions.js';
-import { ProcessPins, SUPERVISOR, toSessionInfo, toSessionRecord, type SessionState } from './session-view.js';
+import { isGraceful, outcome, step, type MachineState, type SessionInput, type StopCause } from './session-machine.js';
+import { toSessionInfo, toSessionRecord, type SessionState } from './session-view.js';
 
 export interface RuntimeOptions {
   readonly heartbeatMs: number;
   readonly startTimeoutMs: number;
   readonly idleTimeoutMs: number;
-  readonly logDir: string;
+  /** Parent of every session's folder of logs (see contract/paths.ts). */
+  readonly sessionsDir: string;
+  /** A new session (not a resurrection): the logs of a terminated session of the same id go. */
+  readonly fresh: boolean;
   readonly emit: (type: EventType, fields?: Record<string, unknown>) => void;
   readonly warn: (message: string) => void;
+  readonly debug: (message: string) => void;
   /** Gives a supervisor process that waits for its init. */
   readonly spawnSupervisor: () => Spawned;
   /** A resurrected session keeps the creation time of its first life. */
@@ -26,24 +32,33 @@ export interface RuntimeOptions {
 }
 
 /**
+ * The daemon waits this much longer than the supervisor's own deadline before it SIGKILLs every
+ * tree itself, so that a supervisor stopping a SIGTERM-ignoring child still reports its exit.
+ */
+export const STOP_MARGIN_MS = 300;
+
+/**
  * One session as the manager holds it: its supervisor process, the children's state as the
- * supervisor reports it, and the status machine. Everything here runs in the manager's process.
+ * supervisor reports it, and the status machine (session-machine.ts). Every input, whatever its
+ * source, goes through `input()`; every end, whatever its cause, through one stop path.
  */
 export class SessionRuntime {
-  status: SessionStatus = 'initializing';
   error: string | null = null;
   restarts = 0;
   readonly createdAt: string;
   updatedAt: string;
+  private machine: MachineState = { status: 'initializing', stopping: null };
   private readonly children = new Map<string, ChildState>();
   private proc: Spawned | null = null;
   private lastActivity = Date.now();
   private missedPongs = 0;
-  private timer: NodeJS.Timeout | null = null;
-  /** Why the supervisor went away, when it told us (gave up) or we decided (hung). */
-  private endReason: string | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private startTimer: NodeJS.Timeout | null = null;
+  /** The supervisor's last word when it gives up (restart intensity exceeded). */
+  private gaveUp: string | null = null;
   private started: { resolve: () => void; reject: (e: Error) => void } | null = null;
-  private stopping: Promise<void> | null = null;
+  private wasActive = false;
+  private stopped: Promise<void> | null = null;
   private readonly pins = new ProcessPins();
 
   constructor(
@@ -57,44 +72,27 @@ export class SessionRuntime {
     }
   }
 
+  get status(): SessionStatus {
+    return this.machine.status;
+  }
+
   /** Spawns the supervisor and resolves once every child is ready; rejects with start_failed. */
   start(): Promise<void> {
     // Terminated while it waited its turn to start: nothing was started, nothing to start now.
-    if (this.status !== 'initializing') return Promise.reject(this.startError('terminated while starting'));
-    const logDir = join(this.options.logDir, this.spec.id);
-    mkdirSync(logDir, { recursive: true, mode: 0o700 });
-    const proc = this.options.spawnSupervisor();
-    this.proc = proc;
-    this.pins.pin(SUPERVISOR, proc.pid);
-    proc.subprocess.on('message', (raw: unknown) => this.receive(raw));
-    void proc.exited.then((exit) => this.supervisorExited(exit));
-    const { heartbeatMs, startTimeoutMs } = this.options;
-    this.send({ type: 'init', init: { session: this.spec, heartbeatMs, startTimeoutMs, logDir } });
-    return new Promise<void>((resolve, reject) => {
-      this.started = { resolve, reject };
-      // The supervisor times its children itself, so its error can name the child; this timer,
-      // a little later, catches a supervisor that never answers.
-      setTimeout(() => this.failStart(`supervisor not ready within ${startTimeoutMs} ms`), startTimeoutMs + 1000).unref();
-    });
+    if (this.status !== 'initializing' || this.machine.stopping) return Promise.reject(this.startError(this.error ?? 'terminated while starting'));
+    const started = new Promise<void>((resolve, reject) => (this.started = { resolve, reject }));
+    try {
+      this.spawn();
+    } catch (error) {
+      this.input({ kind: 'start_failed', reason: `could not start: ${errorMessage(error)}` });
+    }
+    return started;
   }
 
-  /** Stops the supervisor (SIGTERM, SIGKILL of every tree after the grace) and awaits every pid. */
+  /** Stops every process of the session and resolves once all are gone; a no-op once terminated. */
   terminate(): Promise<void> {
-    if (this.status === 'terminated') return Promise.resolve();
-    this.stopping ??= (async () => {
-      this.transition('terminating');
-      this.options.emit('session.terminating');
-      this.takeStart()?.reject(this.startError('terminated while starting'));
-      const graceMs = Math.max(DEFAULTS.shutdownMs, ...this.spec.children.map((c) => c.shutdownMs));
-      if (this.proc) {
-        const { forced } = await stopProcess(this.proc, graceMs, this.childGroups());
-        // A supervisor that stopped cleanly swept each child's marker itself; otherwise we do.
-        const clean = !forced && (await this.proc.exited).code === 0;
-        if (!clean) await killGroups([], this.marker);
-      }
-      this.end(null);
-    })();
-    return this.stopping;
+    this.input({ kind: 'terminate' });
+    return this.stopped ?? Promise.resolve();
   }
 
   /** Fault injection: sends a signal to the supervisor or to one child; returns the pid hit. */
@@ -103,8 +101,13 @@ export class SessionRuntime {
       throw new SessiondError('not_found', `session ${this.spec.id} has no child named ${target.child}`);
     }
     const pid = target.child === undefined ? this.supervisorPid() : this.childPid(target.child);
-    if (pid === null) throw new SessiondError('not_found', `no process to signal: ${target.child ?? 'the supervisor'} of session ${this.spec.id} is not running`);
-    process.kill(pid, signal);
+    const what = target.child ?? 'the supervisor';
+    if (pid === null) throw new SessiondError('not_found', `no process to signal: ${what} of session ${this.spec.id} is not running`);
+    try {
+      process.kill(pid, signal);
+    } catch (error) {
+      throw new SessiondError('not_found', `no process to signal: ${what} of session ${this.spec.id} has just exited`, { cause: error });
+    }
     return pid;
   }
 
@@ -136,111 +139,157 @@ export class SessionRuntime {
     return toSessionRecord(this.state(), this.pins);
   }
 
+  private spawn(): void {
+    const logDir = sessionLogDir(this.options.sessionsDir, this.spec.id);
+    if (this.options.fresh) rmSync(logDir, { recursive: true, force: true });
+    mkdirSync(logDir, { recursive: true, mode: 0o700 });
+    const proc = this.options.spawnSupervisor();
+    this.proc = proc;
+    this.pins.pin(SUPERVISOR, proc.pid);
+    proc.subprocess.on('message', (raw: unknown) => this.guard('a supervisor message', () => this.receive(raw)));
+    void proc.exited.then((exit) => this.guard('the supervisor exit', () => this.input({ kind: 'supervisor_exited', exit })));
+    const { heartbeatMs, startTimeoutMs } = this.options;
+    this.send({ type: 'init', init: { session: this.spec, heartbeatMs, startTimeoutMs, logDir } });
+    // The supervisor times its children itself, so its error can name the child; this timer,
+    // a little later, catches a supervisor that never answers.
+    const reason = `supervisor not ready within ${startTimeoutMs} ms`;
+    this.startTimer = setTimeout(() => this.guard('the start timeout', () => this.input({ kind: 'start_failed', reason })), startTimeoutMs + 1000);
+  }
+
+  /** The one door of the status machine: a step, then its effects. */
+  private input(input: SessionInput, accepted?: () => void): void {
+    const next = step(this.machine, input);
+    if (next.ignored) return this.options.debug(`session ${this.spec.id}: ${next.ignored}`);
+    const changed = next.state.status !== this.machine.status;
+    this.machine = next.state;
+    if (changed) this.touch();
+    accepted?.();
+    if (next.emit) this.emit(next.emit);
+    if (next.stop) this.beginStop(next.stop);
+  }
+
   private receive(raw: unknown): void {
     const parsed = fromSupervisor.safeParse(raw);
     if (!parsed.success) return this.options.warn(`session ${this.spec.id}: ignored a malformed supervisor message: ${describeIssues(parsed.error)}`);
     const message: FromSupervisor = parsed.data;
     switch (message.type) {
       case 'ready':
-        for (const child of message.children) this.children.set(child.name, child);
-        this.lastActivity = Date.now();
-        this.transition('active');
-        this.options.emit('session.active');
-        // Heartbeats start once the supervisor is up; until then the start timeout watches it.
-        this.timer = setInterval(() => this.tick(), this.options.heartbeatMs);
-        this.started?.resolve();
-        this.started = null;
-        return;
+        return this.input({ kind: 'ready' }, () => {
+          for (const child of message.children) this.children.set(child.name, child);
+          this.lastActivity = Date.now();
+          this.wasActive = true;
+          this.clearTimers();
+          // Heartbeats start once the supervisor is up; until then the start timeout watches it.
+          this.heartbeat = setInterval(() => this.guard('a heartbeat', () => this.tick()), this.options.heartbeatMs);
+          this.settleStart(null);
+        });
       case 'start_failed':
-        return this.failStart(message.error);
+        return this.input({ kind: 'start_failed', reason: message.error });
       case 'pong':
         this.missedPongs = 0;
         return;
-      case 'child': {
-        const { child, event, restarts, ...exit } = message;
-        this.children.set(child.name, child);
-        this.pins.pin(child.name, child.pid);
-        this.restarts = restarts;
-        this.touch();
-        if (event !== 'spawned') this.options.emit(`child.${event}`, { child: child.name, pid: child.pid, restarts: child.restarts, ...exit });
-        return;
-      }
+      case 'child':
+        return this.childEvent(message);
       case 'activity':
         this.lastActivity = Date.now();
-        if (this.status === 'idle') {
-          this.transition('active');
-          this.options.emit('session.active');
-        }
-        return;
+        return this.input({ kind: 'activity' });
       case 'gave_up':
-        this.endReason = message.reason;
-        this.options.emit('supervisor.gave_up', { reason: message.reason });
-        return;
+        this.gaveUp = message.reason;
+        return this.emit('supervisor.gave_up', { reason: message.reason });
     }
+  }
+
+  private childEvent(message: Extract<FromSupervisor, { type: 'child' }>): void {
+    if (this.status === 'terminated') return this.options.debug(`session ${this.spec.id}: late child event ignored: it is terminated`);
+    const { child, event, restarts, ...exit } = message;
+    this.children.set(child.name, child);
+    this.pins.pin(child.name, child.pid);
+    this.restarts = restarts;
+    this.touch();
+    if (event !== 'spawned') this.emit(`child.${event}`, { child: child.name, pid: child.pid, restarts: child.restarts, ...exit });
   }
 
   // Heartbeat of the supervisor, and the idle clock.
   private tick(): void {
-    if (this.stopping || !this.proc) return;
     if (++this.missedPongs > DEFAULTS.missedHeartbeats) {
-      this.endReason ??= `supervisor hung: no pong for ${DEFAULTS.missedHeartbeats} heartbeats`;
-      void killProcess(this.proc, this.childGroups(), this.marker);
-      return;
+      return this.input({ kind: 'hung', reason: `supervisor hung: no pong for ${DEFAULTS.missedHeartbeats} heartbeats` });
     }
     this.send({ type: 'ping', seq: Date.now() });
-    if (this.status === 'active' && Date.now() - this.lastActivity > this.options.idleTimeoutMs) {
-      this.transition('idle');
-      this.options.emit('session.idle');
+    if (Date.now() - this.lastActivity > this.options.idleTimeoutMs) this.input({ kind: 'quiet' });
+  }
+
+  private beginStop(cause: StopCause): void {
+    this.clearTimers();
+    this.stopped = this.stopProcesses(cause)
+      .catch((error: unknown) => {
+        this.options.warn(`session ${this.spec.id}: stopping its processes failed: ${errorMessage(error)}`);
+        return null;
+      })
+      .then((exit) => this.finish(cause, exit));
+  }
+
+  // The one stop path: SIGTERM and a grace for a stop that was asked for, SIGKILL at once for a
+  // crash or a hang; then the children's groups and the session's marker are swept.
+  private async stopProcesses(cause: StopCause): Promise<ExitInfo | null> {
+    const proc = this.proc;
+    if (!proc) return null;
+    let clean = false;
+    if (isGraceful(cause) && !proc.hasExited()) {
+      const graceMs = Math.max(DEFAULTS.shutdownMs, ...this.spec.children.map((c) => c.shutdownMs)) + STOP_MARGIN_MS;
+      clean = !(await stopProcess(proc, graceMs, this.childGroups())).forced;
+    } else {
+      await killProcess(proc, this.childGroups());
     }
+    // A supervisor that stopped cleanly swept each child's marker itself; otherwise we do.
+    const exit = await proc.exited;
+    if (!clean || exit.code !== 0) await killGroups(this.childGroups(), this.marker);
+    return exit;
   }
 
-  // The supervisor exited unasked: a crash, a hang we killed, or restart intensity exceeded.
-  private supervisorExited(exit: ExitInfo): void {
-    if (this.stopping) return;
-    const starting = this.takeStart();
-    this.stopping = (async () => {
-      const reason = this.endReason ?? `supervisor crashed: ${describeExit(exit)}`;
-      await killProcess(this.proc!, this.childGroups(), this.marker);
-      if (!starting && !this.endReason?.startsWith('restart intensity')) {
-        this.options.emit('session.crashed', { reason, code: exit.code, signal: exit.signal });
-      }
-      this.end(reason);
-      starting?.reject(this.startError(reason));
-    })();
+  private finish(cause: StopCause, exit: ExitInfo | null): void {
+    const { error, crashed } = outcome(cause, this.wasActive, this.gaveUp);
+    if (crashed) this.emit('session.crashed', { reason: error, code: exit?.code ?? null, signal: exit?.signal ?? null });
+    for (const [name, child] of this.children) {
+      // The supervisor went without reporting them: they were SIGKILLed with it.
+      if (child.pid !== null) this.emit('child.exited', { child: name, pid: child.pid, restarts: child.restarts, code: null, signal: 'SIGKILL' });
+      this.children.set(name, { ...child, pid: null, status: 'stopped' });
+    }
+    this.error = error;
+    this.input({ kind: 'stopped' });
+    this.emit('session.terminated', { error });
+    this.settleStart(error ?? 'terminated while starting');
   }
 
-  // The start failed or timed out: the supervisor stops what it started, as in a terminate.
-  private failStart(reason: string): void {
-    const starting = this.takeStart();
-    if (!starting || this.stopping) return;
-    this.stopping = (async () => {
-      if (this.proc) await stopProcess(this.proc, DEFAULTS.shutdownMs, this.childGroups(), this.marker);
-      this.end(reason);
-      starting.reject(this.startError(reason));
-    })();
-  }
-
-  /** The pending start, if any, taken so that it is settled once. */
-  private takeStart() {
+  /** Resolves the pending start (null) or rejects it with the reason; once. */
+  private settleStart(failure: string | null): void {
     const started = this.started;
     this.started = null;
-    return started;
+    if (failure === null) started?.resolve();
+    else started?.reject(this.startError(failure));
   }
 
   private startError(reason: string): SessiondError {
     return new SessiondError('start_failed', `session ${this.spec.id} failed to start: ${reason}`);
   }
 
-  private end(error: string | null): void {
-    if (this.timer) clearInterval(this.timer);
-    for (const [name, child] of this.children) {
-      // The supervisor went without reporting them: they were SIGKILLed with it.
-      if (child.pid !== null) this.options.emit('child.exited', { child: name, pid: child.pid, restarts: child.restarts, code: null, signal: 'SIGKILL' });
-      this.children.set(name, { ...child, pid: null, status: 'stopped' });
+  // A throw while handling this session's input ends this session, never the daemon.
+  private guard(what: string, handle: () => void): void {
+    try {
+      handle();
+    } catch (error) {
+      this.options.warn(`session ${this.spec.id}: internal error while handling ${what}: ${errorMessage(error)}`);
+      this.input({ kind: 'fault', reason: `${what}: ${errorMessage(error)}` });
     }
-    this.error = error;
-    this.transition('terminated');
-    this.options.emit('session.terminated', { error });
+  }
+
+  // A listener that throws (the store, say) is this session's fault: it is stopped, the daemon goes on.
+  private emit(type: EventType, fields?: Record<string, unknown>): void {
+    try {
+      this.options.emit(type, fields);
+    } catch (error) {
+      this.options.warn(`session ${this.spec.id}: handling event ${type} failed: ${errorMessage(error)}`);
+      queueMicrotask(() => this.input({ kind: 'fault', reason: `handling event ${type}: ${errorMessage(error)}` }));
+    }
   }
 
   /** Every process of the session's children carries this in its environment. */
@@ -252,11 +301,10 @@ export class SessionRuntime {
     return [...this.children.values()].flatMap((c) => (c.pid === null ? [] : [c.pid]));
   }
 
-  private transition(to: SessionStatus): void {
-    if (this.status === to) return;
-    if (!canTransition(this.status, to)) throw new SessiondError('internal', `session ${this.spec.id}: invalid transition ${this.status} → ${to}`);
-    this.status = to;
-    this.touch();
+  private clearTimers(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.startTimer) clearTimeout(this.startTimer);
+    this.heartbeat = this.startTimer = null;
   }
 
   private touch(): void {

@@ -1,7 +1,8 @@
 import { registryKey } from '../contract/ids.js';
 import { redactLlmConfig, type SessionInfo, type SessionStats } from '../contract/session.js';
 import type { ChildState } from '../ipc/supervisor-messages.js';
-import { readStat } from '../process/proc.js';
+import type { ProcessPins } from '../process/pins.js';
+import { SUPERVISOR } from '../process/pins.js';
 import type { SessionRecord } from '../store/sessions.js';
 import { NO_STATS } from './stats.js';
 
@@ -48,26 +49,4 @@ export function toSessionRecord(state: SessionState, pins: ProcessPins): Session
     supervisorStartTime: pins.startTime(SUPERVISOR, state.supervisorPid),
     children: state.children.map((child) => ({ ...child, startTime: pins.startTime(child.name, child.pid) })),
   };
-}
-
-export const SUPERVISOR = '';
-
-/**
- * The /proc start time of each process of a session, by child name (the supervisor's under
- * SUPERVISOR), read once when its pid is learnt: with the pid, it names one process for good,
- * so a later daemon never mistakes an unrelated process that got the same pid for ours.
- */
-export class ProcessPins {
-  private readonly pins = new Map<string, { pid: number; startTime: number | null }>();
-
-  pin(key: string, pid: number | null): void {
-    if (pid !== null && pid > 0 && this.pins.get(key)?.pid !== pid) {
-      this.pins.set(key, { pid, startTime: readStat(pid)?.startTime ?? null });
-    }
-  }
-
-  startTime(key: string, pid: number | null): number | null {
-    const pin = this.pins.get(key);
-    return pin && pin.pid === pid ? pin.startTime : null;
-  }
 }

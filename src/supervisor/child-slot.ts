@@ -6,7 +6,7 @@ import { killGroups } from '../process/kill.js';
 import { markerEnv, type RunMarker } from '../process/marker.js';
 import { killProcess, stopProcess } from '../process/stop.js';
 import { spawnProcess, type Spawned } from '../process/spawn.js';
-import { ChildLog } from './child-log.js';
+import { ChildLog } from '../logs/child-log.js';
 
 export interface SlotHooks {
   /** The process exited without being asked to stop (a crash, or a normal exit). */

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { childLogFile } from '../contract/paths.js';
 import { describeExit, type ExitInfo } from '../contract/session.js';
 import { DEFAULTS } from '../contract/defaults.js';
 import type { SessionSpec } from '../contract/spec.js';
@@ -44,7 +44,7 @@ export class Supervisor {
           init: childInit,
           startTimeoutMs: init.startTimeoutMs,
           missedHeartbeats: DEFAULTS.missedHeartbeats,
-          logPath: init.logDir ? join(init.logDir, `${child.name}.log`) : null,
+          logPath: init.logDir ? childLogFile(init.logDir, child.name) : null,
         },
         {
           onExit: (s, exit) => this.enqueue(() => this.handleExit(s, exit)),

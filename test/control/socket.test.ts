@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensureDaemon } from '../../src/control/autostart.js';
 import { SessionClient } from '../../src/control/client.js';
-import { statePaths } from '../../src/control/paths.js';
+import { statePaths } from '../../src/contract/paths.js';
 import { Harness } from '../cli/harness.js';
 import { waitFor } from '../helpers/proc.js';
 

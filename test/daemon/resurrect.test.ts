@@ -129,14 +129,14 @@ describe('retention', { timeout: 60_000 }, () => {
       expect((await h.cli(['terminate', id])).exitCode).toBe(0);
     }
     expect((await h.cli(['daemon', 'stop'])).exitCode).toBe(0);
-    expect(existsSync(join(h.home, 'logs', 'first'))).toBe(true);
+    expect(existsSync(join(h.home, 'logs', 'sessions', 'first'))).toBe(true);
 
     const daemon = execa(process.execPath, [join(import.meta.dirname, '..', '..', 'dist', 'daemon', 'sessiond.js'), '--home', h.home, '--keep-terminated', '1'], { reject: false });
     await waitFor(async () => (await h.cli(['daemon', 'status'])).exitCode === 0, 'the daemon to answer');
     h.noteDaemon();
     expect((await h.json<SessionInfo[]>(['list', '--all'])).map((s) => s.id)).toEqual(['second']);
-    expect(existsSync(join(h.home, 'logs', 'first'))).toBe(false);
-    expect(existsSync(join(h.home, 'logs', 'second'))).toBe(true);
+    expect(existsSync(join(h.home, 'logs', 'sessions', 'first'))).toBe(false);
+    expect(existsSync(join(h.home, 'logs', 'sessions', 'second'))).toBe(true);
     expect((await h.cli(['daemon', 'stop'])).exitCode).toBe(0);
     await daemon;
   });

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { stopLeftovers } from '../../src/manager/leftovers.js';
+import { stopLeftovers } from '../../src/process/leftovers.js';
 import { readStat } from '../../src/process/proc.js';
 import { expectAllGone, isRunning, killAll, waitFor } from '../helpers/proc.js';
 import { Harness } from './harness.js';

@@ -2,10 +2,10 @@ import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { followLog, readLastLines } from '../../src/manager/log-files.js';
-import { ChildLog } from '../../src/supervisor/child-log.js';
+import { followLog, readLastLines } from '../../src/logs/log-files.js';
+import { ChildLog } from '../../src/logs/child-log.js';
 import { tempHome, waitFor } from '../helpers/proc.js';
-import { fixture, Harness } from './harness.js';
+import { fixture, Harness } from '../manager/harness.js';
 
 let home: ReturnType<typeof tempHome>;
 beforeEach(() => {
@@ -60,10 +60,10 @@ describe('log files', () => {
     expect(readFileSync(path, 'utf8')).toBe('tail');
   });
 
-  it("captures a child's output to logs/<session>/<child>.log, and puts its last lines in the exit event", async () => {
+  it("captures a child's output to logs/sessions/<session>/<child>.log, and puts its last lines in the exit event", async () => {
     h = new Harness();
     const id = await h.create({ children: [{ name: 'talker', command: 'sh', args: ['-c', 'echo hello; echo oops >&2; exec sleep 1000'] }] });
-    const path = join(h.home.dir, 'logs', id, 'talker.log');
+    const path = join(h.home.dir, 'logs', 'sessions', id, 'talker.log');
     await waitFor(async () => (await readLastLines(path, 5)).length === 2, 'two lines logged');
     expect((await readLastLines(path, 5)).sort()).toEqual(['hello', 'oops']);
     h.manager.kill(id, { child: 'talker' });

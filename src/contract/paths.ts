@@ -1,16 +1,25 @@
 import { join } from 'node:path';
-import { SessiondError } from '../contract/errors.js';
-import { resolveStateDir } from '../contract/state-dir.js';
+import { SessiondError } from './errors.js';
+import { resolveStateDir } from './state-dir.js';
 
-/** Where the files of one state dir live: the daemon, the CLI and SessionClient agree through this. */
+/**
+ * Where the files of one state dir live: the daemon, the CLI, SessionClient and the supervisor
+ * agree through this module alone. A session's files live under `logs/sessions/<id>/`, apart
+ * from the daemon's own, so no session id can collide with them.
+ */
 export interface StatePaths {
   readonly home: string;
   readonly socket: string;
   readonly pidFile: string;
+  readonly store: string;
   readonly logDir: string;
   readonly daemonLog: string;
   /** The detached daemon's stdout/stderr: what it printed before its log was open. */
   readonly daemonOutput: string;
+  /** What spare supervisors print before they belong to a session. */
+  readonly supervisorsLog: string;
+  /** Parent of every session's folder of logs. */
+  readonly sessionsDir: string;
 }
 
 // sockaddr_un.sun_path holds 108 bytes on Linux, the terminating NUL included.
@@ -23,10 +32,23 @@ export function statePaths(home?: string): StatePaths {
     home: dir,
     socket: join(dir, 'sessiond.sock'),
     pidFile: join(dir, 'sessiond.pid'),
+    store: join(dir, 'state.db'),
     logDir,
     daemonLog: join(logDir, 'sessiond.log'),
     daemonOutput: join(logDir, 'sessiond.out'),
+    supervisorsLog: join(logDir, 'supervisors.log'),
+    sessionsDir: join(logDir, 'sessions'),
   };
+}
+
+/** The folder of one session's logs. */
+export function sessionLogDir(sessionsDir: string, session: string): string {
+  return join(sessionsDir, session);
+}
+
+/** Where a child of a session writes its stdout and stderr, in the session's folder. */
+export function childLogFile(sessionDir: string, child: string): string {
+  return join(sessionDir, `${child}.log`);
 }
 
 /** A socket path past the Unix limit fails with an obscure error at bind time: say it plainly. */

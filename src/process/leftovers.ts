@@ -1,6 +1,6 @@
-import { killGroups } from '../process/kill.js';
-import { runningMarked } from '../process/marker.js';
-import { readStat } from '../process/proc.js';
+import { killGroups } from './kill.js';
+import { runningMarked } from './marker.js';
+import { readStat } from './proc.js';
 import type { SessionRecord } from '../store/sessions.js';
 
 /**

@@ -1,11 +1,6 @@
 import { statSync, watch } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-
-/** Where a session's child (or its supervisor) writes its stdout and stderr. */
-export function childLogPath(logDir: string, session: string, child: string): string {
-  return join(logDir, session, `${child}.log`);
-}
+import { basename, dirname } from 'node:path';
 
 /** The last `count` lines of a log, reaching into its rotated `.1` when the current file is short. */
 export async function readLastLines(path: string, count: number): Promise<string[]> {
