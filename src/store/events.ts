@@ -17,6 +17,7 @@ export class EventLog {
   private readonly selectSince: Database.Statement<[number, number], EventRow>;
   private readonly selectSessionSince: Database.Statement<[string, number, number], EventRow>;
   private readonly selectLastSeq: Database.Statement<[], { seq: number }>;
+  private readonly selectOfType: Database.Statement<[string, EventType], { seq: number }>;
 
   constructor(db: Database.Database) {
     this.insert = db.prepare('INSERT INTO events (at, session, type, fields) VALUES (@at, @session, @type, @fields) RETURNING seq');
@@ -28,6 +29,12 @@ export class EventLog {
     );
     // The high-water mark, not max(seq): it stays put when pruning deletes the newest events.
     this.selectLastSeq = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'");
+    this.selectOfType = db.prepare('SELECT seq FROM events WHERE session = ? AND type = ? LIMIT 1');
+  }
+
+  /** Whether the session ever had an event of this type. */
+  has(session: string, type: EventType): boolean {
+    return this.selectOfType.get(session, type) !== undefined;
   }
 
   /** Persists the event and returns it with its seq: one more than the last ever handed out. */

@@ -6,6 +6,8 @@ import type { StoredEvent } from '../../src/contract/events.js';
 import type { SessionInfo } from '../../src/contract/session.js';
 import { expectAllGone, isRunning, runningDescendants, waitFor } from '../helpers/proc.js';
 import { Harness } from '../cli/harness.js';
+import { Store } from '../../src/store/index.js';
+import { recordFor, specFor } from '../store/helpers.js';
 
 let h: Harness;
 beforeEach(() => {
@@ -119,6 +121,30 @@ describe('a daemon SIGKILLed in the middle of creates and terminates', { timeout
     expect(new Set(ids).size).toBe(ids.length);
     const seqs = (await events()).map((e) => e.seq);
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+  });
+});
+
+describe('sessions an older daemon left half-made', { timeout: 60_000 }, () => {
+  it('ends a session stuck initializing since its create, with an error; brings back one that was on its way back', async () => {
+    const at = new Date().toISOString();
+    const sleeper = { name: 'tool', command: 'sleep', args: ['60'], env: {}, restart: 'permanent' as const, shutdownMs: 1000 };
+    const record = (id: string) =>
+      recordFor(id, { spec: { ...specFor(id), children: [sleeper] }, status: 'initializing', supervisorPid: null, supervisorStartTime: null, children: [] }, at);
+    const store = Store.open(join(h.home, 'state.db'));
+    store.transaction(() => {
+      store.events.append({ at, session: 'stuck', type: 'session.created' });
+      store.sessions.put(record('stuck'));
+      for (const type of ['session.created', 'session.active', 'session.resurrected'] as const) store.events.append({ at, session: 'returning', type });
+      store.sessions.put(record('returning'));
+    });
+    store.close();
+
+    expect((await h.cli(['daemon', 'start'])).exitCode).toBe(0);
+    const stuck = await h.json<SessionInfo>(['info', 'stuck']);
+    expect(stuck.status).toBe('terminated');
+    expect(stuck.error).toMatch(/^start interrupted/);
+    await waitFor(async () => (await h.json<SessionInfo>(['info', 'returning'])).status === 'active', 'the returning session to be active');
+    h.noteSession(await h.json<SessionInfo>(['info', 'returning']));
   });
 });
 
