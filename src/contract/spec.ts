@@ -35,6 +35,8 @@ export const sessionSpecInput = z.strictObject({
 });
 
 export type SessionSpecInput = z.input<typeof sessionSpecInput>;
+/** A session spec as parsed, defaults filled in, before the manager completes it (id, Placeholder, paths). */
+export type ParsedSessionInput = z.output<typeof sessionSpecInput>;
 export type ChildSpecInput = z.input<typeof childSpecInput>;
 
 /** A child as the supervisor runs it: complete, with every default filled in. */

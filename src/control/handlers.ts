@@ -51,7 +51,7 @@ export function createHandlers(daemon: DaemonContext): Handlers {
   return {
     async create({ cwd, ...input }) {
       if (daemon.stopping()) throw new SessiondError('daemon_unavailable', 'sessiond is stopping; start it again to create sessions');
-      return info(await manager.createSession(input, cwd));
+      return info(await manager.createParsed(input, cwd));
     },
     list: ({ all }) => (all ? allSessions() : manager.listSessions()),
     info: ({ id }) => info(id),

@@ -2,15 +2,15 @@ import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
 import { SessiondError } from '../contract/errors.js';
 import { newSessionId } from '../contract/ids.js';
-import { assertUniqueNames, DEFAULTS, parseOrThrow, sessionSpecInput, type SessionSpec, type SessionSpecInput } from '../contract/spec.js';
+import { assertUniqueNames, DEFAULTS, type ParsedSessionInput, type SessionSpec } from '../contract/spec.js';
 import { entryPath } from '../process/entries.js';
 
 /**
- * Turns what a caller asked for into a complete SessionSpec: defaults filled in, the Placeholder
- * when no child is given, module paths made absolute and checked to exist.
+ * Turns what a caller asked for, parsed once at its edge (the socket, or the library's
+ * createSession), into a complete SessionSpec: an id, the Placeholder when no child is given,
+ * module paths made absolute and checked to exist.
  */
-export function toSessionSpec(input: SessionSpecInput | undefined, cwd = process.cwd()): SessionSpec {
-  const parsed = parseOrThrow(sessionSpecInput, input ?? {}, 'session spec');
+export function toSessionSpec(parsed: ParsedSessionInput, cwd = process.cwd()): SessionSpec {
   assertUniqueNames(parsed.children);
   const children = parsed.children.length
     ? parsed.children.map((child) => (child.file === undefined ? child : { ...child, file: checkedModule(child.name, resolve(cwd, child.file)) }))

@@ -4,7 +4,7 @@ import { notFound, SessiondError } from '../contract/errors.js';
 import type { EventType, SessionEvent } from '../contract/events.js';
 import { isValidSessionId, registryKey } from '../contract/ids.js';
 import { isLive, type SessionInfo } from '../contract/session.js';
-import { DEFAULTS, type SessionSpec, type SessionSpecInput } from '../contract/spec.js';
+import { DEFAULTS, parseOrThrow, sessionSpecInput, type ParsedSessionInput, type SessionSpec, type SessionSpecInput } from '../contract/spec.js';
 import { statePaths } from '../contract/paths.js';
 import type { SessionRecord } from '../store/sessions.js';
 import { toSessionSpec } from './session-input.js';
@@ -64,6 +64,11 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
 
   /** Starts a session and resolves with its id once every child is ready. */
   async createSession(input: CreateSessionInput = {}, cwd?: string): Promise<string> {
+    return this.createParsed(parseOrThrow(sessionSpecInput, input, 'session spec'), cwd);
+  }
+
+  /** As createSession, for input its caller has already parsed (the control socket does at its edge). */
+  async createParsed(input: ParsedSessionInput, cwd?: string): Promise<string> {
     const spec = toSessionSpec(input, cwd);
     await this.launch(spec, 'session.created');
     return spec.id;

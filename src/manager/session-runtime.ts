@@ -4,15 +4,13 @@ import type { EventType } from '../contract/events.js';
 import { sessionLogDir } from '../contract/paths.js';
 import type { ExitInfo, SessionInfo, SessionStats, SessionStatus } from '../contract/session.js';
 import { DEFAULTS, describeIssues, type SessionSpec } from '../contract/spec.js';
-import { fromSupervisor, type ChildState, type FromSupervisor, type ToSupervisor } from '../ipc/supervisor-messages.js';
-import { killGroups } from '../process/kill.js';
-import type { Marker } from '../process/marker.js';
-import { ProcessPins, SUPERVISOR } from '../process/pins.js';
+import { fromSupervisor, type FromSupervisor, type ToSupervisor } from '../ipc/supervisor-messages.js';
 import type { Spawned } from '../process/spawn.js';
-import { killProcess, stopProcess } from '../process/stop.js';
 import type { SessionRecord } from '../store/sessions.js';
-import { isGraceful, outcome, step, type MachineState, type SessionInput, type StopCause } from './session-machine.js';
+import { SessionChildren } from './session-children.js';
+import { outcome, step, type MachineState, type SessionInput, type StopCause } from './session-machine.js';
 import { toSessionInfo, toSessionRecord, type SessionState } from './session-view.js';
+import { stopSessionProcesses, supervisorGraceMs } from './stop-session.js';
 
 export interface RuntimeOptions {
   readonly heartbeatMs: number;
@@ -32,12 +30,6 @@ export interface RuntimeOptions {
 }
 
 /**
- * The daemon waits this much longer than the supervisor's own deadline before it SIGKILLs every
- * tree itself, so that a supervisor stopping a SIGTERM-ignoring child still reports its exit.
- */
-export const STOP_MARGIN_MS = 300;
-
-/**
  * One session as the manager holds it: its supervisor process, the children's state as the
  * supervisor reports it, and the status machine (session-machine.ts). Every input, whatever its
  * source, goes through `input()`; every end, whatever its cause, through one stop path.
@@ -48,7 +40,7 @@ export class SessionRuntime {
   readonly createdAt: string;
   updatedAt: string;
   private machine: MachineState = { status: 'initializing', stopping: null };
-  private readonly children = new Map<string, ChildState>();
+  private readonly children: SessionChildren;
   private proc: Spawned | null = null;
   private lastActivity = Date.now();
   private missedPongs = 0;
@@ -59,7 +51,6 @@ export class SessionRuntime {
   private started: { resolve: () => void; reject: (e: Error) => void } | null = null;
   private wasActive = false;
   private stopped: Promise<void> | null = null;
-  private readonly pins = new ProcessPins();
 
   constructor(
     readonly spec: SessionSpec,
@@ -67,9 +58,7 @@ export class SessionRuntime {
   ) {
     this.createdAt = options.createdAt ?? new Date().toISOString();
     this.updatedAt = new Date().toISOString();
-    for (const child of spec.children) {
-      this.children.set(child.name, { name: child.name, pid: null, status: 'starting', restarts: 0, lastExit: null });
-    }
+    this.children = new SessionChildren(spec.children);
   }
 
   get status(): SessionStatus {
@@ -97,10 +86,7 @@ export class SessionRuntime {
 
   /** Fault injection: sends a signal to the supervisor or to one child; returns the pid hit. */
   kill(target: { child?: string }, signal: NodeJS.Signals): number {
-    if (target.child !== undefined && !this.children.has(target.child)) {
-      throw new SessiondError('not_found', `session ${this.spec.id} has no child named ${target.child}`);
-    }
-    const pid = target.child === undefined ? this.supervisorPid() : this.childPid(target.child);
+    const pid = target.child === undefined ? this.supervisorPid() : this.children.target(this.spec.id, target.child);
     const what = target.child ?? 'the supervisor';
     if (pid === null) throw new SessiondError('not_found', `no process to signal: ${what} of session ${this.spec.id} is not running`);
     try {
@@ -116,18 +102,18 @@ export class SessionRuntime {
   }
 
   childPid(name: string): number | null {
-    return this.children.get(name)?.pid ?? null;
+    return this.children.pid(name);
   }
 
   /** Every live pid of the session: the supervisor and its children (each the leader of its group). */
   pids(): number[] {
     const supervisor = this.supervisorPid();
-    return [...(supervisor === null ? [] : [supervisor]), ...this.childGroups()];
+    return [...(supervisor === null ? [] : [supervisor]), ...this.children.groups()];
   }
 
   state(): SessionState {
     const { spec, status, error, restarts, createdAt, updatedAt } = this;
-    const children = spec.children.map((c) => this.children.get(c.name)!);
+    const children = this.children.inOrder(spec.children);
     return { spec, status, error, restarts, createdAt, updatedAt, supervisorPid: this.supervisorPid(), children };
   }
 
@@ -136,7 +122,7 @@ export class SessionRuntime {
   }
 
   record(): SessionRecord {
-    return toSessionRecord(this.state(), this.pins);
+    return toSessionRecord(this.state(), this.children.pins);
   }
 
   private spawn(): void {
@@ -145,7 +131,7 @@ export class SessionRuntime {
     mkdirSync(logDir, { recursive: true, mode: 0o700 });
     const proc = this.options.spawnSupervisor();
     this.proc = proc;
-    this.pins.pin(SUPERVISOR, proc.pid);
+    this.children.pinSupervisor(proc.pid);
     proc.subprocess.on('message', (raw: unknown) => this.guard('a supervisor message', () => this.receive(raw)));
     void proc.exited.then((exit) => this.guard('the supervisor exit', () => this.input({ kind: 'supervisor_exited', exit })));
     const { heartbeatMs, startTimeoutMs } = this.options;
@@ -175,7 +161,7 @@ export class SessionRuntime {
     switch (message.type) {
       case 'ready':
         return this.input({ kind: 'ready' }, () => {
-          for (const child of message.children) this.children.set(child.name, child);
+          for (const child of message.children) this.children.update(child);
           this.lastActivity = Date.now();
           this.wasActive = true;
           this.clearTimers();
@@ -202,8 +188,7 @@ export class SessionRuntime {
   private childEvent(message: Extract<FromSupervisor, { type: 'child' }>): void {
     if (this.status === 'terminated') return this.options.debug(`session ${this.spec.id}: late child event ignored: it is terminated`);
     const { child, event, restarts, ...exit } = message;
-    this.children.set(child.name, child);
-    this.pins.pin(child.name, child.pid);
+    this.children.update(child);
     this.restarts = restarts;
     this.touch();
     if (event !== 'spawned') this.emit(`child.${event}`, { child: child.name, pid: child.pid, restarts: child.restarts, ...exit });
@@ -220,7 +205,7 @@ export class SessionRuntime {
 
   private beginStop(cause: StopCause): void {
     this.clearTimers();
-    this.stopped = this.stopProcesses(cause)
+    this.stopped = stopSessionProcesses(this.proc, cause, supervisorGraceMs(this.spec), () => this.children.groups(), this.spec.id)
       .catch((error: unknown) => {
         this.options.warn(`session ${this.spec.id}: stopping its processes failed: ${errorMessage(error)}`);
         return null;
@@ -228,31 +213,12 @@ export class SessionRuntime {
       .then((exit) => this.finish(cause, exit));
   }
 
-  // The one stop path: SIGTERM and a grace for a stop that was asked for, SIGKILL at once for a
-  // crash or a hang; then the children's groups and the session's marker are swept.
-  private async stopProcesses(cause: StopCause): Promise<ExitInfo | null> {
-    const proc = this.proc;
-    if (!proc) return null;
-    let clean = false;
-    if (isGraceful(cause) && !proc.hasExited()) {
-      const graceMs = Math.max(DEFAULTS.shutdownMs, ...this.spec.children.map((c) => c.shutdownMs)) + STOP_MARGIN_MS;
-      clean = !(await stopProcess(proc, graceMs, this.childGroups())).forced;
-    } else {
-      await killProcess(proc, this.childGroups());
-    }
-    // A supervisor that stopped cleanly swept each child's marker itself; otherwise we do.
-    const exit = await proc.exited;
-    if (!clean || exit.code !== 0) await killGroups(this.childGroups(), this.marker);
-    return exit;
-  }
-
   private finish(cause: StopCause, exit: ExitInfo | null): void {
     const { error, crashed } = outcome(cause, this.wasActive, this.gaveUp);
     if (crashed) this.emit('session.crashed', { reason: error, code: exit?.code ?? null, signal: exit?.signal ?? null });
-    for (const [name, child] of this.children) {
-      // The supervisor went without reporting them: they were SIGKILLed with it.
-      if (child.pid !== null) this.emit('child.exited', { child: name, pid: child.pid, restarts: child.restarts, code: null, signal: 'SIGKILL' });
-      this.children.set(name, { ...child, pid: null, status: 'stopped' });
+    // Children the supervisor went without reporting were SIGKILLed with it.
+    for (const child of this.children.stopAll()) {
+      this.emit('child.exited', { child: child.name, pid: child.pid, restarts: child.restarts, code: null, signal: 'SIGKILL' });
     }
     this.error = error;
     this.input({ kind: 'stopped' });
@@ -290,15 +256,6 @@ export class SessionRuntime {
       this.options.warn(`session ${this.spec.id}: handling event ${type} failed: ${errorMessage(error)}`);
       queueMicrotask(() => this.input({ kind: 'fault', reason: `handling event ${type}: ${errorMessage(error)}` }));
     }
-  }
-
-  /** Every process of the session's children carries this in its environment. */
-  private get marker(): Marker {
-    return { session: this.spec.id };
-  }
-
-  private childGroups(): number[] {
-    return [...this.children.values()].flatMap((c) => (c.pid === null ? [] : [c.pid]));
   }
 
   private clearTimers(): void {

@@ -1,0 +1,57 @@
+import { SessiondError } from '../contract/errors.js';
+import type { ChildSpec } from '../contract/spec.js';
+import type { ChildState } from '../ipc/supervisor-messages.js';
+import { ProcessPins, SUPERVISOR } from '../process/pins.js';
+
+/**
+ * The children of one session as its supervisor reports them, and the pins (pid + start time)
+ * of every process the session has had, for the store. Changed only by the runtime that holds it.
+ */
+export class SessionChildren {
+  private readonly states = new Map<string, ChildState>();
+  readonly pins = new ProcessPins();
+
+  constructor(specs: readonly ChildSpec[]) {
+    for (const child of specs) this.states.set(child.name, { name: child.name, pid: null, status: 'starting', restarts: 0, lastExit: null });
+  }
+
+  /** The state of each child, in the order of `specs`. */
+  inOrder(specs: readonly ChildSpec[]): ChildState[] {
+    return specs.map((c) => this.states.get(c.name)!);
+  }
+
+  has(name: string): boolean {
+    return this.states.has(name);
+  }
+
+  pid(name: string): number | null {
+    return this.states.get(name)?.pid ?? null;
+  }
+
+  update(child: ChildState): void {
+    this.states.set(child.name, child);
+    this.pins.pin(child.name, child.pid);
+  }
+
+  pinSupervisor(pid: number): void {
+    this.pins.pin(SUPERVISOR, pid);
+  }
+
+  /** Pids of the running children: each leads its own process group. */
+  groups(): number[] {
+    return [...this.states.values()].flatMap((c) => (c.pid === null ? [] : [c.pid]));
+  }
+
+  /** Marks every child stopped; returns those that still had a pid (they went without a report). */
+  stopAll(): ChildState[] {
+    const unreported = [...this.states.values()].filter((c) => c.pid !== null);
+    for (const [name, child] of this.states) this.states.set(name, { ...child, pid: null, status: 'stopped' });
+    return unreported;
+  }
+
+  /** The pid to signal for `kill`: a child's, or (no name) none here. */
+  target(session: string, name: string): number | null {
+    if (!this.states.has(name)) throw new SessiondError('not_found', `session ${session} has no child named ${name}`);
+    return this.pid(name);
+  }
+}
