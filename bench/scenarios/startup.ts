@@ -53,7 +53,8 @@ export async function startupScenario(systems: readonly System[], plan: Plan, ct
   for (const name of names) await replyTime(probes[name]);
   const bare: number[] = [];
   const over = { supervisor: [] as (number | null)[], placeholder: [] as (number | null)[] };
-  for (let round = 0; round < plan.trials; round++) {
+  // Twice the plan's trials: a spawn is cheap, and a difference of two noisy times needs more of them.
+  for (let round = 0; round < 2 * plan.trials; round++) {
     const times: Partial<Record<keyof typeof probes, number | null>> = {};
     // The order rotates each round, so drift hits every entry alike.
     for (let k = 0; k < names.length; k++) {

@@ -45,6 +45,7 @@ function is<T>(ok: (value: unknown) => boolean, expected: string): Shape<T> {
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 export const string = is<string>((v) => typeof v === 'string', 'a string');
+export const boolean = is<boolean>((v) => typeof v === 'boolean', 'a boolean');
 export const number = is<number>(isNumber, 'a number');
 export const positive = is<number>((v) => isNumber(v) && v > 0, 'a positive number');
 export const unknown = make<unknown>(() => undefined);

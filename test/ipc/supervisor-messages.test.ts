@@ -1,6 +1,7 @@
 // The daemon ↔ supervisor shapes: what passes, and how each bad field is named.
 import { describe, expect, test } from 'vitest';
 import { describeIssues } from '../../src/contract/issues.js';
+import { boolean, object, optional, type ParseResult } from '../../src/ipc/shape.js';
 import { fromSupervisor, toSupervisor, type SupervisorInit } from '../../src/ipc/supervisor-messages.js';
 
 const child = { name: 'placeholder', file: '/x/placeholder.js', args: [], env: { A: 'b' }, restart: 'permanent', shutdownMs: 5000 };
@@ -12,7 +13,7 @@ const init: SupervisorInit = {
 };
 const state = { name: 'placeholder', pid: 42, status: 'running', restarts: 0, lastExit: { code: null, signal: 'SIGKILL', at: 'now' } };
 
-function problems(result: ReturnType<typeof toSupervisor.safeParse> | ReturnType<typeof fromSupervisor.safeParse>): string | null {
+function problems(result: ParseResult<unknown>): string | null {
   return result.success ? null : describeIssues(result.error);
 }
 
@@ -62,4 +63,10 @@ describe('fromSupervisor', () => {
   ])('rejects %j', (message, expected) => {
     expect(problems(fromSupervisor.safeParse(message))).toBe(expected);
   });
+});
+
+test('optional keys may be missing, never of another type', () => {
+  const flags = object({ significant: boolean, note: optional(boolean) });
+  expect(flags.safeParse({ significant: false }).success).toBe(true);
+  expect(problems(flags.safeParse({ significant: 'yes', note: 1 }))).toBe('significant: expected a boolean, got string; note: expected a boolean, got 1');
 });
