@@ -1,4 +1,4 @@
-import { ChildProcess, spawn, type StdioOptions } from 'node:child_process';
+import { ChildProcess, spawn, type Serializable, type StdioOptions } from 'node:child_process';
 import { watchExit, type SpawnedBase, type SpawnOptions, type SpawnTarget } from './spawned.js';
 
 export type { Output, SpawnOptions, SpawnTarget } from './spawned.js';
@@ -12,29 +12,30 @@ export interface Spawned extends SpawnedBase {
   /** Its stdout and stderr (when piped), its IPC channel (`connected`, 'message'). */
   readonly subprocess: ChildProcess;
   /** Sends over the IPC channel; a closed channel (the child exited) drops the message. */
-  send(message: unknown): void;
+  send(message: Serializable): void;
 }
 
 /** Spawns a Node module with an IPC channel, or any executable without a shell. */
 export function spawnProcess(target: SpawnTarget, options: SpawnOptions): Spawned {
-  const isModule = 'file' in target;
-  const stdio: StdioOptions = ['ignore', options.stdout, options.stderr, ...(isModule ? ['ipc' as const] : [])];
-  const [file, args] = isModule ? [process.execPath, [target.file, ...(options.args ?? [])]] : [target.command, [...(options.args ?? [])]];
+  const args = [...(options.args ?? [])];
+  const output = ['ignore', options.stdout, options.stderr] as const;
+  const [file, argv, stdio]: [string, string[], StdioOptions] =
+    'file' in target ? [process.execPath, [target.file, ...args], [...output, 'ipc']] : [target.command, args, [...output]];
   let subprocess: ChildProcess;
   try {
-    subprocess = spawn(file, args, {
+    subprocess = spawn(file, argv, {
       stdio,
       detached: true, // its own process group, so one signal reaches its grandchildren
       env: { ...process.env, ...options.env },
       serialization: 'json',
     });
   } catch (error) {
-    // Most spawn failures arrive as 'error' events; the rest (E2BIG, say) are thrown: both read as exit 127.
+    // Most spawn failures arrive as 'error' events; the rest (a NUL byte in an argument, E2BIG) are thrown: both read as exit 127.
     subprocess = failed(error);
   }
   const { exited, hasExited } = watchExit(subprocess);
-  const send = (message: unknown) => {
-    if (subprocess.connected) subprocess.send(message as object, () => undefined);
+  const send = (message: Serializable) => {
+    if (subprocess.connected) subprocess.send(message, () => undefined);
   };
   return { pid: subprocess.pid ?? -1, subprocess, exited, hasExited, send };
 }

@@ -56,9 +56,13 @@ test('a command runs without a channel, its output piped, its end by a signal re
   expect(await proc.exited).toMatchObject({ code: null, signal: 'SIGKILL' });
 });
 
-test('an executable that does not exist is reported as exit code 127, with no pid', async () => {
-  const proc = spawned({ command: 'sessiond-test-no-such-command' }, { stdout: 'pipe', stderr: 'pipe' });
+test.each([
+  ['an executable that does not exist', { command: 'sessiond-test-no-such-command' }, []],
+  ['arguments Node refuses to pass (spawn throws)', { command: 'echo' }, ['nul\0byte']],
+])('%s: reported as exit code 127, with no pid', async (_, target, args) => {
+  const proc = spawned(target, { args, stdout: 'pipe', stderr: 'pipe' });
   expect(proc.pid).toBe(-1);
   expect(await proc.exited).toMatchObject({ code: 127, signal: null });
   expect(proc.hasExited()).toBe(true);
+  expect(() => proc.send({ never: 'delivered' })).not.toThrow();
 });
