@@ -16,6 +16,7 @@ import { crashScenario } from './scenarios/crash.js';
 import { cyclesScenario } from './scenarios/cycles.js';
 import { orphansScenario } from './scenarios/orphans.js';
 import { scaleScenario } from './scenarios/scale.js';
+import { startupScenario } from './scenarios/startup.js';
 import { terminateScenario } from './scenarios/terminate.js';
 import { checkTargets } from './targets.js';
 import { sweepByEnv } from './proc.js';
@@ -26,6 +27,7 @@ import { SessiondSystem } from './systems/sessiond.js';
 import { SupervisordSystem, supervisordVersion } from './systems/supervisord.js';
 
 const SCENARIOS = {
+  startup: startupScenario,
   create: createScenario,
   crash: crashScenario,
   terminate: terminateScenario,

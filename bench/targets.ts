@@ -29,6 +29,8 @@ export function checkTargets(figures: readonly Figure[]): TargetResult[] {
   const largest = Math.max(0, ...figures.map((f) => /^scale(\d+)\./.exec(f.key)?.[1]).filter(Boolean).map(Number));
   const results: TargetResult[] = [];
 
+  results.push(upTo('supervisor start-up p50 ≤ 15 ms over bare Node', get('startup.supervisor', 'sessiond')?.median ?? null, 15, ms));
+  results.push(upTo('Placeholder start-up p50 ≤ 5 ms over bare Node', get('startup.placeholder', 'sessiond')?.median ?? null, 5, ms));
   results.push(upTo('crash → replacement ready p50 ≤ 1.15× the floor', ratio(get('crash.replacement_ready', 'sessiond'), get('crash.replacement_ready', 'floor')), 1.15, times));
   const crashPm2 = ratio(get('crash.replacement_ready', 'sessiond'), get('crash.replacement_ready', 'pm2'));
   results.push(upTo('crash → replacement ready p50 ahead of PM2 (≤ 1×)', crashPm2, 1, times));

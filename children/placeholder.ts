@@ -2,4 +2,8 @@
 // pongs (the helper does both), stops on shutdown or SIGTERM, and does nothing else.
 import { startChild } from '../src/child/index.js';
 
-await startChild();
+// No top-level await: the bundle is CommonJS (see scripts/bundle.mjs).
+startChild().catch((error: Error) => {
+  process.stderr.write(`placeholder: ${error.message}\n`);
+  process.exit(2);
+});

@@ -1,6 +1,6 @@
 import { killGroups, killTree, signalGroup } from './kill.js';
 import type { Marker } from './marker.js';
-import type { Spawned } from './spawn.js';
+import type { SpawnedBase } from './spawned.js';
 
 export interface StopResult {
   /** SIGTERM was not enough: the tree was SIGKILLed when the grace period ran out. */
@@ -15,7 +15,7 @@ export interface StopResult {
  * `extraGroups` and of the processes carrying `marker`. Resolves only when all of them are gone.
  */
 export async function stopProcess(
-  proc: Pick<Spawned, 'pid' | 'exited' | 'hasExited'>,
+  proc: SpawnedBase,
   graceMs: number,
   extraGroups: readonly number[] = [],
   marker?: Marker,
@@ -42,7 +42,7 @@ export async function stopProcess(
 
 /** SIGKILL at once: for crashes, hangs and orphaned trees. */
 export async function killProcess(
-  proc: Pick<Spawned, 'pid' | 'exited' | 'hasExited'>,
+  proc: SpawnedBase,
   extraGroups: readonly number[] = [],
   marker?: Marker,
 ): Promise<boolean> {

@@ -5,7 +5,7 @@ import type { ChildState } from '../ipc/supervisor-messages.js';
 import { killGroups } from '../process/kill.js';
 import { markerEnv, type RunMarker } from '../process/marker.js';
 import { killProcess, stopProcess } from '../process/stop.js';
-import { spawnProcess, type Spawned } from '../process/spawn.js';
+import { spawnProcess, type Spawned } from '../process/spawn-child.js';
 import { ChildLog } from '../logs/child-log.js';
 
 export interface SlotHooks {
@@ -156,9 +156,7 @@ export class ChildSlot {
   }
 
   private send(message: ToChild): void {
-    const subprocess = this.proc?.subprocess;
-    if (!subprocess?.connected) return;
-    subprocess.sendMessage?.(message).catch(() => undefined);
+    this.proc?.send(message);
   }
 
   private startHeartbeat(tick: () => void): void {

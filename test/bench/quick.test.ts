@@ -32,8 +32,11 @@ test('npm run bench -- --quick finishes, prints the table and writes the JSON', 
 
   const json = JSON.parse(await readFile(out, 'utf8')) as { figures: Array<{ key: string; summary: Record<string, { n: number } | null> }> };
   const keys = json.figures.map((f) => f.key);
-  for (const key of ['create.client', 'create.cli', 'crash.replacement_ready', 'terminate.cooperative', 'terminate.ignoring', 'orphans.last_gone']) {
+  for (const key of ['startup.supervisor', 'startup.placeholder', 'create.client', 'create.cli', 'crash.replacement_ready', 'terminate.cooperative', 'terminate.ignoring', 'orphans.last_gone']) {
     expect(keys).toContain(key);
+  }
+  for (const key of ['startup.supervisor', 'startup.placeholder']) {
+    expect(json.figures.find((f) => f.key === key)!.summary.sessiond?.n).toBeGreaterThan(0);
   }
   const crash = json.figures.find((f) => f.key === 'crash.replacement_ready')!;
   expect(crash.summary.sessiond?.n).toBeGreaterThan(0);
