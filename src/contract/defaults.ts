@@ -7,6 +7,7 @@ export const DEFAULTS = {
   maxSeconds: 5,
   restart: 'permanent',
   shutdownMs: 5000,
+  maxRestartDelayMs: 30_000,
   startTimeoutMs: 10_000,
   heartbeatMs: 1000,
   missedHeartbeats: 3,

@@ -1,5 +1,5 @@
 /** The session JSON of the contract: what `info --json` prints and the socket returns. */
-import type { ChildStatus, SessionStatus, Strategy } from './vocabulary.js';
+import type { AutoShutdown, ChildStatus, SessionStatus, Strategy } from './vocabulary.js';
 
 export type { ChildStatus, RestartType, SessionStatus, Strategy } from './vocabulary.js';
 
@@ -15,6 +15,22 @@ export interface ChildInfo {
   readonly status: ChildStatus;
   readonly restarts: number;
   readonly lastExit: ExitInfo | null;
+  readonly cwd: string;
+  readonly significant: boolean;
+  /** While it waits out a restart delay: when it starts again (ISO). */
+  readonly nextRestartAt: string | null;
+}
+
+/** How a session's limits are enforced: by the kernel in the session's cgroup, by the daemon's sampling (memory only), or not at all (no limits). */
+export type Enforcement = 'cgroup' | 'watchdog' | null;
+
+export interface SessionLimits {
+  readonly memoryMax: number | null;
+  readonly cpuMax: number | null;
+  readonly maxProcesses: number | null;
+  readonly ttlMs: number | null;
+  readonly idleTerminateMs: number | null;
+  readonly enforcement: Enforcement;
 }
 
 export interface SessionStats {
@@ -30,6 +46,8 @@ export interface SessionInfo {
   readonly children: readonly ChildInfo[];
   readonly restarts: number;
   readonly strategy: Strategy;
+  readonly autoShutdown: AutoShutdown;
+  readonly limits: SessionLimits;
   readonly metadata: Record<string, unknown>;
   readonly llmConfig: Record<string, unknown>;
   readonly createdAt: string;

@@ -3,13 +3,17 @@ import { CHILD_NAME_PATTERN, SESSION_ID_PATTERN } from './ids.js';
 import { DEFAULTS } from './defaults.js';
 import { SessiondError } from './errors.js';
 import { describeIssues } from './issues.js';
-import { RESTART_TYPES, STRATEGIES } from './vocabulary.js';
+import { availableParallelism } from 'node:os';
+import { AUTO_SHUTDOWN, BACKOFF, RESTART_TYPES, STRATEGIES } from './vocabulary.js';
 
 export { DEFAULTS } from './defaults.js';
 export { describeIssues } from './issues.js';
 
 const jsonObject = z.record(z.string(), z.unknown());
+const ms = (max: number) => z.number().int().min(0).max(max);
+const positiveInt = z.number().int().positive();
 
+/** A child spec as a user writes it; `cwd` is absolute, or relative to the create's working directory. */
 export const childSpecInput = z
   .strictObject({
     name: z.string().regex(CHILD_NAME_PATTERN, 'must match ' + CHILD_NAME_PATTERN.source),
@@ -17,12 +21,34 @@ export const childSpecInput = z
     command: z.string().min(1).optional(),
     args: z.array(z.string()).default([]),
     env: z.record(z.string(), z.string()).default({}),
+    cwd: z.string().min(1).optional(),
     restart: z.enum(RESTART_TYPES).default(DEFAULTS.restart),
-    shutdownMs: z.number().int().min(0).max(600_000).default(DEFAULTS.shutdownMs),
+    shutdownMs: ms(600_000).default(DEFAULTS.shutdownMs),
+    significant: z.boolean().default(false),
+    restartDelayMs: ms(3_600_000).default(0),
+    backoff: z.enum(BACKOFF).default('none'),
+    maxRestartDelayMs: ms(3_600_000).default(DEFAULTS.maxRestartDelayMs),
   })
   .refine((c) => (c.file === undefined) !== (c.command === undefined), {
     message: 'give exactly one of "file" (a Node module) or "command" (an executable)',
+  })
+  // OTP: a permanent child is always restarted, so it can never be the one whose end ends the session.
+  .refine((c) => !c.significant || c.restart !== 'permanent', {
+    message: 'only a transient or temporary child may be significant (give "restart": "transient" or "temporary")',
+    path: ['significant'],
   });
+
+/** The most CPU a session may be given: every core, in percent of one. */
+export const MAX_CPU_PERCENT = 100 * availableParallelism();
+
+/** Limits and lifetimes of a session; null: none. */
+export const limitsInput = {
+  memoryMax: positiveInt.nullable().default(null),
+  cpuMax: z.number().positive().max(MAX_CPU_PERCENT, `must be at most ${MAX_CPU_PERCENT} (100 per core)`).nullable().default(null),
+  maxProcesses: positiveInt.max(1_000_000).nullable().default(null),
+  ttlMs: positiveInt.nullable().default(null),
+  idleTerminateMs: positiveInt.nullable().default(null),
+};
 
 export const sessionSpecInput = z.strictObject({
   id: z.string().regex(SESSION_ID_PATTERN, 'must match ' + SESSION_ID_PATTERN.source).optional(),
@@ -32,15 +58,18 @@ export const sessionSpecInput = z.strictObject({
   strategy: z.enum(STRATEGIES).default(DEFAULTS.strategy),
   maxRestarts: z.number().int().min(0).max(10_000).default(DEFAULTS.maxRestarts),
   maxSeconds: z.number().positive().max(86_400).default(DEFAULTS.maxSeconds),
+  autoShutdown: z.enum(AUTO_SHUTDOWN).default('never'),
+  ...limitsInput,
 });
 
 export type SessionSpecInput = z.input<typeof sessionSpecInput>;
 /** A session spec as parsed, defaults filled in, before the manager completes it (id, Placeholder, paths). */
 export type ParsedSessionInput = z.output<typeof sessionSpecInput>;
 export type ChildSpecInput = z.input<typeof childSpecInput>;
+export type ParsedChildInput = z.output<typeof childSpecInput>;
 
-/** A child as the supervisor runs it: complete, with every default filled in. */
-export type ChildSpec = Readonly<z.output<typeof childSpecInput>>;
+/** A child as the supervisor runs it: complete, with every default filled in and an absolute cwd. */
+export type ChildSpec = Readonly<z.output<typeof childSpecInput> & { cwd: string }>;
 
 /** A session as the supervisor runs it: complete, with an id and at least one child. */
 export type SessionSpec = Readonly<Omit<z.output<typeof sessionSpecInput>, 'id' | 'children'> & { id: string; children: ChildSpec[] }>;

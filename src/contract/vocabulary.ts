@@ -10,3 +10,8 @@ export type SessionStatus = (typeof SESSION_STATUSES)[number];
 export type ChildStatus = (typeof CHILD_STATUSES)[number];
 export type Strategy = (typeof STRATEGIES)[number];
 export type RestartType = (typeof RESTART_TYPES)[number];
+export const AUTO_SHUTDOWN = ['never', 'any_significant', 'all_significant'] as const;
+export const BACKOFF = ['none', 'exponential'] as const;
+
+export type AutoShutdown = (typeof AUTO_SHUTDOWN)[number];
+export type Backoff = (typeof BACKOFF)[number];

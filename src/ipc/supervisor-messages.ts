@@ -1,5 +1,6 @@
 // Shapes, not zod: this module is in the supervisor's bundle, loaded by every session.
-import { array, int, nullable, number, object, oneOf, optional, positive, record, string, tagged, unknown, type Infer } from './shape.js';
+import { AUTO_SHUTDOWN, BACKOFF, CHILD_STATUSES, RESTART_TYPES, STRATEGIES } from '../contract/vocabulary.js';
+import { array, boolean, int, nullable, number, object, oneOf, optional, positive, record, string, tagged, unknown, type Infer } from './shape.js';
 
 /**
  * The daemon ↔ supervisor channel: one shape per direction, checked where messages arrive.
@@ -12,9 +13,11 @@ const exitInfo = object({ code: nullable(number), signal: nullable(string), at: 
 export const childState = object({
   name: string,
   pid: nullable(int()),
-  status: oneOf('starting', 'running', 'restarting', 'stopping', 'stopped'),
+  status: oneOf(...CHILD_STATUSES),
   restarts: int(),
   lastExit: nullable(exitInfo),
+  /** While it waits out a restart delay: when it starts again (ISO). */
+  nextRestartAt: nullable(string),
 });
 export type ChildState = Infer<typeof childState>;
 
@@ -24,8 +27,13 @@ const childSpec = object({
   command: optional(string),
   args: array(string),
   env: record(string),
-  restart: oneOf('permanent', 'transient', 'temporary'),
+  cwd: string,
+  restart: oneOf(...RESTART_TYPES),
   shutdownMs: int(0),
+  significant: boolean,
+  restartDelayMs: int(0),
+  backoff: oneOf(...BACKOFF),
+  maxRestartDelayMs: int(0),
 });
 
 export const supervisorInit = object({
@@ -34,9 +42,16 @@ export const supervisorInit = object({
     metadata: record(unknown),
     llmConfig: record(unknown),
     children: array(childSpec, 1),
-    strategy: oneOf('one_for_one', 'one_for_all', 'rest_for_one'),
+    strategy: oneOf(...STRATEGIES),
     maxRestarts: int(0),
     maxSeconds: positive,
+    autoShutdown: oneOf(...AUTO_SHUTDOWN),
+    // Limits and lifetimes are the daemon's to enforce; the supervisor carries them as they are.
+    memoryMax: nullable(number),
+    cpuMax: nullable(number),
+    maxProcesses: nullable(number),
+    ttlMs: nullable(number),
+    idleTerminateMs: nullable(number),
   }),
   heartbeatMs: int(1),
   /** The whole start's budget; a restarted child gets as much for itself. */

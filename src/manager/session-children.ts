@@ -12,7 +12,7 @@ export class SessionChildren {
   readonly pins = new ProcessPins();
 
   constructor(specs: readonly ChildSpec[]) {
-    for (const child of specs) this.states.set(child.name, { name: child.name, pid: null, status: 'starting', restarts: 0, lastExit: null });
+    for (const child of specs) this.states.set(child.name, { name: child.name, pid: null, status: 'starting', restarts: 0, lastExit: null, nextRestartAt: null });
   }
 
   /** The state of each child, in the order of `specs`. */

@@ -1,21 +1,33 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SessiondError } from '../contract/errors.js';
 import { newSessionId } from '../contract/ids.js';
-import { assertUniqueNames, DEFAULTS, type ParsedSessionInput, type SessionSpec } from '../contract/spec.js';
+import { assertUniqueNames, childSpecInput, DEFAULTS, sessionSpecInput, type ChildSpec, type ParsedChildInput, type ParsedSessionInput, type SessionSpec } from '../contract/spec.js';
 import { entryPath } from '../process/entries.js';
 
 /**
  * Turns what a caller asked for, parsed once at its edge (the socket, or the library's
  * createSession), into a complete SessionSpec: an id, the Placeholder when no child is given,
- * module paths made absolute and checked to exist.
+ * paths made absolute and checked. `cwd` is where children run unless their spec says otherwise,
+ * and what relative paths resolve against.
  */
 export function toSessionSpec(parsed: ParsedSessionInput, cwd = process.cwd()): SessionSpec {
   assertUniqueNames(parsed.children);
-  const children = parsed.children.length
-    ? parsed.children.map((child) => (child.file === undefined ? child : { ...child, file: checkedModule(child.name, resolve(cwd, child.file)) }))
-    : [{ name: DEFAULTS.placeholderName, file: entryPath('placeholder'), args: [], env: {}, restart: DEFAULTS.restart, shutdownMs: DEFAULTS.shutdownMs }];
-  return { ...parsed, id: parsed.id ?? newSessionId(), children };
+  const inputs = parsed.children.length ? parsed.children : [childSpecInput.parse({ name: DEFAULTS.placeholderName, file: entryPath('placeholder') })];
+  return { ...parsed, id: parsed.id ?? newSessionId(), children: inputs.map((child) => toChildSpec(child, cwd)) };
+}
+
+/** One child made complete: its cwd and file absolute, both checked to exist. */
+export function toChildSpec(child: ParsedChildInput, cwd: string): ChildSpec {
+  const withCwd = { ...child, cwd: checkedDir(child.name, resolve(cwd, child.cwd ?? '.')) };
+  return child.file === undefined ? withCwd : { ...withCwd, file: checkedModule(child.name, resolve(cwd, child.file)) };
+}
+
+function checkedDir(name: string, dir: string): string {
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new SessiondError('invalid_params', `invalid session spec: child ${name}: cwd ${dir} is not a directory`);
+  }
+  return dir;
 }
 
 function checkedModule(name: string, file: string): string {
@@ -25,4 +37,11 @@ function checkedModule(name: string, file: string): string {
     throw new SessiondError('invalid_params', `invalid session spec: child ${name}: file ${file} does not exist or is not readable`);
   }
   return file;
+}
+
+/** A spec stored by an older sessiond lacks the fields added since: they take their defaults (cwd: the daemon's, as then). */
+export function upgradeStoredSpec(spec: SessionSpec): SessionSpec {
+  const { children: _, id: __, ...defaults } = sessionSpecInput.parse({});
+  const childDefaults = { cwd: process.cwd(), significant: false, restartDelayMs: 0, backoff: 'none', maxRestartDelayMs: DEFAULTS.maxRestartDelayMs } as const;
+  return { ...defaults, ...spec, children: spec.children.map((child) => ({ ...childDefaults, ...child })) };
 }

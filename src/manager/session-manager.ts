@@ -7,7 +7,7 @@ import { isLive, type SessionInfo } from '../contract/session.js';
 import { DEFAULTS, parseOrThrow, sessionSpecInput, type ParsedSessionInput, type SessionSpec, type SessionSpecInput } from '../contract/spec.js';
 import { statePaths } from '../contract/paths.js';
 import type { SessionRecord } from '../store/sessions.js';
-import { toSessionSpec } from './session-input.js';
+import { toSessionSpec, upgradeStoredSpec } from './session-input.js';
 import { SessionRuntime } from './session-runtime.js';
 import { DEFAULT_CONCURRENT_STARTS, StartGate } from './start-gate.js';
 import { SupervisorPool } from './supervisor-pool.js';
@@ -79,7 +79,7 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
    * processes. Stop what is left of its old processes first (see stopLeftovers).
    */
   async resurrectSession(record: Pick<SessionRecord, 'spec' | 'createdAt'>): Promise<string> {
-    await this.launch(record.spec, 'session.resurrected', record.createdAt);
+    await this.launch(upgradeStoredSpec(record.spec), 'session.resurrected', record.createdAt);
     return record.spec.id;
   }
 

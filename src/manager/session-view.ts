@@ -1,5 +1,6 @@
 import { registryKey } from '../contract/ids.js';
-import { redactLlmConfig, type SessionInfo, type SessionStats } from '../contract/session.js';
+import { redactLlmConfig, type Enforcement, type SessionInfo, type SessionLimits, type SessionStats } from '../contract/session.js';
+import type { SessionSpec } from '../contract/spec.js';
 import type { ChildState } from '../ipc/supervisor-messages.js';
 import type { ProcessPins } from '../process/pins.js';
 import { SUPERVISOR } from '../process/pins.js';
@@ -7,11 +8,15 @@ import type { SessionRecord } from '../store/sessions.js';
 import { NO_STATS } from './stats.js';
 
 /** What a session is at one moment: its record, less what only the store needs. */
-export type SessionState = Omit<SessionRecord, 'id' | 'supervisorStartTime' | 'children'> & { readonly children: readonly ChildState[] };
+export type SessionState = Omit<SessionRecord, 'id' | 'supervisorStartTime' | 'children'> & {
+  readonly children: readonly ChildState[];
+  /** How the session's limits are enforced, once it knows (see contract/session.ts). */
+  readonly enforcement?: Enforcement;
+};
 
 /** A stored session as the contract shows it: its processes are another daemon's, so no stats. */
 export function storedSessionInfo(record: SessionRecord): SessionInfo {
-  const children = record.children.map(({ startTime: _, ...child }) => child);
+  const children = record.children.map(({ startTime: _, ...child }) => ({ ...child, nextRestartAt: child.nextRestartAt ?? null }));
   return toSessionInfo({ ...record, children }, NO_STATS);
 }
 
@@ -23,9 +28,14 @@ export function toSessionInfo(state: SessionState, stats: SessionStats): Session
     status: state.status,
     registryKey: registryKey(spec.id),
     supervisorPid: state.supervisorPid,
-    children: state.children,
+    children: state.children.map((child, i) => {
+      const childSpec = spec.children.find((c) => c.name === child.name) ?? spec.children[i];
+      return { ...child, cwd: childSpec?.cwd ?? '/', significant: childSpec?.significant ?? false, nextRestartAt: child.nextRestartAt ?? null };
+    }),
     restarts: state.restarts,
     strategy: spec.strategy,
+    autoShutdown: spec.autoShutdown ?? 'never',
+    limits: limitsOf(spec, state.enforcement ?? null),
     metadata: { ...spec.metadata },
     llmConfig: redactLlmConfig(spec.llmConfig),
     createdAt: state.createdAt,
@@ -33,6 +43,12 @@ export function toSessionInfo(state: SessionState, stats: SessionStats): Session
     error: state.error,
     stats,
   };
+}
+
+function limitsOf(spec: SessionSpec, enforcement: Enforcement): SessionLimits {
+  const { memoryMax = null, cpuMax = null, maxProcesses = null, ttlMs = null, idleTerminateMs = null } = spec;
+  const limited = memoryMax !== null || cpuMax !== null || maxProcesses !== null;
+  return { memoryMax, cpuMax, maxProcesses, ttlMs, idleTerminateMs, enforcement: limited ? enforcement : null };
 }
 
 /** What the store keeps of a session: enough to show it, and to bring it back. */

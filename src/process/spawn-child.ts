@@ -26,6 +26,7 @@ export function spawnProcess(target: SpawnTarget, options: SpawnOptions): Spawne
     subprocess = spawn(file, argv, {
       stdio,
       detached: true, // its own process group, so one signal reaches its grandchildren
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       env: { ...process.env, ...options.env },
       serialization: 'json',
     });

@@ -21,6 +21,8 @@ export interface SpawnOptions {
   readonly args?: readonly string[];
   /** Laid over the spawner's own environment. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Its working directory; default: the spawner's. */
+  readonly cwd?: string;
   readonly stdout: Output;
   readonly stderr: Output;
 }

@@ -12,6 +12,8 @@ export interface ChildRecord {
   readonly status: ChildStatus;
   readonly restarts: number;
   readonly lastExit: ExitInfo | null;
+  /** Absent in records of older versions. */
+  readonly nextRestartAt?: string | null;
 }
 
 /** One row of the sessions table: everything needed to show a session or bring it back. */

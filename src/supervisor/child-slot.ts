@@ -32,6 +32,8 @@ export class ChildSlot {
   status: ChildStatus = 'stopped';
   restarts = 0;
   lastExit: ExitInfo | null = null;
+  /** While it waits out a restart delay: when it starts again (ISO). */
+  nextRestartAt: string | null = null;
   private proc: Spawned | null = null;
   private stopping = false;
   private heartbeat: NodeJS.Timeout | null = null;
@@ -51,7 +53,7 @@ export class ChildSlot {
   }
 
   state(): ChildState {
-    return { name: this.spec.name, pid: this.pid, status: this.status, restarts: this.restarts, lastExit: this.lastExit };
+    return { name: this.spec.name, pid: this.pid, status: this.status, restarts: this.restarts, lastExit: this.lastExit, nextRestartAt: this.nextRestartAt };
   }
 
   /**
@@ -68,7 +70,7 @@ export class ChildSlot {
     const target = spec.file !== undefined ? { file: spec.file } : { command: spec.command! };
     this.run += 1;
     const env = { ...spec.env, ...markerEnv(this.marker) };
-    const proc = spawnProcess(target, { args: spec.args, env, stdout: 'pipe', stderr: 'pipe' });
+    const proc = spawnProcess(target, { args: spec.args, env, cwd: spec.cwd, stdout: 'pipe', stderr: 'pipe' });
     this.proc = proc;
     this.log.attach(proc.subprocess.stdout);
     this.log.attach(proc.subprocess.stderr);

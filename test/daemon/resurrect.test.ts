@@ -7,7 +7,7 @@ import type { SessionInfo } from '../../src/contract/session.js';
 import { expectAllGone, isRunning, runningDescendants, waitFor } from '../helpers/proc.js';
 import { Harness } from '../cli/harness.js';
 import { Store } from '../../src/store/index.js';
-import { recordFor, specFor } from '../store/helpers.js';
+import { childSpecFor, recordFor, specFor } from '../store/helpers.js';
 
 let h: Harness;
 beforeEach(() => {
@@ -127,7 +127,7 @@ describe('a daemon SIGKILLed in the middle of creates and terminates', { timeout
 describe('sessions an older daemon left half-made', { timeout: 60_000 }, () => {
   it('ends a session stuck initializing since its create, with an error; brings back one that was on its way back', async () => {
     const at = new Date().toISOString();
-    const sleeper = { name: 'tool', command: 'sleep', args: ['60'], env: {}, restart: 'permanent' as const, shutdownMs: 1000 };
+    const sleeper = childSpecFor({ name: 'tool', command: 'sleep', args: ['60'], shutdownMs: 1000 });
     const record = (id: string) =>
       recordFor(id, { spec: { ...specFor(id), children: [sleeper] }, status: 'initializing', supervisorPid: null, supervisorStartTime: null, children: [] }, at);
     const store = Store.open(join(h.home, 'state.db'));

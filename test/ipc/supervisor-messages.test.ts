@@ -3,15 +3,16 @@ import { describe, expect, test } from 'vitest';
 import { describeIssues } from '../../src/contract/issues.js';
 import { boolean, object, optional, type ParseResult } from '../../src/ipc/shape.js';
 import { fromSupervisor, toSupervisor, type SupervisorInit } from '../../src/ipc/supervisor-messages.js';
+import { childSpecFor, specFor } from '../store/helpers.js';
 
-const child = { name: 'placeholder', file: '/x/placeholder.js', args: [], env: { A: 'b' }, restart: 'permanent', shutdownMs: 5000 };
+const child = childSpecFor({ name: 'placeholder', file: '/x/placeholder.js', env: { A: 'b' } });
 const init: SupervisorInit = {
-  session: { id: 's1', metadata: { k: 1 }, llmConfig: { apiKey: 'x' }, children: [child as SupervisorInit['session']['children'][number]], strategy: 'one_for_one', maxRestarts: 3, maxSeconds: 5 },
+  session: { ...specFor('s1', { k: 1 }), llmConfig: { apiKey: 'x' }, children: [child], strategy: 'one_for_one', maxRestarts: 3, maxSeconds: 5 },
   heartbeatMs: 1000,
   startTimeoutMs: 10_000,
   logDir: null,
 };
-const state = { name: 'placeholder', pid: 42, status: 'running', restarts: 0, lastExit: { code: null, signal: 'SIGKILL', at: 'now' } };
+const state = { name: 'placeholder', pid: 42, status: 'running', restarts: 0, lastExit: { code: null, signal: 'SIGKILL', at: 'now' }, nextRestartAt: null };
 
 function problems(result: ParseResult<unknown>): string | null {
   return result.success ? null : describeIssues(result.error);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
-import type { SessionSpec } from '../../src/contract/spec.js';
+import type { ChildSpec, SessionSpec } from '../../src/contract/spec.js';
 import { Store, type SessionRecord } from '../../src/store/index.js';
 import { tempHome } from '../helpers/proc.js';
 
@@ -39,13 +39,24 @@ export function specFor(id: string, metadata: Record<string, unknown> = {}): Ses
     metadata,
     llmConfig: { model: 'm', apiKey: 'sk-secret' },
     children: [
-      { name: 'placeholder', file: '/x/placeholder.js', args: [], env: {}, restart: 'permanent', shutdownMs: 5000 },
-      { name: 'tool', command: 'sleep', args: ['60'], env: { A: '1' }, restart: 'transient', shutdownMs: 1000 },
+      childSpecFor({ name: 'placeholder', file: '/x/placeholder.js' }),
+      childSpecFor({ name: 'tool', command: 'sleep', args: ['60'], env: { A: '1' }, restart: 'transient', shutdownMs: 1000 }),
     ],
     strategy: 'rest_for_one',
     maxRestarts: 7,
     maxSeconds: 11,
+    autoShutdown: 'never',
+    memoryMax: null,
+    cpuMax: null,
+    maxProcesses: null,
+    ttlMs: null,
+    idleTerminateMs: null,
   };
+}
+
+/** A complete child spec: the defaults, with `fields` over them. */
+export function childSpecFor(fields: Partial<ChildSpec> & { name: string }): ChildSpec {
+  return { args: [], env: {}, cwd: '/', restart: 'permanent', shutdownMs: 5000, significant: false, restartDelayMs: 0, backoff: 'none', maxRestartDelayMs: 30_000, ...fields };
 }
 
 /** A session record at `at` (ISO), with the fields a test does not care about filled in. */
