@@ -34,8 +34,8 @@ export function impossiblePid(): number {
 /** Sends init to a Node module that speaks the child protocol and waits for its ready. */
 export async function handshake(proc: Spawned): Promise<void> {
   const init = { session: 'test', name: 'test', metadata: {}, llmConfig: {}, heartbeatMs: 60_000 };
-  const ready = proc.subprocess.getOneMessage({ filter: (m) => (m as { type?: string })?.type === 'sessiond:ready' });
-  await proc.subprocess.sendMessage({ type: 'sessiond:init', init });
+  const ready = proc.subprocess.getOneMessage!({ filter: (m) => (m as { type?: string })?.type === 'sessiond:ready' });
+  await proc.subprocess.sendMessage!({ type: 'sessiond:init', init });
   await ready;
 }
 

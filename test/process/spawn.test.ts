@@ -36,8 +36,8 @@ function sessionOf(pid: number): number {
 describe('spawnProcess', () => {
   it('runs a Node module with an IPC channel, its arguments and its environment', async () => {
     const proc = spawn(spawnProcess({ file: fixture('echo-ipc.mjs') }, { args: ['one', 'two words'], env: { ECHO_VAR: 'set' }, stdout: 'pipe', stderr: 'pipe' }));
-    const reply = proc.subprocess.getOneMessage();
-    await proc.subprocess.sendMessage({ hello: 1 });
+    const reply = proc.subprocess.getOneMessage!();
+    await proc.subprocess.sendMessage!({ hello: 1 });
     expect(await reply).toEqual({ echo: { hello: 1 }, env: 'set', args: ['one', 'two words'] });
     expect(proc.hasExited()).toBe(false);
     proc.subprocess.disconnect();
