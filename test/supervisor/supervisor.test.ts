@@ -1,0 +1,276 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ChildSpecInput } from '../../src/contract/spec.js';
+import type { FromSupervisor } from '../../src/ipc/supervisor-messages.js';
+import { isRunning, tempHome } from '../helpers/proc.js';
+import { fixture, PLACEHOLDER, SupervisorRun } from './harness.js';
+
+let run: SupervisorRun | undefined;
+let home: ReturnType<typeof tempHome> | undefined;
+
+afterEach(async () => {
+  try {
+    await run?.close();
+    expect(run?.aliveAtExit ?? []).toEqual([]);
+  } finally {
+    run = undefined;
+    home?.cleanup();
+    home = undefined;
+  }
+});
+
+const placeholder = (name: string, extra: Partial<ChildSpecInput> = {}): ChildSpecInput => ({ name, file: PLACEHOLDER, ...extra });
+// Exits with $EXIT_CODE (default 1) on SIGUSR1: a crash on cue.
+const crasher = (name: string, extra: Partial<ChildSpecInput> = {}): ChildSpecInput => ({ name, file: fixture('exit-on-signal.mjs'), ...extra });
+const isType =
+  <T extends FromSupervisor['type']>(type: T) =>
+  (m: FromSupervisor): m is Extract<FromSupervisor, { type: T }> =>
+    m.type === type;
+
+async function started(input: ConstructorParameters<typeof SupervisorRun>[0], init?: ConstructorParameters<typeof SupervisorRun>[1]): Promise<SupervisorRun> {
+  run = new SupervisorRun(input, init);
+  await run.supervisor.start();
+  expect(run.reports.at(-1)?.type).toBe('ready');
+  return run;
+}
+
+/** The child events after the start (the first `count` are the start's `started`). */
+const after = (r: SupervisorRun, count: number) => r.events().slice(count);
+
+describe('start', () => {
+  it('starts the children in order, each once the one before is ready, then reports ready with every state', async () => {
+    const r = await started({ children: ['a', 'b', 'c'].map((name) => placeholder(name)) });
+    expect(r.childReports().map((m) => `${m.event} ${m.child.name}`)).toEqual(['spawned a', 'started a', 'spawned b', 'started b', 'spawned c', 'started c']);
+    const ready = r.reports.at(-1) as Extract<FromSupervisor, { type: 'ready' }>;
+    expect(ready.children).toEqual(['a', 'b', 'c'].map((name) => ({ name, pid: r.pid(name), status: 'running', restarts: 0, lastExit: null })));
+    for (const name of ['a', 'b', 'c']) expect(isRunning(r.pid(name))).toBe(true);
+    expect(r.exits).toEqual([]);
+  });
+
+  it('a child that exits before it is ready: start_failed naming it and what it printed, the children before it stopped, exit 71', async () => {
+    run = new SupervisorRun({ children: [placeholder('a'), { name: 'b', file: fixture('exit-at-once.mjs'), env: { MESSAGE: 'bad config' } }, placeholder('c')] });
+    await run.supervisor.start();
+    expect(await run.waitExit()).toBe(71);
+    const failed = run.reports.find(isType('start_failed'));
+    expect(failed?.error).toBe('child b exited (exit code 3) before it was ready; it printed: boom: bad config');
+    expect(run.reports.some(isType('ready'))).toBe(false);
+    expect(run.childReports(undefined, 'c')).toEqual([]);
+    expect(run.events()).toContain('exited a');
+  });
+
+  it('a child not ready within the start timeout: start_failed, the child killed, exit 71', async () => {
+    run = new SupervisorRun({ children: [{ name: 'slow', file: fixture('never-ready.mjs') }] }, { startTimeoutMs: 500 });
+    await run.supervisor.start();
+    expect(await run.waitExit()).toBe(71);
+    expect(run.reports.find(isType('start_failed'))?.error).toMatch(/^child slow was not ready within the start timeout \(500 ms\)/);
+  });
+
+  it('a command that cannot be spawned: start_failed, exit 71', async () => {
+    run = new SupervisorRun({ children: [placeholder('a'), { name: 'missing', command: '/nonexistent/sessiond-test' }] });
+    await run.supervisor.start();
+    expect(await run.waitExit()).toBe(71);
+    expect(run.reports.find(isType('start_failed'))?.error).toMatch(/^child missing could not spawn \/nonexistent\/sessiond-test/);
+    expect(run.events()).toContain('exited a');
+  });
+
+  it('a stop during the start wins: no ready, no start_failed, every child stopped, exit 0', async () => {
+    run = new SupervisorRun({ children: [placeholder('a'), { name: 'b', file: fixture('never-ready.mjs') }, placeholder('c')] });
+    const starting = run.supervisor.start();
+    await run.waitEvent('spawned', 'b');
+    await run.supervisor.shutdown();
+    await starting;
+    expect(run.exits).toEqual([0]);
+    expect(run.reports.filter((m) => m.type === 'ready' || m.type === 'start_failed')).toEqual([]);
+    expect(run.childReports(undefined, 'c')).toEqual([]);
+  });
+});
+
+describe('restarts', () => {
+  it('one_for_one restarts the crashed child alone', async () => {
+    const r = await started({ strategy: 'one_for_one', children: ['a', 'b', 'c'].map((name) => crasher(name)) });
+    const [a, b, c] = ['a', 'b', 'c'].map((name) => r.pid(name));
+    process.kill(b!, 'SIGKILL');
+    const restarted = await r.waitEvent('restarted', 'b');
+    expect(after(r, 3)).toEqual(['exited b', 'restarted b']);
+    expect(r.childReports('exited', 'b')[0]).toMatchObject({ code: null, signal: 'SIGKILL' });
+    expect(restarted).toMatchObject({ restarts: 1, child: { name: 'b', status: 'running', restarts: 1 } });
+    expect(restarted.child.pid).not.toBe(b);
+    expect(isRunning(b!)).toBe(false);
+    expect([r.pid('a'), r.pid('c')]).toEqual([a, c]);
+    expect([a!, c!].every(isRunning)).toBe(true);
+  });
+
+  it('one_for_all stops the others in reverse order and restarts all in start order, counting once', async () => {
+    const r = await started({ strategy: 'one_for_all', maxRestarts: 1, maxSeconds: 60, children: ['a', 'b', 'c'].map((name) => crasher(name)) });
+    const before = ['a', 'b', 'c'].map((name) => r.pid(name));
+    process.kill(r.pid('b'), 'SIGUSR1');
+    await r.waitEvent('restarted', 'c');
+    expect(after(r, 3)).toEqual(['exited b', 'exited c', 'exited a', 'restarted a', 'restarted b', 'restarted c']);
+    expect(r.childReports('exited', 'b')[0]).toMatchObject({ code: 1, signal: null });
+    expect(before.filter(isRunning)).toEqual([]);
+    // One crash, one restart of the group: within maxRestarts 1.
+    expect(r.reports.some(isType('gave_up'))).toBe(false);
+    expect(r.exits).toEqual([]);
+  });
+
+  it('rest_for_one restarts the crashed child and those started after it', async () => {
+    const r = await started({ strategy: 'rest_for_one', children: ['a', 'b', 'c'].map((name) => crasher(name)) });
+    const a = r.pid('a');
+    process.kill(r.pid('b'), 'SIGUSR1');
+    await r.waitEvent('restarted', 'c');
+    expect(after(r, 3)).toEqual(['exited b', 'exited c', 'restarted b', 'restarted c']);
+    expect(r.pid('a')).toBe(a);
+    expect(isRunning(a)).toBe(true);
+  });
+
+  it("SIGKILLs a crashed child's grandchildren before it is restarted", async () => {
+    home = tempHome();
+    const pidsFile = join(home.dir, 'grandchildren.json');
+    const readGrandchildren = () => JSON.parse(readFileSync(pidsFile, 'utf8')) as number[];
+    const r = await started({ children: [{ name: 'g', file: fixture('spawn-grandchildren.mjs'), env: { PIDS_FILE: pidsFile } }] });
+    const grandchildren = readGrandchildren();
+    for (const pid of grandchildren) r.seen.add(pid);
+    expect(grandchildren.every(isRunning)).toBe(true);
+    let aliveAtRespawn: number[] | null = null;
+    r.onReport = (m) => {
+      if (m.type === 'child' && m.event === 'spawned') aliveAtRespawn ??= grandchildren.filter(isRunning);
+    };
+    process.kill(r.pid('g'), 'SIGKILL');
+    await r.waitEvent('restarted', 'g');
+    expect(aliveAtRespawn).toEqual([]);
+    for (const pid of readGrandchildren()) r.seen.add(pid);
+  });
+});
+
+describe('restart intensity', () => {
+  it('one crash past maxRestarts within maxSeconds: gave_up, the other children stopped, exit 70', async () => {
+    const r = await started({ maxRestarts: 1, maxSeconds: 60, children: [crasher('a'), placeholder('b')] });
+    const b = r.pid('b');
+    process.kill(r.pid('a'), 'SIGUSR1');
+    await r.waitEvent('restarted', 'a');
+    process.kill(r.pid('a'), 'SIGUSR1');
+    expect(await r.waitExit()).toBe(70);
+    const gaveUp = r.reports.findIndex(isType('gave_up'));
+    expect(r.reports[gaveUp]).toEqual({ type: 'gave_up', reason: 'restart intensity exceeded: more than 1 restarts within 60 s (last: child a exit code 1)' });
+    expect(after(r, 2)).toEqual(['exited a', 'restarted a', 'exited a', 'exited b']);
+    expect(r.reports.findIndex((m) => m.type === 'child' && m.event === 'exited' && m.child.name === 'b')).toBeGreaterThan(gaveUp);
+    expect(isRunning(b)).toBe(false);
+  });
+
+  it('maxRestarts 0: the first crash gives up', async () => {
+    const r = await started({ maxRestarts: 0, children: [crasher('a'), placeholder('b')] });
+    process.kill(r.pid('a'), 'SIGKILL');
+    expect(await r.waitExit()).toBe(70);
+    expect(r.reports.find(isType('gave_up'))?.reason).toMatch(/^restart intensity exceeded: more than 0 restarts within 5 s \(last: child a signal SIGKILL\)$/);
+    expect(r.childReports('restarted')).toEqual([]);
+  });
+
+  it('a restart that fails is tried again, each try counted, until the intensity gives up', async () => {
+    home = tempHome();
+    const r = await started({ maxRestarts: 2, maxSeconds: 60, children: [{ name: 'a', file: fixture('ready-once.mjs'), env: { RUN_FILE: join(home.dir, 'ran') } }] });
+    process.kill(r.pid('a'), 'SIGUSR1');
+    expect(await r.waitExit()).toBe(70);
+    expect(r.childReports('exited', 'a').map((m) => m.code)).toEqual([1, 4, 4]);
+    expect(r.childReports('restarted')).toEqual([]);
+    expect(r.reports.find(isType('gave_up'))?.reason).toMatch(/\(last: child a exit code 4\)$/);
+  });
+});
+
+describe('restart types', () => {
+  it('temporary: never restarted, and the session goes on', async () => {
+    const r = await started({ children: [crasher('t', { restart: 'temporary' }), crasher('p')] });
+    process.kill(r.pid('t'), 'SIGUSR1');
+    await r.waitEvent('exited', 't');
+    // Exits are handled in turn: once p is restarted, t's exit has been decided.
+    process.kill(r.pid('p'), 'SIGUSR1');
+    await r.waitEvent('restarted', 'p');
+    expect(after(r, 2)).toEqual(['exited t', 'exited p', 'restarted p']);
+    expect(r.exits).toEqual([]);
+  });
+
+  it('transient: restarted after an abnormal exit only', async () => {
+    const r = await started({
+      children: [crasher('normal', { restart: 'transient', env: { EXIT_CODE: '0' } }), crasher('failing', { restart: 'transient', env: { EXIT_CODE: '2' } })],
+    });
+    process.kill(r.pid('normal'), 'SIGUSR1');
+    await r.waitEvent('exited', 'normal');
+    process.kill(r.pid('failing'), 'SIGUSR1');
+    await r.waitEvent('restarted', 'failing');
+    expect(after(r, 2)).toEqual(['exited normal', 'exited failing', 'restarted failing']);
+    expect(r.childReports('exited').map((m) => m.code)).toEqual([0, 2]);
+  });
+
+  it('one_for_all stops a temporary sibling and does not restart it', async () => {
+    const r = await started({ strategy: 'one_for_all', children: [placeholder('t', { restart: 'temporary' }), crasher('p')] });
+    const t = r.pid('t');
+    process.kill(r.pid('p'), 'SIGUSR1');
+    await r.waitEvent('restarted', 'p');
+    expect(after(r, 2)).toEqual(['exited p', 'exited t', 'restarted p']);
+    expect(isRunning(t)).toBe(false);
+    expect(r.childReports(undefined, 't').at(-1)?.child).toMatchObject({ pid: null, status: 'stopped' });
+  });
+});
+
+describe('hung children', () => {
+  it('a child that stops answering pings is reported hung, SIGKILLed and restarted', async () => {
+    home = tempHome();
+    const hangFile = join(home.dir, 'hung');
+    const r = await started({ children: [{ name: 'h', file: fixture('hang-on-ping.mjs'), env: { HANG_FILE: hangFile } }] }, { heartbeatMs: 100 });
+    const first = r.pid('h');
+    await r.waitEvent('restarted', 'h');
+    expect(Number(readFileSync(hangFile, 'utf8'))).toBe(first);
+    expect(after(r, 1)).toEqual(['hung h', 'exited h', 'restarted h']);
+    expect(r.childReports('exited', 'h')[0]).toMatchObject({ code: null, signal: 'SIGKILL' });
+    expect(isRunning(first)).toBe(false);
+    // The one fixed wait: the new run answers its pings, so it is not reported hung (that takes 400 ms).
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(after(r, 1)).toEqual(['hung h', 'exited h', 'restarted h']);
+  });
+});
+
+describe('shutdown', () => {
+  it('stops the children in reverse start order, one after the other, then exit 0', async () => {
+    home = tempHome();
+    const stopLog = join(home.dir, 'stops');
+    const r = await started({ children: ['a', 'b', 'c'].map((name) => ({ name, file: fixture('record-stop.mjs'), env: { STOP_LOG: stopLog } })) });
+    await r.supervisor.shutdown();
+    expect(r.exits).toEqual([0]);
+    expect(readFileSync(stopLog, 'utf8')).toBe('c\nb\na\n');
+    expect(after(r, 3)).toEqual(['exited c', 'exited b', 'exited a']);
+    expect(r.childReports('exited').map((m) => m.code)).toEqual([0, 0, 0]);
+  });
+
+  it('SIGKILLs a child that ignores SIGTERM once its shutdownMs has passed', async () => {
+    const r = await started({ children: [placeholder('p'), { name: 's', file: fixture('ignore-sigterm.mjs'), shutdownMs: 300 }] });
+    const start = Date.now();
+    await r.supervisor.shutdown();
+    expect(Date.now() - start).toBeGreaterThanOrEqual(295);
+    expect(r.exits).toEqual([0]);
+    expect(r.childReports('exited', 's')[0]).toMatchObject({ code: null, signal: 'SIGKILL' });
+    expect(r.childReports('exited', 'p')[0]).toMatchObject({ code: 0, signal: null });
+  });
+
+  it('a second shutdown waits for the same stop: exit is called once', async () => {
+    const r = await started({ children: [placeholder('a')] });
+    await Promise.all([r.supervisor.shutdown(), r.supervisor.shutdown()]);
+    expect(r.exits).toEqual([0]);
+  });
+
+  it('orphaned(): every tree SIGKILLed at once, without grace, then exit 1', async () => {
+    home = tempHome();
+    const pidsFile = join(home.dir, 'grandchildren.json');
+    const r = await started({
+      children: [
+        { name: 's', file: fixture('ignore-sigterm.mjs'), shutdownMs: 60_000 },
+        { name: 'g', file: fixture('spawn-grandchildren.mjs'), env: { PIDS_FILE: pidsFile } },
+        placeholder('p'),
+      ],
+    });
+    for (const pid of JSON.parse(readFileSync(pidsFile, 'utf8')) as number[]) r.seen.add(pid);
+    await r.supervisor.orphaned();
+    expect(r.exits).toEqual([1]);
+    expect(r.aliveAtExit).toEqual([]);
+    expect((await r.waitEvent('exited', 's')).signal).toBe('SIGKILL');
+  });
+});
