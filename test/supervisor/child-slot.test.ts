@@ -95,6 +95,20 @@ describe('ChildSlot.start', () => {
     expect(run.seen.size).toBe(0);
   });
 
+  // Bug (src/supervisor/child-slot.ts, get pid): after a command could not be spawned, start()
+  // has resolved with its failure but the spawn's 'error' event (hence hasExited()) comes a tick
+  // later; until then pid and state().pid are -1, not null. A caller that signals it
+  // (process.kill(-1, …)) signals every process it may; Supervisor.stopAll's `pid === null`
+  // check lets it through. `pid` should be null unless the run has a real pid (> 0).
+  it.fails('a slot whose command could not be spawned has no pid, never -1', async () => {
+    run = new SlotRun({ name: 'missing', command: '/nonexistent/sessiond-test' });
+    const starting = run.slot.start();
+    const pids = [run.slot.pid, run.slot.state().pid];
+    await starting;
+    pids.push(run.slot.pid, run.slot.state().pid);
+    expect(pids).toEqual([null, null, null, null]);
+  });
+
   it('says how a Node child that exits before it is ready exited, and keeps what it printed', async () => {
     run = new SlotRun({ name: 'b', file: fixture('exit-at-once.mjs') });
     expect(await run.slot.start()).toBe('exited (exit code 3) before it was ready');

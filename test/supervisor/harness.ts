@@ -41,6 +41,8 @@ export class SupervisorRun {
   readonly exits: number[] = [];
   /** Seen pids still running when exit() was called: an exit must come after every process is gone. */
   aliveAtExit: number[] | null = null;
+  /** Reported pids that are neither null nor a real pid (a pid ≤ 0 given to kill() signals a group or everything). */
+  readonly badPids: unknown[] = [];
   /** Called on each report as it arrives (before the supervisor goes on). */
   onReport: (message: FromSupervisor) => void = () => undefined;
 
@@ -103,7 +105,11 @@ export class SupervisorRun {
   private record(message: FromSupervisor): void {
     this.reports.push(message);
     const states = message.type === 'child' ? [message.child] : message.type === 'ready' ? message.children : [];
-    for (const state of states) if (state.pid !== null && state.pid > 0) this.seen.add(state.pid);
+    for (const { pid } of states) {
+      if (pid === null) continue;
+      if (Number.isInteger(pid) && pid > 0) this.seen.add(pid);
+      else this.badPids.push(pid);
+    }
     this.onReport(message);
   }
 
