@@ -1,46 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ExitInfo } from '../../src/contract/session.js';
-import type { ChildSpecInput } from '../../src/contract/spec.js';
 import { isRunning, readStat } from '../../src/process/proc.js';
-import { ChildSlot } from '../../src/supervisor/child-slot.js';
 import { expectAllGone, killAll, tempHome, waitFor } from '../helpers/proc.js';
 import { readPids } from '../process/shell.js';
-import { childSpec, fixture, PLACEHOLDER, uniqueId } from './harness.js';
-
-/** A ChildSlot on its own, with real processes: records what its hooks are told. */
-class SlotRun {
-  readonly session = uniqueId('slot');
-  readonly slot: ChildSlot;
-  readonly exits: ExitInfo[] = [];
-  readonly seen = new Set<number>();
-  hung = 0;
-  activity = 0;
-  /** Called in onExit, before anything else happens. */
-  onExit: () => void = () => undefined;
-
-  constructor(spec: ChildSpecInput, options: { heartbeatMs?: number; startTimeoutMs?: number } = {}) {
-    const init = { session: this.session, metadata: {}, llmConfig: {}, heartbeatMs: options.heartbeatMs ?? 250 };
-    this.slot = new ChildSlot(
-      childSpec(spec),
-      { init, startTimeoutMs: options.startTimeoutMs ?? 10_000, missedHeartbeats: 3, logPath: null },
-      {
-        onExit: (_slot, exit) => {
-          this.onExit();
-          this.exits.push(exit);
-        },
-        onHung: () => void this.hung++,
-        onActivity: () => void this.activity++,
-        onSpawned: (slot) => void this.seen.add(slot.pid!),
-      },
-    );
-  }
-
-  waitExit(): Promise<ExitInfo> {
-    return waitFor(() => this.exits[0], 'onExit');
-  }
-}
+import { fixture, PLACEHOLDER } from './harness.js';
+import { SlotRun } from './slot-run.js';
 
 let run: SlotRun | undefined;
 let home: ReturnType<typeof tempHome> | undefined;

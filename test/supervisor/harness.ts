@@ -118,3 +118,23 @@ export class SupervisorRun {
     this.exits.push(code);
   }
 }
+
+export const placeholder = (name: string, extra: Partial<ChildSpecInput> = {}): ChildSpecInput => ({ name, file: PLACEHOLDER, ...extra });
+/** Exits with $EXIT_CODE (default 1) on SIGUSR1: a crash on cue. */
+export const crasher = (name: string, extra: Partial<ChildSpecInput> = {}): ChildSpecInput => ({ name, file: fixture('exit-on-signal.mjs'), ...extra });
+
+export const isType =
+  <T extends FromSupervisor['type']>(type: T) =>
+  (m: FromSupervisor): m is Extract<FromSupervisor, { type: T }> =>
+    m.type === type;
+
+/** A run whose start has completed with `ready`. */
+export async function startRun(input: SessionSpecInput, init?: ConstructorParameters<typeof SupervisorRun>[1]): Promise<SupervisorRun> {
+  const run = new SupervisorRun(input, init);
+  await run.supervisor.start();
+  if (run.reports.at(-1)?.type !== 'ready') throw new Error(`the start did not end in ready: ${JSON.stringify(run.reports.at(-1))}`);
+  return run;
+}
+
+/** The child events after the first `count` (the start's `started` ones). */
+export const after = (run: SupervisorRun, count: number) => run.events().slice(count);
