@@ -132,8 +132,9 @@ export const isType =
 export async function startRun(input: SessionSpecInput, init?: ConstructorParameters<typeof SupervisorRun>[1]): Promise<SupervisorRun> {
   const run = new SupervisorRun(input, init);
   await run.supervisor.start();
-  if (run.reports.at(-1)?.type !== 'ready') throw new Error(`the start did not end in ready: ${JSON.stringify(run.reports.at(-1))}`);
-  return run;
+  if (run.reports.at(-1)?.type === 'ready') return run;
+  await run.close();
+  throw new Error(`the start did not end in ready: ${JSON.stringify(run.reports.at(-1))}`);
 }
 
 /** The child events after the first `count` (the start's `started` ones). */
