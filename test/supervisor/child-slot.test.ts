@@ -32,7 +32,7 @@ describe('ChildSlot.start', () => {
     expect(await run.slot.start()).toBeNull();
     const pid = run.slot.pid!;
     expect(run.seen).toEqual(new Set([pid]));
-    expect(run.slot.state()).toEqual({ name: 'p', pid, status: 'running', restarts: 0, lastExit: null });
+    expect(run.slot.state()).toEqual({ name: 'p', pid, status: 'running', restarts: 0, lastExit: null, nextRestartAt: null });
     expect(readStat(pid)?.pgrp).toBe(pid);
     expect(environ(pid)).toContain(`SESSIOND_CHILD=${run.session}/p/1`);
   });

@@ -26,7 +26,7 @@ describe('start', () => {
     const r = await started({ children: ['a', 'b', 'c'].map((name) => placeholder(name)) });
     expect(r.childReports().map((m) => `${m.event} ${m.child.name}`)).toEqual(['spawned a', 'started a', 'spawned b', 'started b', 'spawned c', 'started c']);
     const ready = r.reports.at(-1) as Extract<FromSupervisor, { type: 'ready' }>;
-    expect(ready.children).toEqual(['a', 'b', 'c'].map((name) => ({ name, pid: r.pid(name), status: 'running', restarts: 0, lastExit: null })));
+    expect(ready.children).toEqual(['a', 'b', 'c'].map((name) => ({ name, pid: r.pid(name), status: 'running', restarts: 0, lastExit: null, nextRestartAt: null })));
     for (const name of ['a', 'b', 'c']) expect(isRunning(r.pid(name))).toBe(true);
     expect(r.exits).toEqual([]);
   });
