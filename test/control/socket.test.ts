@@ -75,6 +75,13 @@ describe('the control socket', () => {
     expect((await client.status()).running).toBe(true);
   });
 
+  it('a client that ends its side after its requests (nc -N) still gets every reply', async () => {
+    const c = raw();
+    c.socket.end('{"id":1,"method":"status"}\n{"id":2,"method":"list"}\n');
+    await waitFor(() => c.closed(), 'the daemon to end the connection once it has replied');
+    expect(c.replies().sort((a, b) => Number(a.id) - Number(b.id))).toEqual([expect.objectContaining({ id: 1, result: expect.objectContaining({ running: true }) }), { id: 2, result: [] }]);
+  });
+
   it('a client that sends half a line, or vanishes mid-request, blocks nobody', async () => {
     const slow = raw();
     slow.socket.write('{"id":1,"method":"sta');
