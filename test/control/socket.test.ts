@@ -52,6 +52,7 @@ describe('the control socket', () => {
       '{"id":6,"method":"info","params":{"id":"missing"}}',
       '{"id":7,"method":"kill","params":{"id":"x","signal":"SIGNOPE"}}',
       '{"id":8,"method":"status"}',
+      '{"id":9,"method":"logs","params":{"id":"x","offset":3}}',
     ]);
     const byId = new Map(replies.map((r) => [r.id, r]));
     const codeOf = (id: unknown) => (byId.get(id)?.error as { code: string } | undefined)?.code;
@@ -65,6 +66,7 @@ describe('the control socket', () => {
     expect(codeOf(6)).toBe('not_found');
     expect(codeOf(7)).toBe('invalid_params');
     expect(byId.get(8)!.result).toMatchObject({ running: true });
+    expect(byId.get(9)!.error).toMatchObject({ code: 'invalid_params', message: expect.stringMatching(/"offset" resumes a follow/) });
   });
 
   it('a 2 MiB line gets an error and its connection closed; others are served meanwhile', async () => {
