@@ -33,13 +33,7 @@ export async function eventsStream(target: StreamTarget, options: EventsOptions,
     const events = (await connection.request('events', params(), (event) => deliver(event as StoredEvent))) as Results['events'];
     events.forEach(deliver);
   };
-  await followAcross(await target.open(), attempt, {
-    ...options,
-    reconnectMs: options.follow ? options.reconnectMs : 0,
-    socket: target.socket,
-    signal,
-    resumeHint: () => `resume with --since ${since}`,
-  });
+  await run(target, attempt, options, signal, () => `resume with --since ${since}`);
 }
 
 /** SessionClient.logs: a follower resumes at the byte after the last text it delivered, in the file it was reading. */
@@ -70,12 +64,28 @@ export async function logsStream(target: StreamTarget, id: string, options: Logs
     const logs = (await connection.request('logs', params(), partial)) as Results['logs'];
     if (!result) opened(logs);
   };
-  await followAcross(await target.open(), attempt, {
-    ...options,
-    reconnectMs: options.follow ? options.reconnectMs : 0,
-    socket: target.socket,
-    signal,
-    resumeHint: () => 'run logs --follow again to go on',
-  });
+  await run(target, attempt, options, signal, () => 'run logs --follow again to go on');
   return result!;
+}
+
+// A follow outlives its connection; a one-off read is one request, ended early (quietly) by `signal`.
+async function run(
+  target: StreamTarget,
+  attempt: (connection: Connection) => Promise<void>,
+  options: FollowOptions & { readonly follow?: boolean },
+  signal: AbortSignal | undefined,
+  resumeHint: () => string,
+): Promise<void> {
+  const connection = await target.open();
+  if (options.follow) return followAcross(connection, attempt, { ...options, socket: target.socket, signal, resumeHint });
+  const stop = () => connection.close();
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    await attempt(connection);
+  } catch (error) {
+    if (!signal?.aborted) throw error;
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    connection.close();
+  }
 }

@@ -4,6 +4,9 @@ import { execa, type ResultPromise } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/contract/events.js';
 import type { SessionInfo } from '../../src/contract/session.js';
+import { ensureDaemon } from '../../src/control/autostart.js';
+import { SessionClient } from '../../src/control/client.js';
+import { statePaths } from '../../src/control/paths.js';
 import { Harness, SESSIONCTL } from '../cli/harness.js';
 import { expectAllGone, waitFor } from '../helpers/proc.js';
 
@@ -97,5 +100,29 @@ describe('followers ride out a daemon restart', { timeout: 90_000 }, () => {
     expect(follower.subprocess.exitCode).toBe(0);
     expect(follower.events().at(-1)).toMatchObject({ type: 'session.terminated' });
     expect(follower.stderr()).toMatch(new RegExp(`sessiond was stopped: .*; the stream ends here \\(resume with --since ${follower.events().at(-1)!.seq}\\)`));
+  });
+
+  it("SessionClient's events stream goes on across a restart, telling onNotice, and ends quietly on abort", async () => {
+    await h.create();
+    const client = new SessionClient({ home: h.home });
+    const seen: StoredEvent[] = [];
+    const notices: string[] = [];
+    const stop = new AbortController();
+    const following = client.events({ follow: true, onNotice: (n) => notices.push(n) }, (e) => seen.push(e), stop.signal);
+    try {
+      await waitFor(() => seen.some((e) => e.type === 'session.active'), 'the backlog');
+      await client.restart();
+      await waitFor(() => notices.length === 1, 'the notice that the daemon went');
+      await ensureDaemon(statePaths(h.home));
+      h.noteDaemon();
+      await waitFor(() => seen.some((e) => e.type === 'session.resurrected'), 'events of the new daemon');
+      expect(notices).toEqual([expect.stringMatching(/restarting/), 'sessiond is back; the stream goes on where it left off']);
+      for (const session of await client.listSessions()) h.noteSession(session);
+    } finally {
+      stop.abort();
+      await following;
+      client.close();
+    }
+    expect(seen.map((e) => e.seq)).toEqual(Array.from({ length: seen.length }, (_, i) => i + 1));
   });
 });
