@@ -36,7 +36,11 @@ export class ServedConnection {
   ) {
     // A vanished client is normal (EPIPE, ECONNRESET): its pending requests finish and their replies are dropped.
     socket.on('error', (error) => log.debug({ err: error }, 'control client error'));
-    socket.on('close', () => this.abort.abort());
+    // Requests read but not begun are dropped with their client: nobody is left to answer.
+    socket.on('close', () => {
+      this.queued.length = 0;
+      this.abort.abort();
+    });
     socket.on('drain', () => this.pump());
     // The client may send its requests and end its side (`nc -N`): it still gets every reply.
     socket.on('end', () => {
