@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'already_exists'
   | 'start_failed'
   | 'daemon_unavailable'
+  | 'daemon_stopped'
   | 'slow_reader'
   | 'internal';
 

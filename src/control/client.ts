@@ -8,6 +8,7 @@ import { Connection } from './connection.js';
 import { statePaths, type StatePaths } from '../contract/paths.js';
 import type { StoredEvent } from '../contract/events.js';
 import type { DaemonStatus, LogsResult, Method, ParamsInput, Results } from './protocol.js';
+import { eventsStream, logsStream, type EventsOptions, type LogsOptions, type StreamTarget } from './client-streams.js';
 
 export interface SessionClientOptions {
   /** State dir of the daemon to talk to; default: the contract's. */
@@ -84,28 +85,23 @@ export class SessionClient {
 
   /**
    * The lifecycle events after `since` (a seq), oldest first, each passed to `onEvent`. With
-   * `follow`, goes on with every new event until `signal` aborts (then resolves). Rejects with
-   * code slow_reader if this reader falls too far behind: resume with `since` = the last seq seen.
+   * `follow`, goes on with every new event until `signal` aborts (then resolves). A follower
+   * rides out a daemon restart: it waits up to `reconnectMs` (30 s) for the next daemon and goes
+   * on after the last seq it delivered, nothing lost or repeated; it resolves when the daemon is
+   * stopped for good (`onNotice` is told). It rejects when no daemon comes back, or with code
+   * slow_reader if it falls too far behind: resume with `since` = the last seq seen.
    */
-  events(options: { session?: string; since?: number; follow?: boolean }, onEvent: (event: StoredEvent) => void, signal?: AbortSignal): Promise<void> {
-    const params = { since: options.since ?? 0, follow: options.follow ?? false, ...(options.session === undefined ? {} : { session: options.session }) };
-    return this.stream('events', params, (event) => onEvent(event as StoredEvent), signal, (events) => events.forEach(onEvent));
+  events(options: EventsOptions, onEvent: (event: StoredEvent) => void, signal?: AbortSignal): Promise<void> {
+    return eventsStream(this.streamTarget(), options, onEvent, signal);
   }
 
   /**
    * A child's last `lines` lines (default: the session's first child); with `follow`, `onText`
-   * then gets what it prints next, until `signal` aborts.
+   * then gets what it prints next, until `signal` aborts. A follower rides out a daemon restart
+   * as `events` does, going on at the byte where it left off.
    */
-  logs(id: string, options: { child?: string; lines?: number; follow?: boolean }, onText: (text: string) => void, signal?: AbortSignal): Promise<LogsResult> {
-    let result: LogsResult | null = null;
-    const first = (logs: LogsResult) => {
-      result = logs;
-      for (const line of logs.lines) onText(`${line}\n`);
-    };
-    const params = { id, lines: options.lines ?? 100, follow: options.follow ?? false, ...(options.child === undefined ? {} : { child: options.child }) };
-    return this.stream('logs', params, (partial) => ('text' in (partial as object) ? onText((partial as { text: string }).text) : first(partial as LogsResult)), signal, (logs) => {
-      if (!result) first(logs);
-    }).then(() => result!);
+  logs(id: string, options: LogsOptions, onText: (text: string) => void, signal?: AbortSignal): Promise<LogsResult> {
+    return logsStream(this.streamTarget(), id, options, onText, signal);
   }
 
   /** The daemon's status; `running: false` (never an error) when it is not running. */
@@ -135,25 +131,9 @@ export class SessionClient {
     void connection?.then((c) => c.close(), () => undefined);
   }
 
-  // A stream gets a connection of its own, closed when `signal` aborts: the stream then ends quietly.
-  private async stream<M extends 'events' | 'logs'>(
-    method: M,
-    params: ParamsInput<M>,
-    partial: (result: unknown) => void,
-    signal: AbortSignal | undefined,
-    final: (result: Results[M]) => void,
-  ): Promise<void> {
-    const connection = await this.connect();
-    const stop = () => connection.close();
-    signal?.addEventListener('abort', stop, { once: true });
-    try {
-      final((await connection.request(method, params, partial)) as Results[M]);
-    } catch (error) {
-      if (!signal?.aborted) throw error;
-    } finally {
-      signal?.removeEventListener('abort', stop);
-      connection.close();
-    }
+  // A stream gets a connection of its own (the daemon started if asked), closed when its signal aborts; it comes back without starting one.
+  private streamTarget(): StreamTarget {
+    return { open: () => this.connect(), socket: this.paths.socket };
   }
 
   private async connect(): Promise<Connection> {

@@ -1,14 +1,16 @@
 import { SessiondError } from '../contract/errors.js';
 import type { SessionSpec } from '../contract/spec.js';
 import { childLogFile, sessionLogDir } from '../contract/paths.js';
-import { followLog, readLastLines } from '../logs/log-files.js';
+import { canResume, followLog, readTail, type LogPosition } from '../logs/log-files.js';
 import type { RequestContext } from './dispatch.js';
 import { MAX_UNREAD_BYTES } from './events-stream.js';
-import type { LogsResult, ParamsOf } from './protocol.js';
+import type { LogsResult, LogsText, ParamsOf } from './protocol.js';
 
 /**
  * `logs`: the last lines a child printed (default: the session's first child); with `follow`,
- * then what it prints next, as partials `{ text }`, until the client goes.
+ * then what it prints next, as partials `{ text, offset, fileId }`, until the client goes. A
+ * follower back after a daemon restart gives its last `offset` and `fileId` and goes on from
+ * there (or, with `gap`, from the start of a log that was replaced meanwhile).
  */
 export async function streamLogs(spec: SessionSpec, sessionsDir: string, params: ParamsOf<'logs'>, context: RequestContext): Promise<LogsResult> {
   const child = params.child ?? spec.children[0]!.name;
@@ -17,7 +19,15 @@ export async function streamLogs(spec: SessionSpec, sessionsDir: string, params:
     throw new SessiondError('not_found', `session ${spec.id} has no child named ${child}; its children are ${names}`);
   }
   const file = childLogFile(sessionLogDir(sessionsDir, spec.id), child);
-  const result = { id: spec.id, child, file, lines: await readLastLines(file, params.lines) };
+  let result: LogsResult;
+  if (params.offset === undefined) {
+    const { lines, position } = await readTail(file, params.lines);
+    result = { id: spec.id, child, file, lines, ...position };
+  } else {
+    const from: LogPosition = { fileId: params.fileId ?? null, offset: params.offset };
+    const gap = !canResume(file, from);
+    result = { id: spec.id, child, file, lines: [], ...(gap ? { fileId: null, offset: 0 } : from), gap };
+  }
   if (!params.follow) return result;
   context.partial(result);
   const stop = new AbortController();
@@ -26,14 +36,15 @@ export async function streamLogs(spec: SessionSpec, sessionsDir: string, params:
   let cutOff = false;
   await followLog(
     file,
-    (text) => {
+    (text, position) => {
       if (context.unread() > MAX_UNREAD_BYTES) {
         cutOff = true;
         return stop.abort();
       }
-      context.partial({ text });
+      context.partial({ text, ...position } satisfies LogsText);
     },
     stop.signal,
+    { fileId: result.fileId, offset: result.offset },
   );
   context.signal.removeEventListener('abort', abort);
   if (cutOff) throw new SessiondError('slow_reader', `logs: this reader fell more than ${MAX_UNREAD_BYTES} bytes behind and was cut off`);

@@ -44,12 +44,18 @@ export const PARAMS = {
     since: z.number().int().min(0).default(0),
     follow: z.boolean().default(false),
   }),
-  logs: z.strictObject({
-    id: sessionId,
-    child: z.string().min(1).optional(),
-    lines: z.number().int().min(0).max(100_000).default(100),
-    follow: z.boolean().default(false),
-  }),
+  logs: z
+    .strictObject({
+      id: sessionId,
+      child: z.string().min(1).optional(),
+      lines: z.number().int().min(0).max(100_000).default(100),
+      follow: z.boolean().default(false),
+      // A follower resumes where it left off: the position of its last text (no `fileId`: the start of whatever file is there).
+      offset: z.number().int().min(0).optional(),
+      fileId: z.string().max(64).optional(),
+    })
+    .refine((p) => p.offset === undefined || p.follow, { message: '"offset" resumes a follow: give "follow": true with it' })
+    .refine((p) => p.fileId === undefined || p.offset !== undefined, { message: '"fileId" goes with "offset"' }),
   status: z.strictObject({}),
   stop: z.strictObject({}),
   restart: z.strictObject({}),
@@ -95,7 +101,7 @@ export interface Results {
   kill: KillResult;
   /** Without follow, every event after `since`; with follow, each event is a partial and this never comes. */
   events: StoredEvent[];
-  /** The last lines; with follow, what the child prints next comes as partials `{ text }`. */
+  /** The last lines; with follow, what the child prints next comes as partials LogsText. */
   logs: LogsResult;
   status: DaemonStatus;
   stop: { readonly stopped: true; readonly pid: number };
@@ -106,7 +112,20 @@ export interface LogsResult {
   readonly id: string;
   readonly child: string;
   readonly file: string;
+  /** The last lines; none when resuming (`offset` given). */
   readonly lines: string[];
+  /** The position just past `lines` (or the resumed one): a follower that reconnects gives it back as `offset` and `fileId`. */
+  readonly offset: number;
+  readonly fileId: string | null;
+  /** On a resume, true when the text after `offset` is lost (the log was replaced or truncated): it goes on from the current file's start. */
+  readonly gap?: boolean;
+}
+
+/** What a followed log gets next, and the position just past it. */
+export interface LogsText {
+  readonly text: string;
+  readonly offset: number;
+  readonly fileId: string | null;
 }
 
 /** The envelope of a request; params are checked per method after it. */

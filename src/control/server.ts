@@ -2,24 +2,21 @@ import { chmodSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { errorMessage, SessiondError } from '../contract/errors.js';
-import { LineSplitter, LineTooLong } from './framing.js';
-import { dispatch, type Handlers } from './dispatch.js';
-import { MAX_LINE_BYTES, type Reply } from './protocol.js';
+import type { SessiondError } from '../contract/errors.js';
+import type { Handlers } from './dispatch.js';
+import { ServedConnection } from './served-connection.js';
 
-// A client that stops reading while replies pile up is cut off rather than held in memory.
-const MAX_BUFFERED_REPLY_BYTES = 16 * 1024 * 1024;
-
-/** The control socket: newline-delimited JSON requests in, one reply line (or several, for streams) out. */
+/** The control socket: newline-delimited JSON requests in, one reply line (or several, for streams) out; flow control per client in ServedConnection. */
 export class ControlServer {
   private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
+  private readonly connections = new Set<ServedConnection>();
 
   constructor(
     private readonly handlers: Handlers,
     private readonly log: Logger,
   ) {
-    this.server = createServer((socket) => this.accept(socket));
+    // Half-open: a client that ends its side after its last request still gets the replies.
+    this.server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
     this.server.on('error', (error) => this.log.error({ err: error }, 'control socket error'));
   }
 
@@ -42,62 +39,25 @@ export class ControlServer {
     chmodSync(path, 0o600);
   }
 
-  /** Stops accepting, ends every connection once its replies are written (1 s at most), removes the socket file. */
-  async close(path: string): Promise<void> {
+  /**
+   * Stops accepting, tells every client `farewell` (why the daemon goes: a follower then knows
+   * whether to wait for the next one), ends every connection once its replies are written
+   * (1 s at most), removes the socket file.
+   */
+  async close(path: string, farewell?: SessiondError): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    const ended = [...this.sockets].map((socket) => new Promise<void>((resolve) => socket.end(resolve)));
+    const ended = [...this.connections].map((connection) => connection.end(farewell));
     const timer = new AbortController();
     await Promise.race([Promise.all(ended), sleep(1000, undefined, { signal: timer.signal }).catch(() => undefined)]);
     timer.abort();
-    for (const socket of this.sockets) socket.destroy();
+    for (const connection of this.connections) connection.destroy();
     await closed;
     rmSync(path, { force: true });
   }
 
   private accept(socket: Socket): void {
-    this.sockets.add(socket);
-    const lines = new LineSplitter(MAX_LINE_BYTES);
-    const abort = new AbortController();
-    // A vanished client is normal (EPIPE, ECONNRESET): its pending requests finish and their replies are dropped.
-    socket.on('error', (error) => this.log.debug({ err: error }, 'control client error'));
-    socket.on('close', () => {
-      this.sockets.delete(socket);
-      abort.abort();
-    });
-    const send = (reply: Reply): void => {
-      if (socket.destroyed || !socket.writable) return;
-      if (socket.writableLength > MAX_BUFFERED_REPLY_BYTES) {
-        this.log.warn('control client does not read its replies: disconnecting it');
-        socket.destroy();
-        return;
-      }
-      socket.write(`${JSON.stringify(reply)}\n`);
-    };
-    socket.on('data', (chunk: Buffer) => {
-      let received: readonly string[];
-      let tooLong = false;
-      try {
-        received = lines.push(chunk);
-      } catch (error) {
-        if (!(error instanceof LineTooLong)) throw error;
-        received = error.lines; // the requests before the long line still get their replies
-        tooLong = true;
-        socket.removeAllListeners('data');
-      }
-      const handled = received
-        .filter((line) => line.trim() !== '')
-        .map((line) =>
-          dispatch(line, this.handlers, { send, unread: () => socket.writableLength, signal: abort.signal, log: this.log }).catch((error: unknown) =>
-            this.log.error({ err: error, message: errorMessage(error) }, 'request dispatch failed'),
-          ),
-        );
-      if (!tooLong) return;
-      const wire = new SessiondError('invalid_request', `request line exceeds ${MAX_LINE_BYTES} bytes (1 MiB); connection closed`).toJSON();
-      const timer = new AbortController(); // a stream among them would never end: 1 s at most
-      void Promise.race([Promise.all(handled), sleep(1000, undefined, { signal: timer.signal }).catch(() => undefined)]).then(() => {
-        timer.abort();
-        socket.end(`${JSON.stringify({ id: null, error: wire } satisfies Reply)}\n`, () => socket.destroy());
-      });
-    });
+    const connection = new ServedConnection(socket, this.handlers, this.log);
+    this.connections.add(connection);
+    socket.on('close', () => this.connections.delete(connection));
   }
 }

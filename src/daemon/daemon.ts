@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { errorMessage } from '../contract/errors.js';
+import { errorMessage, SessiondError } from '../contract/errors.js';
 import { createHandlers } from '../control/handlers.js';
 import { checkSocketPath, sessionLogDir, statePaths } from '../contract/paths.js';
 import { ControlServer } from '../control/server.js';
@@ -64,8 +64,13 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   await resurrectSessions(store, manager, log);
 
   let stopping: Promise<void> | null = null;
+  // What every client is told as the daemon goes: a follower waits for the next daemon only if the sessions are kept for one.
+  let farewell = new SessiondError('daemon_unavailable', 'sessiond went away');
   const stopSessions = (why: string, keepSessions = false) =>
     (stopping ??= (async () => {
+      farewell = keepSessions
+        ? new SessiondError('daemon_unavailable', 'sessiond is restarting: its sessions come back with the next daemon')
+        : new SessiondError('daemon_stopped', 'sessiond was stopped: its sessions are terminated');
       log.info({ why, keepSessions }, keepSessions ? 'restarting: stopping every session process, keeping the sessions' : 'stopping: terminating every session');
       if (keepSessions) journal.freeze();
       await manager.shutdown();
@@ -77,7 +82,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   let exiting: Promise<never> | null = null;
   const exit = (code: number): Promise<never> =>
     (exiting ??= (async () => {
-      await server?.close(paths.socket).catch((error: unknown) => log.error({ err: error }, 'closing the control socket failed'));
+      await server?.close(paths.socket, farewell).catch((error: unknown) => log.error({ err: error }, 'closing the control socket failed'));
       lock.release();
       log.info({ code }, 'sessiond exits');
       process.exit(code);

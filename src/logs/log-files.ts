@@ -1,58 +1,124 @@
-import { statSync, watch } from 'node:fs';
+import { statSync, watch, type Stats } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 
+/** A place in a log: the file (by fileId: a rotation renames it, a new file gets another) and a byte offset in it. */
+export interface LogPosition {
+  /** null: no file in particular (there was none yet): the start of the one there is. */
+  readonly fileId: string | null;
+  readonly offset: number;
+}
+
 /** The last `count` lines of a log, reaching into its rotated `.1` when the current file is short. */
 export async function readLastLines(path: string, count: number): Promise<string[]> {
-  const lines: string[] = [];
-  for (const file of [path, `${path}.1`]) {
-    const text = await readFile(file, 'utf8').catch(() => '');
-    const fileLines = text.split('\n');
-    if (fileLines.at(-1) === '') fileLines.pop();
-    lines.unshift(...fileLines);
-    if (lines.length >= count) break;
-  }
-  return count > 0 ? lines.slice(-count) : [];
+  return (await readTail(path, count)).lines;
+}
+
+/** As readLastLines, with the position just past those lines: where a follower starts. */
+export async function readTail(path: string, count: number): Promise<{ lines: string[]; position: LogPosition }> {
+  const current = await readFrom(path, 0);
+  const lines = splitLines(current?.text ?? '');
+  if (lines.length < count) lines.unshift(...splitLines(await readFile(`${path}.1`, 'utf8').catch(() => '')));
+  return { lines: count > 0 ? lines.slice(-count) : [], position: { fileId: current?.fileId ?? null, offset: current?.end ?? 0 } };
 }
 
 /**
- * Calls `onText` with what is appended to the log from now on, until `signal` aborts. Watches
- * the folder rather than the file, so a rotation (rename, new file) is seen: the new file is
- * then read from its start.
+ * Whether a follower can go on from `from` without a gap: the file it was in is still the log,
+ * or its rotated `.1`, and no shorter than the offset (a truncation or a replacement loses text).
  */
-export function followLog(path: string, onText: (text: string) => void, signal: AbortSignal): Promise<void> {
-  let offset = sizeOf(path);
+export function canResume(path: string, from: LogPosition): boolean {
+  if (from.fileId === null) return from.offset === 0;
+  return [path, `${path}.1`].some((file) => {
+    const stat = statOf(file);
+    return stat !== null && stat.fileId === from.fileId && stat.size >= from.offset;
+  });
+}
+
+/**
+ * Calls `onText` with what is appended to the log after `from` (default: its end now), with the
+ * position past it, until `signal` aborts. Watches the folder rather than the file, so a
+ * rotation (rename, new file) is seen: the rest of the rotated file is read, then the new one
+ * from its start. A position in a file that is gone resumes at the start of the current one.
+ */
+export function followLog(path: string, onText: (text: string, position: LogPosition) => void, signal: AbortSignal, from?: LogPosition): Promise<void> {
+  const now = statOf(path);
+  let position: LogPosition = from ?? { fileId: now?.fileId ?? null, offset: now?.size ?? 0 };
+  const emit = (read: Chunk) => {
+    position = { fileId: read.fileId, offset: read.end };
+    if (!signal.aborted) onText(read.text, position);
+  };
+  // Everything of `file` after the position, in chunks, while it is the position's file.
+  const drain = async (file: string) => {
+    for (let read: Chunk | null; !signal.aborted && (read = await readFrom(file, position.offset, position.fileId, CHUNK_BYTES)) && read.text; ) emit(read);
+  };
   let reading: Promise<void> = Promise.resolve();
   const readMore = () =>
     (reading = reading.then(async () => {
-      const size = sizeOf(path);
-      if (size < offset) offset = 0; // rotated: a new file
-      if (size === offset) return;
-      const handle = await open(path, 'r').catch(() => null);
-      if (!handle) return;
-      try {
-        const buffer = Buffer.alloc(size - offset);
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
-        offset += bytesRead;
-        if (bytesRead && !signal.aborted) onText(buffer.subarray(0, bytesRead).toString('utf8'));
-      } finally {
-        await handle.close();
+      const current = statOf(path);
+      if (position.fileId !== null && current?.fileId !== position.fileId) {
+        if (statOf(`${path}.1`)?.fileId === position.fileId) await drain(`${path}.1`);
+        position = { fileId: current?.fileId ?? null, offset: 0 };
       }
+      await drain(path);
     }));
   return new Promise((resolve) => {
     const watcher = watch(dirname(path), { signal }, (_event, name) => {
-      if (name === basename(path)) void readMore();
+      if (name === basename(path) || name === `${basename(path)}.1`) void readMore();
     });
     watcher.on('error', () => resolve());
     watcher.on('close', () => resolve());
     signal.addEventListener('abort', () => resolve(), { once: true });
+    void readMore(); // what came after `from` before the watch began
   });
 }
 
-function sizeOf(path: string): number {
+interface Chunk {
+  readonly text: string;
+  readonly fileId: string;
+  readonly end: number;
+}
+
+// At most this much per read: a long gap reaches a follower in pieces, each checked against its unread bytes.
+const CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Reads `file` from `offset` (from its start if it is shorter: truncated), through one handle
+ * so that text and file agree; null if it is missing or (`fileId` given) another file now. A
+ * read cut at `limit` ends at its last newline, so no character is split.
+ */
+async function readFrom(file: string, offset: number, fileId: string | null = null, limit = Infinity): Promise<Chunk | null> {
+  const handle = await open(file, 'r').catch(() => null);
+  if (!handle) return null;
   try {
-    return statSync(path).size;
-  } catch {
-    return 0;
+    const stat = await handle.stat();
+    const { size } = stat;
+    if (fileId !== null && idOf(stat) !== fileId) return null;
+    const start = size < offset ? 0 : offset;
+    const buffer = Buffer.alloc(Math.min(size - start, limit));
+    let { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
+    if (start + bytesRead < size && buffer.lastIndexOf(0x0a, bytesRead - 1) >= 0) bytesRead = buffer.lastIndexOf(0x0a, bytesRead - 1) + 1;
+    return { text: buffer.subarray(0, bytesRead).toString('utf8'), fileId: idOf(stat), end: start + bytesRead };
+  } finally {
+    await handle.close();
   }
+}
+
+function splitLines(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
+}
+
+function statOf(path: string): { fileId: string; size: number } | null {
+  try {
+    const stat = statSync(path);
+    return { fileId: idOf(stat), size: stat.size };
+  } catch {
+    return null;
+  }
+}
+
+// An inode is reused once its file is deleted: with the birth time it names one file.
+function idOf(stat: Stats): string {
+  return `${stat.ino}.${stat.birthtimeMs}`;
 }

@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import pidusage from 'pidusage';
 import type { SessionStats } from '../contract/session.js';
-import { allStats } from '../process/proc.js';
+import { allStats, type ProcStat } from '../process/proc.js';
+import { ProcUsage, uptimeSeconds } from './proc-usage.js';
 
-/** cpu % and memory bytes summed over pids; a pid that exits meanwhile counts for nothing. */
+/** cpu % and memory bytes summed over pids by pidusage; a pid that exits meanwhile counts for nothing. */
 export async function statsOf(pids: readonly number[]): Promise<SessionStats> {
   const results = await Promise.allSettled(pids.map((pid) => pidusage(pid)));
   let cpu = 0;
@@ -20,14 +22,19 @@ export const NO_STATS: SessionStats = { cpu: 0, memory: 0 };
 /** How long a session's sampled stats are served before they are sampled again. */
 export const STATS_TTL_MS = 1000;
 
+// Where /proc is, the sampler reads it itself (no fd held); elsewhere pidusage samples the leaders.
+const HAS_PROCFS = existsSync('/proc/self/stat');
+
 /**
  * Samples the stats of sessions at most once a second each, as `top` refreshes: a `list` of two
  * hundred sessions, asked for again and again, does not read /proc for four hundred processes
  * every time. A session's stats sum its leaders (supervisor, children) and every process in the
- * children's groups, so grandchildren count too. Entries go with their session (a WeakMap).
+ * children's groups, so grandchildren count too, all from one read of /proc. Entries go with
+ * their session (a WeakMap), and what the sampler knows of a process goes with it.
  */
 export class StatsSampler<S extends object> {
   private readonly sampled = new WeakMap<S, { at: number; stats: SessionStats }>();
+  private readonly usage = new ProcUsage();
 
   constructor(private readonly leadersOf: (session: S) => readonly number[]) {}
 
@@ -42,23 +49,28 @@ export class StatsSampler<S extends object> {
       else stale.push(session);
     }
     if (!stale.length) return result;
-    const groups = processGroups();
-    await Promise.all(
-      stale.map(async (session) => {
-        const pids = new Set(this.leadersOf(session).flatMap((pid) => groups.get(pid) ?? [pid]));
-        const stats = await statsOf([...pids]);
-        this.sampled.set(session, { at: now, stats });
-        result.set(session, stats);
-      }),
-    );
+    const fresh = HAS_PROCFS ? this.fromProc(stale) : await Promise.all(stale.map((session) => statsOf(this.leadersOf(session))));
+    stale.forEach((session, i) => {
+      this.sampled.set(session, { at: now, stats: fresh[i]! });
+      result.set(session, fresh[i]!);
+    });
     return result;
+  }
+
+  private fromProc(sessions: readonly S[]): SessionStats[] {
+    const stats = new Map(allStats().map((stat) => [stat.pid, stat]));
+    const uptime = uptimeSeconds();
+    const groups = processGroups(stats.values());
+    const sampled = sessions.map((session) => this.usage.of(new Set(this.leadersOf(session).flatMap((pid) => groups.get(pid) ?? [pid])), stats, uptime));
+    this.usage.forget(stats);
+    return sampled;
   }
 }
 
 /** Running processes by process group, from one read of /proc: a session's children lead theirs. */
-export function processGroups(): Map<number, number[]> {
+export function processGroups(stats: Iterable<ProcStat> = allStats()): Map<number, number[]> {
   const groups = new Map<number, number[]>();
-  for (const { pid, pgrp, state } of allStats()) {
+  for (const { pid, pgrp, state } of stats) {
     if (state === 'Z' || state === 'X') continue;
     const members = groups.get(pgrp) ?? [];
     members.push(pid);

@@ -8,6 +8,10 @@ export interface ProcStat {
   readonly pgrp: number;
   /** Start time in clock ticks since boot: with the pid, it names one process for good. */
   readonly startTime: number;
+  /** CPU time used so far (user + system), in clock ticks. */
+  readonly cpuTicks: number;
+  /** Resident set size, in pages. */
+  readonly rssPages: number;
 }
 
 // The command name (field 2) may hold spaces and parentheses, so fields are counted from the last ')'.
@@ -25,6 +29,8 @@ export function readStat(pid: number): ProcStat | null {
     ppid: Number(fields[1]),
     pgrp: Number(fields[2]),
     startTime: Number(fields[19]),
+    cpuTicks: Number(fields[11]) + Number(fields[12]),
+    rssPages: Number(fields[21]),
   };
 }
 

@@ -52,6 +52,7 @@ describe('the control socket', () => {
       '{"id":6,"method":"info","params":{"id":"missing"}}',
       '{"id":7,"method":"kill","params":{"id":"x","signal":"SIGNOPE"}}',
       '{"id":8,"method":"status"}',
+      '{"id":9,"method":"logs","params":{"id":"x","offset":3}}',
     ]);
     const byId = new Map(replies.map((r) => [r.id, r]));
     const codeOf = (id: unknown) => (byId.get(id)?.error as { code: string } | undefined)?.code;
@@ -65,6 +66,7 @@ describe('the control socket', () => {
     expect(codeOf(6)).toBe('not_found');
     expect(codeOf(7)).toBe('invalid_params');
     expect(byId.get(8)!.result).toMatchObject({ running: true });
+    expect(byId.get(9)!.error).toMatchObject({ code: 'invalid_params', message: expect.stringMatching(/"offset" resumes a follow/) });
   });
 
   it('a 2 MiB line gets an error and its connection closed; others are served meanwhile', async () => {
@@ -73,6 +75,13 @@ describe('the control socket', () => {
     await waitFor(() => big.closed(), 'the oversized connection to close');
     expect(big.replies()).toEqual([{ id: null, error: { code: 'invalid_request', message: expect.stringMatching(/exceeds 1048576 bytes/) } }]);
     expect((await client.status()).running).toBe(true);
+  });
+
+  it('a client that ends its side after its requests (nc -N) still gets every reply', async () => {
+    const c = raw();
+    c.socket.end('{"id":1,"method":"status"}\n{"id":2,"method":"list"}\n');
+    await waitFor(() => c.closed(), 'the daemon to end the connection once it has replied');
+    expect(c.replies().sort((a, b) => Number(a.id) - Number(b.id))).toEqual([expect.objectContaining({ id: 1, result: expect.objectContaining({ running: true }) }), { id: 2, result: [] }]);
   });
 
   it('a client that sends half a line, or vanishes mid-request, blocks nobody', async () => {

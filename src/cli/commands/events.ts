@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { StoredEvent } from '../../contract/events.js';
 import { run, type GlobalArgs } from '../run.js';
 import { untilInterrupted } from '../interrupt.js';
+import { followOptions } from '../follow-options.js';
 
 interface EventsArgs extends GlobalArgs {
   session?: string;
@@ -25,7 +26,7 @@ export const events: CommandModule<GlobalArgs, EventsArgs> = {
     yargs
       .option('session', { type: 'string', describe: 'only the events of this session' })
       .option('since', { type: 'number', default: 0, describe: 'only the events after this seq (resume where you left off)' })
-      .option('follow', { alias: 'f', type: 'boolean', default: false, describe: 'keep printing events as they happen (Ctrl-C stops)' })
+      .option('follow', { alias: 'f', type: 'boolean', default: false, describe: 'keep printing events as they happen, across a daemon restart (Ctrl-C stops)' })
       .check((args) => {
         if (!Number.isInteger(args.since) || args.since < 0) throw new Error('--since takes a seq: a whole number, 0 or more');
         return true;
@@ -36,7 +37,7 @@ export const events: CommandModule<GlobalArgs, EventsArgs> = {
   handler: (args) =>
     run(args, async (client) => {
       const print = (event: StoredEvent) => process.stdout.write(`${args.json ? JSON.stringify(event) : eventLine(event)}\n`);
-      const options = { since: args.since, follow: args.follow, ...(args.session === undefined ? {} : { session: args.session }) };
+      const options = { ...followOptions(), since: args.since, follow: args.follow, ...(args.session === undefined ? {} : { session: args.session }) };
       await untilInterrupted((signal) => client.events(options, print, signal));
     }),
 };

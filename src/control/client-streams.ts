@@ -1,0 +1,91 @@
+import type { StoredEvent } from '../contract/events.js';
+import type { Connection } from './connection.js';
+import { followAcross, type FollowOptions } from './follow.js';
+import type { LogsResult, LogsText, ParamsInput, Results } from './protocol.js';
+
+/** How a client stream reaches the daemon: its first connection (started if asked), and the socket to come back to. */
+export interface StreamTarget {
+  readonly open: () => Promise<Connection>;
+  readonly socket: string;
+}
+
+export interface EventsOptions extends FollowOptions {
+  readonly session?: string;
+  readonly since?: number;
+  readonly follow?: boolean;
+}
+
+export interface LogsOptions extends FollowOptions {
+  readonly child?: string;
+  readonly lines?: number;
+  readonly follow?: boolean;
+}
+
+/** SessionClient.events: a follower resumes after the last seq it delivered, so nothing is lost or repeated across a restart. */
+export async function eventsStream(target: StreamTarget, options: EventsOptions, onEvent: (event: StoredEvent) => void, signal?: AbortSignal): Promise<void> {
+  let since = options.since ?? 0;
+  const deliver = (event: StoredEvent) => {
+    since = event.seq;
+    onEvent(event);
+  };
+  const params = (): ParamsInput<'events'> => ({ since, follow: options.follow ?? false, ...(options.session === undefined ? {} : { session: options.session }) });
+  const attempt = async (connection: Connection) => {
+    const events = (await connection.request('events', params(), (event) => deliver(event as StoredEvent))) as Results['events'];
+    events.forEach(deliver);
+  };
+  await run(target, attempt, options, signal, () => `resume with --since ${since}`);
+}
+
+/** SessionClient.logs: a follower resumes at the byte after the last text it delivered, in the file it was reading. */
+export async function logsStream(target: StreamTarget, id: string, options: LogsOptions, onText: (text: string) => void, signal?: AbortSignal): Promise<LogsResult> {
+  let result: LogsResult | null = null;
+  let position: { offset: number; fileId: string | null } | null = null;
+  const opened = (logs: LogsResult) => {
+    position = { offset: logs.offset, fileId: logs.fileId };
+    if (!result) {
+      result = logs;
+      for (const line of logs.lines) onText(`${line}\n`);
+    } else if (logs.gap) options.onNotice?.(`the log of ${logs.child} was replaced while sessiond was away: going on from its start`);
+  };
+  const partial = (reply: unknown) => {
+    if (!('text' in (reply as object))) return opened(reply as LogsResult);
+    const { text, offset, fileId } = reply as LogsText;
+    position = { offset, fileId };
+    onText(text);
+  };
+  const params = (): ParamsInput<'logs'> => {
+    const child = result?.child ?? options.child;
+    const which = child === undefined ? {} : { child };
+    if (!position) return { id, lines: options.lines ?? 100, follow: options.follow ?? false, ...which };
+    const { offset, fileId } = position;
+    return { id, ...which, follow: true, lines: 0, offset, ...(fileId === null ? {} : { fileId }) };
+  };
+  const attempt = async (connection: Connection) => {
+    const logs = (await connection.request('logs', params(), partial)) as Results['logs'];
+    if (!result) opened(logs);
+  };
+  await run(target, attempt, options, signal, () => 'run logs --follow again to go on');
+  return result!;
+}
+
+// A follow outlives its connection; a one-off read is one request, ended early (quietly) by `signal`.
+async function run(
+  target: StreamTarget,
+  attempt: (connection: Connection) => Promise<void>,
+  options: FollowOptions & { readonly follow?: boolean },
+  signal: AbortSignal | undefined,
+  resumeHint: () => string,
+): Promise<void> {
+  const connection = await target.open();
+  if (options.follow) return followAcross(connection, attempt, { ...options, socket: target.socket, signal, resumeHint });
+  const stop = () => connection.close();
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    await attempt(connection);
+  } catch (error) {
+    if (!signal?.aborted) throw error;
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    connection.close();
+  }
+}
