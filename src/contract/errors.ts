@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'start_failed'
   | 'daemon_unavailable'
   | 'slow_reader'
+  | 'not_supported'
   | 'internal';
 
 /** The one error class of sessiond: a code a program can test, a message a person can act on. */
