@@ -43,15 +43,23 @@ export function detectCgroups(options: DetectOptions): CgroupSupport {
 
   const notes: string[] = [];
   const files = new Map<Hierarchy, Set<string>>();
+  const unwritable: { dir: string; code: string }[] = [];
   for (const [hierarchy, own] of owns) {
     if (hierarchy === 'unified') delegateControllers(own, pid, `${parentName}-daemon`, notes);
-    const found = probe(own, `${parentName}-probe`, notes);
+    const found = probe(own, `${parentName}-probe`, unwritable);
     if (found) files.set(hierarchy, found);
   }
+  notes.push(...unwritable.map(({ dir, code }) => `${dir} is not writable (${code})`));
   const via = choose(files);
   const used = new Set(FUNCTIONS.flatMap((fn) => (via[fn] ? [hierarchyOf(fn, via[fn])] : [])));
   for (const fn of FUNCTIONS) if (!via[fn]) notes.push(`${fn}: ${missing(fn)}`);
-  if (!used.size) return none(parentName, `no writable cgroup offers a limit, the freezer or cgroup.kill: ${notes.join('; ')}`, notes);
+  if (!used.size) {
+    const uid = process.getuid?.() ?? -1;
+    const reason = files.size
+      ? 'no writable cgroup offers a limit, the freezer or cgroup.kill (see notes)'
+      : `no cgroup is writable by uid ${uid} (${[...new Set(unwritable.map((u) => u.code))].join('/')} on ${unwritable.map((u) => u.dir).join(', ')}): run the daemon as root, or under systemd with Delegate=yes (sessiond daemon install)`;
+    return none(parentName, reason, notes);
+  }
 
   const owned = new Map(owns);
   const parents: Partial<Record<Hierarchy, string>> = {};
@@ -71,13 +79,13 @@ export function detectCgroups(options: DetectOptions): CgroupSupport {
 }
 
 // A probe group beside the parent: what a session group will be given, and proof that we may write.
-function probe(own: string, name: string, notes: string[]): Set<string> | null {
+function probe(own: string, name: string, unwritable: { dir: string; code: string }[]): Set<string> | null {
   const dir = `${own}/${name}`;
   try {
     makeGroup(dir);
     return interfaceFiles(dir);
   } catch (error) {
-    notes.push(`${own} is not writable (${errnoOf(error)})`);
+    unwritable.push({ dir: own, code: errnoOf(error) });
     return null;
   } finally {
     removeGroupSync(dir);
@@ -106,7 +114,7 @@ function choose(files: ReadonlyMap<Hierarchy, Set<string>>): Record<CgroupFuncti
 
 function missing(fn: CgroupFunction): string {
   const { v2, v1 } = PROOF[fn];
-  if (!v1) return `${v2} (cgroup v2) is not available`;
+  if (!v1) return `${v2} (cgroup v2) is not available: a stop SIGKILLs each pid of cgroup.procs instead`;
   return `neither ${v2} (cgroup v2) nor the v1 ${v1[0]} hierarchy is available and writable`;
 }
 
