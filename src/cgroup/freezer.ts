@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SessiondError } from '../contract/errors.js';
-import { keyedValue, readText, writeValue } from './cgroup-fs.js';
+import { errnoOf, keyedValue, readText, writeValue } from './cgroup-fs.js';
 
 /** True when every process of the group is frozen (v2 cgroup.events `frozen 1`, v1 freezer.state FROZEN). */
 export function isFrozen(dir: string, via: 'v2' | 'v1'): boolean {
@@ -14,7 +14,7 @@ export function isFrozen(dir: string, via: 'v2' | 'v1'): boolean {
  * failed pause leaves the session running, and the error says so.
  */
 export async function freezeGroup(dir: string, via: 'v2' | 'v1', timeoutMs = 2000): Promise<void> {
-  const request = (): void => writeValue(`${dir}/${via === 'v2' ? 'cgroup.freeze' : 'freezer.state'}`, via === 'v2' ? '1' : 'FROZEN');
+  const request = (): void => setState(dir, via, true);
   request();
   const deadline = Date.now() + timeoutMs;
   while (!isFrozen(dir, via)) {
@@ -30,10 +30,19 @@ export async function freezeGroup(dir: string, via: 'v2' | 'v1', timeoutMs = 200
 
 /** Thaws a group and resolves once it no longer reads frozen. */
 export async function thawGroup(dir: string, via: 'v2' | 'v1', timeoutMs = 2000): Promise<void> {
-  writeValue(`${dir}/${via === 'v2' ? 'cgroup.freeze' : 'freezer.state'}`, via === 'v2' ? '0' : 'THAWED');
+  setState(dir, via, false);
   const deadline = Date.now() + timeoutMs;
   while (via === 'v2' ? isFrozen(dir, via) : readText(`${dir}/freezer.state`)?.trim() !== 'THAWED') {
     if (Date.now() > deadline) throw new SessiondError('internal', `cgroup ${dir} did not thaw within ${timeoutMs} ms`);
     await sleep(2);
+  }
+}
+
+function setState(dir: string, via: 'v2' | 'v1', frozen: boolean): void {
+  const [file, value] = via === 'v2' ? ['cgroup.freeze', frozen ? '1' : '0'] : ['freezer.state', frozen ? 'FROZEN' : 'THAWED'];
+  try {
+    writeValue(`${dir}/${file}`, value);
+  } catch (error) {
+    throw new SessiondError('internal', `cannot ${frozen ? 'freeze' : 'thaw'} cgroup ${dir}: ${errnoOf(error)}`, { cause: error });
   }
 }

@@ -30,7 +30,8 @@ export async function killGroup(target: KillTarget, timeoutMs = 2000): Promise<b
     if (target.killDir) writeKill(target.killDir);
     else if (target.v1FreezerDir) await killFrozen(target.v1FreezerDir, target.pids, deadline);
     else for (const pid of left) sigkill(pid);
-    await sleep(5);
+    // The kernel delivers SIGKILL within a millisecond or two: wait that, not longer.
+    await sleep(1);
   }
 }
 

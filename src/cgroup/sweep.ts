@@ -6,7 +6,7 @@ import type { CgroupSupport } from './types.js';
 /**
  * What a daemon that died left under its parent: every group there is a dead daemon's (the
  * parent is named after the state dir, which one daemon at a time holds), so each is emptied
- * with a SIGKILL of all it holds and removed. Returns the names of the groups swept (session
+ * with a SIGKILL of all it holds and removed. Returns the names of the groups removed (session
  * ids, for the groups sessiond made). Run at start, before any session of this daemon exists.
  */
 export async function sweepLeftovers(support: CgroupSupport, timeoutMs = 2000): Promise<string[]> {
@@ -16,8 +16,8 @@ export async function sweepLeftovers(support: CgroupSupport, timeoutMs = 2000): 
     const name = dirName.startsWith('s-') ? dirName.slice(2) : dirName;
     const group = SessionCgroup.at(support, name, dirName);
     await group.killAll(timeoutMs);
-    await group.remove(timeoutMs);
-    swept.push(name);
+    // One that cannot be removed yet (a process stuck in the kernel) stays for the next start.
+    if (await group.remove(timeoutMs)) swept.push(name);
   }
   return swept;
 }

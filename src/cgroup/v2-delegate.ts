@@ -21,8 +21,8 @@ function words(path: string): Set<string> {
  * it is not alone, moving only itself would not help, and it says so in `notes`.
  * https://systemd.io/CGROUP_DELEGATION/
  */
-export function delegateControllers(own: string, pid: number, leafName: string, notes: string[]): void {
-  const wanted = controllersToEnable(words(`${own}/cgroup.controllers`), words(`${own}/cgroup.subtree_control`));
+export function delegateControllers(own: string, pid: number, leafName: string, notes: string[], controllers: readonly string[] = V2_CONTROLLERS): void {
+  const wanted = controllersToEnable(words(`${own}/cgroup.controllers`), words(`${own}/cgroup.subtree_control`), controllers);
   let moved = false;
   for (const controller of wanted) {
     try {

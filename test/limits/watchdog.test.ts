@@ -34,9 +34,12 @@ describe('RssSampler', () => {
     const samples = sampler.sample([child.pid!, 999_999_999, child.pid!]);
     expect(samples.map((x) => x.pid)).toEqual([child.pid]);
     expect(samples[0]!.rss).toBeGreaterThan(64 * MiB);
-    const peak = sampler.peakTotal;
+    const totals = [samples[0]!.rss];
+    for (let i = 0; i < 3; i++) totals.push(sampler.sample([child.pid!]).reduce((sum, x) => sum + x.rss, 0));
+    expect(sampler.peakTotal).toBe(Math.max(...totals));
     child.kill('SIGKILL');
     await waitFor(() => sampler.sample([child.pid!]).length === 0, 'the killed child to leave the samples');
-    expect(sampler.peakTotal).toBe(peak);
+    // A gone process samples as nothing, which lowers no peak.
+    expect(sampler.peakTotal).toBeGreaterThanOrEqual(Math.max(...totals));
   });
 });
