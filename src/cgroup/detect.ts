@@ -61,21 +61,32 @@ export function detectCgroups(options: DetectOptions): CgroupSupport {
     return none(parentName, reason, notes);
   }
 
-  const owned = new Map(owns);
-  const parents: Partial<Record<Hierarchy, string>> = {};
+  let parents: Partial<Record<Hierarchy, string>>;
   try {
-    for (const hierarchy of used) {
-      const dir = `${owned.get(hierarchy)}/${parentName}`;
-      makeGroup(dir);
-      if (hierarchy === 'unified') for (const fn of ['memory', 'cpu', 'pids'] as const) if (via[fn] === 'v2') enable(dir, fn);
-      parents[hierarchy] = dir;
-    }
+    parents = prepareParents(new Map(owns), used, parentName, via);
   } catch (error) {
     return none(parentName, `cannot prepare the parent group ${parentName}: ${errnoOf(error)}`, notes);
   }
   const v2 = used.has('unified');
   const v1 = [...used].some((h) => h !== 'unified');
   return { mode: v2 && v1 ? 'hybrid' : v2 ? 'v2' : 'v1', reason: null, parentName, parents, ...via, notes };
+}
+
+// The parent in each hierarchy used; in v2 it passes the controllers used on to the session groups.
+function prepareParents(owns: ReadonlyMap<Hierarchy, string>, used: ReadonlySet<Hierarchy>, parentName: string, via: Record<CgroupFunction, Via>): Partial<Record<Hierarchy, string>> {
+  const parents: Partial<Record<Hierarchy, string>> = {};
+  try {
+    for (const hierarchy of used) {
+      const dir = `${owns.get(hierarchy)}/${parentName}`;
+      makeGroup(dir);
+      parents[hierarchy] = dir;
+      if (hierarchy === 'unified') for (const fn of ['memory', 'cpu', 'pids'] as const) if (via[fn] === 'v2') enable(dir, fn);
+    }
+    return parents;
+  } catch (error) {
+    for (const dir of Object.values(parents)) removeGroupSync(dir);
+    throw error;
+  }
 }
 
 // A probe group beside the parent: what a session group will be given, and proof that we may write.

@@ -19,8 +19,12 @@ export function groupDirName(name: string): string {
 
 /**
  * One session's group in every hierarchy the daemon uses (`<parent>/s-<name>`). Everything but
- * the waits is synchronous: `addProcess` is a few writes, so the daemon can put a supervisor in
- * before it sends init, and the supervisor's children are born inside.
+ * the waits is synchronous. No process of a session is ever outside: the daemon spawns the
+ * supervisor (which forks nothing before init), calls `addProcess(supervisorPid)` (a write per
+ * hierarchy, under a millisecond) and only then sends init, so every child is forked inside and
+ * inherits the group; a warm spare is moved the same way when it is claimed. Memory the
+ * supervisor touched before the move stays charged where it was (cgroups do not move charges),
+ * so a session's usage counts what it allocates from then on.
  */
 export class SessionCgroup {
   private constructor(
