@@ -1,5 +1,5 @@
 import { SessiondError } from '../contract/errors.js';
-import type { ResourceLimits } from '../limits/limits.js';
+import { hasLimits, type ResourceLimits } from '../limits/limits.js';
 import type { CgroupSupport, Hierarchy } from './types.js';
 
 /** One interface file to write in a session's group; optional ones may be absent (no swap accounting). */
@@ -75,6 +75,6 @@ export function needsWatchdog(support: CgroupSupport, limits: ResourceLimits): b
  * daemon (memory is the only limit it can hold); else `cgroup`.
  */
 export function enforcementOf(support: CgroupSupport, limits: ResourceLimits): 'cgroup' | 'watchdog' | null {
-  if (limits.memoryMax === null && limits.cpuMax === null && limits.maxProcesses === null) return null;
+  if (!hasLimits(limits)) return null;
   return needsWatchdog(support, limits) ? 'watchdog' : 'cgroup';
 }
