@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'daemon_unavailable'
   | 'daemon_stopped'
   | 'slow_reader'
+  | 'not_supported'
   | 'internal';
 
 /** The one error class of sessiond: a code a program can test, a message a person can act on. */
