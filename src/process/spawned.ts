@@ -11,7 +11,7 @@ export interface SpawnedBase {
   readonly hasExited: () => boolean;
 }
 
-/** A Node module, run with an IPC channel, or any executable, run without a shell and without one. */
+/** A Node module (run with an IPC channel) or any executable (run without a shell, and without a channel). */
 export type SpawnTarget = { readonly file: string } | { readonly command: string };
 
 // A file descriptor (a number) is handed to the process as it is, not piped through us.
