@@ -1,5 +1,6 @@
 // The session supervisor: one OS process per session, a direct child of the daemon.
 // Its session arrives over IPC (never argv or env: llmConfig may hold secrets).
+import { SessiondError } from '../src/contract/errors.js';
 import { describeIssues } from '../src/contract/issues.js';
 import { toSupervisor, type FromSupervisor } from '../src/ipc/supervisor-messages.js';
 import { Supervisor } from '../src/supervisor/supervisor.js';
@@ -45,8 +46,23 @@ process.on('message', (raw: unknown) => {
     case 'shutdown':
       void (supervisor ? supervisor.shutdown() : exit(0));
       break;
+    case 'request': {
+      const { id } = message;
+      if (!supervisor) return send({ type: 'response', id, error: { code: 'not_running', message: 'the supervisor has no session yet' } });
+      supervisor.request(message.request).then(
+        (result) => send({ type: 'response', id, result }),
+        (error: unknown) => send({ type: 'response', id, error: wireError(error) }),
+      );
+      break;
+    }
   }
 });
+
+// What a refused request says to the daemon: a SessiondError's code, anything else an internal error.
+function wireError(error: unknown): { code: string; message: string } {
+  if (error instanceof SessiondError) return { code: error.code, message: error.message };
+  return { code: 'internal', message: `supervisor error: ${error instanceof Error ? error.message : String(error)}` };
+}
 
 const shutdown = () => void (supervisor ? supervisor.shutdown() : exit(0));
 process.on('SIGTERM', shutdown);

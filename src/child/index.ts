@@ -22,6 +22,13 @@ export interface SessionChild {
   ready(): void;
   /** Marks the session active: a session with no activity for the idle timeout becomes idle. */
   activity(detail?: string): void;
+  /**
+   * Answers `sessionctl send` (and SessionClient.send): `handler` gets the JSON sent and returns
+   * the reply (or a promise of it); what it throws is the caller's `child_error`. One handler.
+   */
+  onMessage(handler: (body: unknown) => unknown): void;
+  /** Publishes `data` under `topic`: the daemon keeps the session's last 1000 (`sessionctl messages`). */
+  publish(topic: string, data: unknown): void;
 }
 
 export function startChild(options: StartChildOptions = {}): Promise<SessionChild> {
@@ -44,6 +51,16 @@ export function startChild(options: StartChildOptions = {}): Promise<SessionChil
   process.on('SIGTERM', stop);
   process.on('disconnect', stop);
 
+  let handler: ((body: unknown) => unknown) | null = null;
+  const answer = async (id: number, body: unknown) => {
+    try {
+      if (!handler) throw new Error('this child has no onMessage handler');
+      send({ type: 'sessiond:reply', id, body: (await handler(body)) ?? null });
+    } catch (error) {
+      send({ type: 'sessiond:reply', id, error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+
   return new Promise((resolve) => {
     process.on('message', (message: unknown) => {
       if (!isToChild(message)) return;
@@ -53,6 +70,8 @@ export function startChild(options: StartChildOptions = {}): Promise<SessionChil
             init: message.init,
             ready: () => send({ type: 'sessiond:ready' }),
             activity: (detail) => send(detail === undefined ? { type: 'sessiond:activity' } : { type: 'sessiond:activity', detail }),
+            onMessage: (h) => void (handler = h),
+            publish: (topic, data) => send({ type: 'sessiond:publish', topic, data }),
           };
           if (options.ready !== false) child.ready();
           resolve(child);
@@ -63,6 +82,9 @@ export function startChild(options: StartChildOptions = {}): Promise<SessionChil
           break;
         case 'sessiond:shutdown':
           void stop();
+          break;
+        case 'sessiond:call':
+          void answer(message.id, message.body);
           break;
       }
     });

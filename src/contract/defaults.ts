@@ -13,4 +13,5 @@ export const DEFAULTS = {
   missedHeartbeats: 3,
   idleTimeoutMs: 5 * 60_000,
   placeholderName: 'placeholder',
+  sendTimeoutMs: 30_000,
 } as const;

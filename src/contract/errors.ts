@@ -10,6 +10,15 @@ export type ErrorCode =
   | 'daemon_stopped'
   | 'slow_reader'
   | 'not_supported'
+  /** A request that needs a running child (send) met one that is not. */
+  | 'not_running'
+  /** A request that needs a stopped child (child remove) met a running one. */
+  | 'running'
+  /** A child's onMessage handler threw: the message is the child's. */
+  | 'child_error'
+  | 'timeout'
+  /** sessiond --max-sessions is reached. */
+  | 'capacity'
   | 'internal';
 
 /** The one error class of sessiond: a code a program can test, a message a person can act on. */

@@ -7,10 +7,16 @@ export const EVENT_TYPES = [
   'session.terminated',
   'session.crashed',
   'session.resurrected',
+  'session.paused',
+  'session.resumed',
+  'session.expired',
   'child.started',
   'child.exited',
   'child.restarted',
   'child.hung',
+  'child.added',
+  'child.stopped',
+  'child.removed',
   'supervisor.gave_up',
 ] as const;
 

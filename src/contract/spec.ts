@@ -72,7 +72,14 @@ export type ParsedChildInput = z.output<typeof childSpecInput>;
 export type ChildSpec = Readonly<z.output<typeof childSpecInput> & { cwd: string }>;
 
 /** A session as the supervisor runs it: complete, with an id and at least one child. */
-export type SessionSpec = Readonly<Omit<z.output<typeof sessionSpecInput>, 'id' | 'children'> & { id: string; children: ChildSpec[] }>;
+export type SessionSpec = Readonly<
+  Omit<z.output<typeof sessionSpecInput>, 'id' | 'children'> & {
+    id: string;
+    children: ChildSpec[];
+    /** Children stopped on request (`child stop`): the daemon's to set, and what a resurrection brings back stopped. */
+    held?: string[];
+  }
+>;
 
 /** Parses with a zod schema; a failure names every bad field. */
 export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, what: string): z.output<T> {

@@ -15,15 +15,20 @@ export interface ChildInit {
 export type ToChild =
   | { readonly type: 'sessiond:init'; readonly init: ChildInit }
   | { readonly type: 'sessiond:ping'; readonly seq: number }
-  | { readonly type: 'sessiond:shutdown' };
+  | { readonly type: 'sessiond:shutdown' }
+  /** A `send` from a client: the child's onMessage handler answers it with a reply of the same id. */
+  | { readonly type: 'sessiond:call'; readonly id: number; readonly body: unknown };
 
 /** Child → supervisor. */
 export type FromChild =
   | { readonly type: 'sessiond:ready' }
   | { readonly type: 'sessiond:pong'; readonly seq: number }
-  | { readonly type: 'sessiond:activity'; readonly detail?: string };
+  | { readonly type: 'sessiond:activity'; readonly detail?: string }
+  | { readonly type: 'sessiond:reply'; readonly id: number; readonly body?: unknown; readonly error?: string }
+  | { readonly type: 'sessiond:publish'; readonly topic: string; readonly data: unknown };
 
-const FROM_CHILD_TYPES = new Set(['sessiond:ready', 'sessiond:pong', 'sessiond:activity']);
+const FROM_CHILD_TYPES = new Set(['sessiond:ready', 'sessiond:pong', 'sessiond:activity', 'sessiond:reply', 'sessiond:publish']);
+const TO_CHILD_TYPES = new Set(['sessiond:init', 'sessiond:ping', 'sessiond:shutdown', 'sessiond:call']);
 
 /** Children may send messages of their own on the channel; only ours are acted upon. */
 export function isFromChild(message: unknown): message is FromChild {
@@ -35,6 +40,5 @@ export function isFromChild(message: unknown): message is FromChild {
 }
 
 export function isToChild(message: unknown): message is ToChild {
-  const type = (message as { type?: unknown } | null)?.type;
-  return type === 'sessiond:init' || type === 'sessiond:ping' || type === 'sessiond:shutdown';
+  return TO_CHILD_TYPES.has((message as { type?: unknown } | null)?.type as string);
 }

@@ -52,6 +52,8 @@ export const supervisorInit = object({
     maxProcesses: nullable(number),
     ttlMs: nullable(number),
     idleTerminateMs: nullable(number),
+    /** Children stopped on request: they come back stopped. */
+    held: optional(array(string)),
   }),
   heartbeatMs: int(1),
   /** The whole start's budget; a restarted child gets as much for itself. */
@@ -60,15 +62,28 @@ export const supervisorInit = object({
 });
 export type SupervisorInit = Infer<typeof supervisorInit>;
 
+/** What the daemon asks of a running supervisor; each gets a `response` of its id. */
+export const supervisorRequest = tagged('op', {
+  add_child: { spec: childSpec },
+  stop_child: { name: string },
+  restart_child: { name: string },
+  remove_child: { name: string },
+  restart_all: {},
+  call: { child: string, body: unknown },
+});
+export type SupervisorRequest = Infer<typeof supervisorRequest>;
+
 export const toSupervisor = tagged('type', {
   init: { init: supervisorInit },
   ping: { seq: number },
   shutdown: {},
+  request: { id: int(), request: supervisorRequest },
 });
 export type ToSupervisor = Infer<typeof toSupervisor>;
 
 // 'spawned' is no event of the contract: it tells the daemon a pid to clean up should we die.
-export const childEventKind = oneOf('spawned', 'started', 'exited', 'restarted', 'hung');
+// 'waiting' neither: a child waits out its restart delay (status restarting, nextRestartAt).
+export const childEventKind = oneOf('spawned', 'waiting', 'started', 'exited', 'restarted', 'hung', 'added', 'stopped', 'removed');
 
 export const fromSupervisor = tagged('type', {
   ready: { children: array(childState) },
@@ -84,6 +99,10 @@ export const fromSupervisor = tagged('type', {
   },
   activity: { child: string, at: string },
   gave_up: { reason: string },
+  /** A significant child ended and the session ends with it (autoShutdown). */
+  auto_shutdown: { reason: string },
+  response: { id: int(), result: optional(unknown), error: optional(object({ code: string, message: string })) },
+  publish: { child: string, topic: string, data: unknown, at: string },
 });
 export type FromSupervisor = Infer<typeof fromSupervisor>;
 
@@ -91,3 +110,5 @@ export type FromSupervisor = Infer<typeof fromSupervisor>;
 export const EXIT_GAVE_UP = 70;
 /** Exit code of a supervisor whose children could not all be started. */
 export const EXIT_START_FAILED = 71;
+/** Exit code of a supervisor that ended its session because a significant child ended. */
+export const EXIT_AUTO_SHUTDOWN = 72;

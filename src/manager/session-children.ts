@@ -12,12 +12,21 @@ export class SessionChildren {
   readonly pins = new ProcessPins();
 
   constructor(specs: readonly ChildSpec[]) {
-    for (const child of specs) this.states.set(child.name, { name: child.name, pid: null, status: 'starting', restarts: 0, lastExit: null, nextRestartAt: null });
+    for (const child of specs) this.add(child.name);
+  }
+
+  /** A child about to start. */
+  add(name: string): void {
+    this.states.set(name, { name, pid: null, status: 'starting', restarts: 0, lastExit: null, nextRestartAt: null });
+  }
+
+  remove(name: string): void {
+    this.states.delete(name);
   }
 
   /** The state of each child, in the order of `specs`. */
   inOrder(specs: readonly ChildSpec[]): ChildState[] {
-    return specs.map((c) => this.states.get(c.name)!);
+    return specs.flatMap((c) => this.states.get(c.name) ?? []);
   }
 
   has(name: string): boolean {

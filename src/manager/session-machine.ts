@@ -1,6 +1,6 @@
 import type { EventType } from '../contract/events.js';
 import { describeExit, type ExitInfo, type SessionStatus } from '../contract/session.js';
-import { EXIT_GAVE_UP } from '../ipc/supervisor-messages.js';
+import { EXIT_AUTO_SHUTDOWN, EXIT_GAVE_UP } from '../ipc/supervisor-messages.js';
 
 /**
  * A session's status machine as a pure step: every input is defined in every status. An input
@@ -21,6 +21,8 @@ export type SessionInput =
   | { readonly kind: 'supervisor_exited'; readonly exit: ExitInfo }
   /** An unexpected exception while handling this session: it ends this session only. */
   | { readonly kind: 'fault'; readonly reason: string }
+  /** A significant child ended, and the session with it (autoShutdown). */
+  | { readonly kind: 'auto_shutdown'; readonly reason: string }
   /** The stop path is done: every process of the session is gone. */
   | { readonly kind: 'stopped' };
 
@@ -30,7 +32,8 @@ export type StopCause =
   | { readonly kind: 'start_failed'; readonly reason: string }
   | { readonly kind: 'hung'; readonly reason: string }
   | { readonly kind: 'supervisor_exited'; readonly exit: ExitInfo }
-  | { readonly kind: 'fault'; readonly reason: string };
+  | { readonly kind: 'fault'; readonly reason: string }
+  | { readonly kind: 'auto_shutdown'; readonly reason: string };
 
 export interface MachineState {
   readonly status: SessionStatus;
@@ -72,6 +75,8 @@ export function step(state: MachineState, input: SessionInput): Step {
       return beginStop(state, input, status);
     case 'fault':
       return beginStop(state, input, 'terminating');
+    case 'auto_shutdown':
+      return RUNNING.includes(status) ? beginStop(state, input, 'terminating') : ignore(state, input, `it is ${status}`);
   }
 }
 
@@ -86,12 +91,22 @@ function ignore(state: MachineState, input: SessionInput, why: string): Step {
 
 /** Causes whose stop is orderly (SIGTERM, then SIGKILL after the grace); the others SIGKILL at once. */
 export function isGraceful(cause: StopCause): boolean {
-  return cause.kind === 'requested' || cause.kind === 'start_failed' || cause.kind === 'fault';
+  return cause.kind === 'requested' || cause.kind === 'start_failed' || cause.kind === 'fault' || cause.kind === 'auto_shutdown';
 }
 
-/** How a stop ended: the session's `error`, and whether its end is a crash the contract announces (`session.crashed`). */
-export function outcome(cause: StopCause, started: boolean, gaveUp: string | null): { error: string | null; crashed: boolean } {
+export interface Outcome {
+  readonly error: string | null;
+  /** Its end is a crash the contract announces (`session.crashed`). */
+  readonly crashed: boolean;
+  /** Why an end that was no error came (`session.terminated`'s `reason`). */
+  readonly reason?: 'auto_shutdown';
+}
+
+/** How a stop ended, from its cause and the supervisor's exit code. */
+export function outcome(cause: StopCause, started: boolean, gaveUp: string | null): Outcome {
   switch (cause.kind) {
+    case 'auto_shutdown':
+      return { error: null, crashed: false, reason: 'auto_shutdown' };
     case 'requested':
       return { error: null, crashed: false };
     case 'start_failed':
@@ -103,6 +118,7 @@ export function outcome(cause: StopCause, started: boolean, gaveUp: string | nul
     case 'supervisor_exited':
       // The supervisor's exit code says why it went; its last message, if it got through, says more.
       if (cause.exit.code === EXIT_GAVE_UP) return { error: gaveUp ?? 'restart intensity exceeded', crashed: false };
+      if (cause.exit.code === EXIT_AUTO_SHUTDOWN) return { error: null, crashed: false, reason: 'auto_shutdown' };
       return { error: `supervisor crashed: ${describeExit(cause.exit)}`, crashed: started };
   }
 }

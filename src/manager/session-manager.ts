@@ -4,10 +4,12 @@ import { notFound, SessiondError } from '../contract/errors.js';
 import type { EventType, SessionEvent } from '../contract/events.js';
 import { isValidSessionId, registryKey } from '../contract/ids.js';
 import { isLive, type SessionInfo } from '../contract/session.js';
-import { DEFAULTS, parseOrThrow, sessionSpecInput, type ParsedSessionInput, type SessionSpec, type SessionSpecInput } from '../contract/spec.js';
+import { childSpecInput, DEFAULTS, parseOrThrow, sessionSpecInput, type ChildSpecInput, type ParsedSessionInput, type SessionSpec, type SessionSpecInput } from '../contract/spec.js';
 import { statePaths } from '../contract/paths.js';
 import type { SessionRecord } from '../store/sessions.js';
-import { toSessionSpec, upgradeStoredSpec } from './session-input.js';
+import { MAX_MESSAGE_BYTES } from '../supervisor/publish.js';
+import { MessageLog, type PublishedMessage } from './message-log.js';
+import { toChildSpec, toSessionSpec, upgradeStoredSpec } from './session-input.js';
 import { SessionRuntime } from './session-runtime.js';
 import { DEFAULT_CONCURRENT_STARTS, StartGate } from './start-gate.js';
 import { SupervisorPool } from './supervisor-pool.js';
@@ -40,6 +42,8 @@ export type NotFound = 'not_found';
  */
 export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warning: [string]; debug: [string] }> {
   private readonly sessions = new Map<string, SessionRuntime>();
+  /** What children published: the last 1000 of each session, in memory only. */
+  readonly messages = new MessageLog();
   private readonly runtime: { heartbeatMs: number; startTimeoutMs: number; idleTimeoutMs: number; sessionsDir: string };
   private readonly keepTerminated: number;
   private readonly pool: SupervisorPool;
@@ -127,6 +131,43 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     return registryKey(id);
   }
 
+  /** Starts one more child in a running session, after the others (it stops first); resolves once it is ready. */
+  async addChild(id: string, input: ChildSpecInput, cwd = process.cwd()): Promise<void> {
+    const parsed = parseOrThrow(childSpecInput, input, 'child spec');
+    await this.session(id).addChild(toChildSpec(parsed, cwd));
+  }
+
+  /** Stops a child as a terminate would; it keeps its spec and stays stopped until restarted. */
+  async stopChild(id: string, name: string): Promise<void> {
+    await this.session(id).stopChild(name);
+  }
+
+  /** Starts a stopped child, or stops and starts a running one; counts toward no intensity. */
+  async restartChild(id: string, name: string): Promise<void> {
+    await this.session(id).restartChild(name);
+  }
+
+  /** Forgets a stopped child; a running one is refused (code `running`). */
+  async removeChild(id: string, name: string): Promise<void> {
+    await this.session(id).removeChild(name);
+  }
+
+  /** Restarts every child of the session in start order, counting toward no intensity. */
+  async restartSession(id: string): Promise<void> {
+    await this.session(id).restartAll();
+  }
+
+  /**
+   * Sends JSON to a Node child (default: the session's first) and resolves with its reply, what its
+   * onMessage handler returned; rejects with child_error (it threw), timeout, not_supported (a
+   * command child) or not_running.
+   */
+  async send(id: string, body: unknown, options: { child?: string; timeoutMs?: number } = {}): Promise<unknown> {
+    const size = Buffer.byteLength(JSON.stringify(body ?? null));
+    if (size > MAX_MESSAGE_BYTES) throw new SessiondError('invalid_params', `message is ${size} bytes; at most 1 MiB may be sent`);
+    return this.session(id).send(options.child, body ?? null, options.timeoutMs ?? DEFAULTS.sendTimeoutMs);
+  }
+
   /** Fault injection: signals the supervisor, or the child named `child`; returns the pid hit. */
   kill(id: string, target: { child?: string } = {}, signal: NodeJS.Signals = 'SIGKILL'): number {
     return this.session(id).kill(target, signal);
@@ -152,7 +193,9 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     const debug = (message: string) => this.emit('debug', message);
     const spawnSupervisor = () => this.pool.take();
     const fresh = type === 'session.created';
-    const session = new SessionRuntime(spec, { ...this.runtime, fresh, emit, warn, debug, spawnSupervisor, ...(createdAt ? { createdAt } : {}) });
+    if (fresh) this.messages.forget(spec.id);
+    const publish = (message: PublishedMessage) => this.messages.add(message);
+    const session = new SessionRuntime(spec, { ...this.runtime, fresh, emit, publish, warn, debug, spawnSupervisor, ...(createdAt ? { createdAt } : {}) });
     this.sessions.delete(spec.id); // re-inserted last: the map stays in order of creation
     this.sessions.set(spec.id, session);
     emit(type, { children: spec.children.map((c) => c.name) });

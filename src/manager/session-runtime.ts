@@ -3,8 +3,10 @@ import { errorMessage, SessiondError } from '../contract/errors.js';
 import type { EventType } from '../contract/events.js';
 import { sessionLogDir } from '../contract/paths.js';
 import type { ExitInfo, SessionInfo, SessionStats, SessionStatus } from '../contract/session.js';
-import { DEFAULTS, describeIssues, type SessionSpec } from '../contract/spec.js';
-import { fromSupervisor, type FromSupervisor, type ToSupervisor } from '../ipc/supervisor-messages.js';
+import { DEFAULTS, describeIssues, type ChildSpec, type SessionSpec } from '../contract/spec.js';
+import { fromSupervisor, type FromSupervisor, type SupervisorRequest, type ToSupervisor } from '../ipc/supervisor-messages.js';
+import type { PublishedMessage } from './message-log.js';
+import { SupervisorRequests } from './supervisor-requests.js';
 import type { Spawned } from '../process/spawn.js';
 import type { SessionRecord } from '../store/sessions.js';
 import { SessionChildren } from './session-children.js';
@@ -21,6 +23,8 @@ export interface RuntimeOptions {
   /** A new session (not a resurrection): the logs of a terminated session of the same id go. */
   readonly fresh: boolean;
   readonly emit: (type: EventType, fields?: Record<string, unknown>) => void;
+  /** What a child published (kept in memory by the manager, never logged). */
+  readonly publish: (message: PublishedMessage) => void;
   readonly warn: (message: string) => void;
   readonly debug: (message: string) => void;
   /** Gives a supervisor process that waits for its init. */
@@ -51,11 +55,14 @@ export class SessionRuntime {
   private started: { resolve: () => void; reject: (e: Error) => void } | null = null;
   private wasActive = false;
   private stopped: Promise<void> | null = null;
+  private current: SessionSpec;
+  private readonly requests = new SupervisorRequests((message) => this.post(message));
 
   constructor(
-    readonly spec: SessionSpec,
+    spec: SessionSpec,
     private readonly options: RuntimeOptions,
   ) {
+    this.current = spec;
     this.createdAt = options.createdAt ?? new Date().toISOString();
     this.updatedAt = new Date().toISOString();
     this.children = new SessionChildren(spec.children);
@@ -63,6 +70,79 @@ export class SessionRuntime {
 
   get status(): SessionStatus {
     return this.machine.status;
+  }
+
+  /** The session's spec as it is now: children added, stopped on request (`held`) or removed since its create. */
+  get spec(): SessionSpec {
+    return this.current;
+  }
+
+  /** Starts one more child after the others; resolves with its state once it is ready. */
+  async addChild(child: ChildSpec): Promise<void> {
+    if (this.current.children.some((c) => c.name === child.name)) {
+      throw new SessiondError('already_exists', `session ${this.spec.id} already has a child named ${child.name}`);
+    }
+    // The spec holds the child before the supervisor reports it, so the record of its events has it.
+    const before = this.current;
+    this.current = { ...before, children: [...before.children, child] };
+    this.children.add(child.name);
+    try {
+      await this.request({ op: 'add_child', spec: child }, this.options.startTimeoutMs + 1000);
+    } catch (error) {
+      this.current = { ...this.current, children: this.current.children.filter((c) => c.name !== child.name) };
+      this.children.remove(child.name);
+      throw error;
+    }
+  }
+
+  /** Stops a child as a terminate would; it keeps its spec and is not restarted until asked. */
+  async stopChild(name: string): Promise<void> {
+    this.childSpec(name);
+    this.hold(name, true);
+    await this.request({ op: 'stop_child', name }, supervisorGraceMs(this.current));
+  }
+
+  /** Starts a stopped child, or stops and starts a running one; no crash, no intensity. */
+  async restartChild(name: string): Promise<void> {
+    this.childSpec(name);
+    this.hold(name, false);
+    await this.request({ op: 'restart_child', name }, supervisorGraceMs(this.current) + this.options.startTimeoutMs);
+  }
+
+  /** Forgets a stopped child (a running one is refused: `running`). */
+  async removeChild(name: string): Promise<void> {
+    this.childSpec(name);
+    await this.request({ op: 'remove_child', name }, 5000);
+  }
+
+  /** Restarts every child in start order, as a one_for_all restart would, counting toward no intensity. */
+  async restartAll(): Promise<void> {
+    await this.request({ op: 'restart_all' }, supervisorGraceMs(this.current) + this.options.startTimeoutMs);
+  }
+
+  /** Delivers `body` to a Node child's onMessage handler and resolves with its reply. */
+  send(name: string | undefined, body: unknown, timeoutMs: number): Promise<unknown> {
+    const child = name ?? this.current.children[0]!.name;
+    this.childSpec(child);
+    return this.request({ op: 'call', child, body }, timeoutMs, () => `child ${child} of session ${this.spec.id} did not reply within ${timeoutMs} ms`);
+  }
+
+  private request(request: SupervisorRequest, timeoutMs: number, onTimeout?: () => string): Promise<unknown> {
+    if (this.machine.stopping || !['active', 'idle'].includes(this.status)) {
+      return Promise.reject(new SessiondError('not_running', `session ${this.spec.id} is ${this.status}: its children cannot be changed or sent to`));
+    }
+    return this.requests.request(request, timeoutMs, onTimeout ?? (() => `the supervisor of session ${this.spec.id} did not answer ${request.op} within ${timeoutMs} ms`));
+  }
+
+  private childSpec(name: string): ChildSpec {
+    const child = this.current.children.find((c) => c.name === name);
+    if (!child) throw new SessiondError('not_found', `session ${this.spec.id} has no child named ${name}; its children are ${this.current.children.map((c) => c.name).join(', ')}`);
+    return child;
+  }
+
+  private hold(name: string, held: boolean): void {
+    const others = (this.current.held ?? []).filter((n) => n !== name);
+    this.current = { ...this.current, held: held ? [...others, name] : others };
   }
 
   /** Spawns the supervisor and resolves once every child is ready; rejects with start_failed. */
@@ -135,7 +215,7 @@ export class SessionRuntime {
     proc.subprocess.on('message', (raw: unknown) => this.guard('a supervisor message', () => this.receive(raw)));
     void proc.exited.then((exit) => this.guard('the supervisor exit', () => this.input({ kind: 'supervisor_exited', exit })));
     const { heartbeatMs, startTimeoutMs } = this.options;
-    this.send({ type: 'init', init: { session: this.spec, heartbeatMs, startTimeoutMs, logDir } });
+    this.post({ type: 'init', init: { session: this.spec, heartbeatMs, startTimeoutMs, logDir } });
     // The supervisor times its children itself, so its error can name the child; this timer,
     // a little later, catches a supervisor that never answers.
     const reason = `supervisor not ready within ${startTimeoutMs} ms`;
@@ -182,6 +262,12 @@ export class SessionRuntime {
       case 'gave_up':
         this.gaveUp = message.reason;
         return this.emit('supervisor.gave_up', { reason: message.reason });
+      case 'auto_shutdown':
+        return this.input({ kind: 'auto_shutdown', reason: message.reason });
+      case 'response':
+        return this.requests.settle(message.id, message);
+      case 'publish':
+        return this.options.publish({ at: message.at, session: this.spec.id, child: message.child, topic: message.topic, data: message.data });
     }
   }
 
@@ -191,7 +277,12 @@ export class SessionRuntime {
     this.children.update(child);
     this.restarts = restarts;
     this.touch();
-    if (event !== 'spawned') this.emit(`child.${event}`, { child: child.name, pid: child.pid, restarts: child.restarts, ...exit });
+    if (event === 'removed') {
+      this.current = { ...this.current, children: this.current.children.filter((c) => c.name !== child.name), held: (this.current.held ?? []).filter((n) => n !== child.name) };
+      this.children.remove(child.name);
+    }
+    // 'spawned' and 'waiting' only tell the daemon a pid or a restart delay: no event of the contract.
+    if (event !== 'spawned' && event !== 'waiting') this.emit(`child.${event}`, { child: child.name, pid: child.pid, restarts: child.restarts, ...exit });
   }
 
   // Heartbeat of the supervisor, and the idle clock.
@@ -199,12 +290,13 @@ export class SessionRuntime {
     if (++this.missedPongs > DEFAULTS.missedHeartbeats) {
       return this.input({ kind: 'hung', reason: `supervisor hung: no pong for ${DEFAULTS.missedHeartbeats} heartbeats` });
     }
-    this.send({ type: 'ping', seq: Date.now() });
+    this.post({ type: 'ping', seq: Date.now() });
     if (Date.now() - this.lastActivity > this.options.idleTimeoutMs) this.input({ kind: 'quiet' });
   }
 
   private beginStop(cause: StopCause): void {
     this.clearTimers();
+    this.requests.failAll(`session ${this.spec.id} is stopping`);
     this.stopped = stopSessionProcesses(this.proc, cause, supervisorGraceMs(this.spec), () => this.children.groups(), this.spec.id)
       .catch((error: unknown) => {
         this.options.warn(`session ${this.spec.id}: stopping its processes failed: ${errorMessage(error)}`);
@@ -214,7 +306,7 @@ export class SessionRuntime {
   }
 
   private finish(cause: StopCause, exit: ExitInfo | null): void {
-    const { error, crashed } = outcome(cause, this.wasActive, this.gaveUp);
+    const { error, crashed, reason } = outcome(cause, this.wasActive, this.gaveUp);
     if (crashed) this.emit('session.crashed', { reason: error, code: exit?.code ?? null, signal: exit?.signal ?? null });
     // Children the supervisor went without reporting were SIGKILLed with it.
     for (const child of this.children.stopAll()) {
@@ -222,7 +314,7 @@ export class SessionRuntime {
     }
     this.error = error;
     this.input({ kind: 'stopped' });
-    this.emit('session.terminated', { error });
+    this.emit('session.terminated', reason ? { error, reason } : { error });
     this.settleStart(error ?? 'terminated while starting');
   }
 
@@ -268,7 +360,7 @@ export class SessionRuntime {
     this.updatedAt = new Date().toISOString();
   }
 
-  private send(message: ToSupervisor): void {
+  private post(message: ToSupervisor): void {
     const subprocess = this.proc?.subprocess;
     if (subprocess?.connected) subprocess.sendMessage?.(message).catch(() => undefined);
   }

@@ -4,6 +4,8 @@ import { runningInGroup } from './proc.js';
 
 /** Sends a signal to a whole process group; a group that is already gone is not an error. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  // kill(-0) is our own group and kill(-(-1)) is init: no pgid of ours is ever either.
+  if (!Number.isInteger(pgid) || pgid <= 1) throw new RangeError(`signalGroup: ${pgid} is no process group of a session`);
   try {
     process.kill(-pgid, signal);
   } catch (error) {

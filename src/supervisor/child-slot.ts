@@ -7,14 +7,16 @@ import { markerEnv, type RunMarker } from '../process/marker.js';
 import { killProcess, stopProcess } from '../process/stop.js';
 import { spawnProcess, type Spawned } from '../process/spawn-child.js';
 import { ChildLog } from '../logs/child-log.js';
+import { ChildCalls } from './child-calls.js';
 
 export interface SlotHooks {
-  /** The process exited without being asked to stop (a crash, or a normal exit). */
-  onExit(slot: ChildSlot, exit: ExitInfo): void;
+  /** Run `run` exited without being asked to stop (a crash, or a normal exit). */
+  onExit(slot: ChildSlot, exit: ExitInfo, run: number): void;
   onHung(slot: ChildSlot): void;
   onActivity(slot: ChildSlot): void;
   /** A run was spawned: its pid is known before it is ready. */
   onSpawned(slot: ChildSlot): void;
+  onPublish(slot: ChildSlot, topic: string, data: unknown): void;
 }
 
 export interface SlotOptions {
@@ -35,9 +37,14 @@ export class ChildSlot {
   /** While it waits out a restart delay: when it starts again (ISO). */
   nextRestartAt: string | null = null;
   private proc: Spawned | null = null;
+  /** Its consecutive crashes, for the restart backoff (the supervisor counts them). */
+  crashes = 0;
   private stopping = false;
   private heartbeat: NodeJS.Timeout | null = null;
-  private run = 0;
+  private runs = 0;
+  /** When the current run became ready (performance.now()). */
+  private readyAt: number | null = null;
+  private readonly calls = new ChildCalls();
   readonly log: ChildLog;
 
   constructor(
@@ -48,8 +55,24 @@ export class ChildSlot {
     this.log = new ChildLog(options.logPath);
   }
 
+  /** The pid of the current run while it runs; never -1 (a spawn that failed has none). */
   get pid(): number | null {
-    return this.proc && !this.proc.hasExited() ? this.proc.pid : null;
+    return this.proc && this.proc.pid > 0 && !this.proc.hasExited() ? this.proc.pid : null;
+  }
+
+  /** The number of the current run: an exit of an earlier one is stale. */
+  get run(): number {
+    return this.runs;
+  }
+
+  /** How long the current run has been ready, in ms (0 if it never was). */
+  ranMs(): number {
+    return this.readyAt === null ? 0 : performance.now() - this.readyAt;
+  }
+
+  /** Delivers a `send` to a Node child's onMessage handler and resolves with its reply. */
+  call(body: unknown): Promise<unknown> {
+    return this.calls.call((id) => this.send({ type: 'sessiond:call', id, body }));
   }
 
   state(): ChildState {
@@ -66,9 +89,11 @@ export class ChildSlot {
     const { spec } = this;
     this.status = 'starting';
     this.stopping = false;
+    this.nextRestartAt = null;
+    this.readyAt = null;
     this.log.resetTail();
     const target = spec.file !== undefined ? { file: spec.file } : { command: spec.command! };
-    this.run += 1;
+    this.runs += 1;
     const env = { ...spec.env, ...markerEnv(this.marker) };
     const proc = spawnProcess(target, { args: spec.args, env, cwd: spec.cwd, stdout: 'pipe', stderr: 'pipe' });
     this.proc = proc;
@@ -77,7 +102,10 @@ export class ChildSlot {
     void proc.exited.then((exit) => this.exited(proc, exit));
     if (proc.pid > 0) this.hooks.onSpawned(this);
     if (spec.file === undefined) {
-      if (proc.pid > 0) this.status = 'running';
+      if (proc.pid > 0) {
+        this.status = 'running';
+        this.readyAt = performance.now();
+      }
       return Promise.resolve(proc.pid > 0 ? null : `could not spawn ${spec.command}`);
     }
     return this.handshake(proc, deadline);
@@ -102,7 +130,7 @@ export class ChildSlot {
 
   /** The current run's marker: killing a run never reaches the next one of this child. */
   private get marker(): RunMarker {
-    return { session: this.options.init.session, child: this.spec.name, run: this.run };
+    return { session: this.options.init.session, child: this.spec.name, run: this.runs };
   }
 
   private handshake(proc: Spawned, deadline: number): Promise<string | null> {
@@ -125,6 +153,7 @@ export class ChildSlot {
           case 'sessiond:ready':
             clearTimeout(timeout);
             if (this.status === 'starting') this.status = 'running';
+            this.readyAt = performance.now();
             this.startHeartbeat(() => {
               if (++missed > this.options.missedHeartbeats) {
                 this.stopHeartbeat();
@@ -140,6 +169,12 @@ export class ChildSlot {
           case 'sessiond:activity':
             this.hooks.onActivity(this);
             break;
+          case 'sessiond:reply':
+            this.calls.settle(message.id, message);
+            break;
+          case 'sessiond:publish':
+            this.hooks.onPublish(this, message.topic, message.data);
+            break;
         }
       });
       this.send({ type: 'sessiond:init', init: { ...this.options.init, name: this.spec.name } });
@@ -149,12 +184,14 @@ export class ChildSlot {
   // Whatever is left of the run's tree is SIGKILLed at once, before anything else happens.
   private async exited(proc: Spawned, exit: ExitInfo): Promise<void> {
     if (this.proc !== proc) return;
+    const run = this.runs;
     this.stopHeartbeat();
     this.lastExit = exit;
+    this.calls.failAll(this.spec.name, 'exited');
     if (this.stopping) return;
     this.status = 'stopped';
     await killGroups(proc.pid > 0 ? [proc.pid] : [], this.marker);
-    this.hooks.onExit(this, exit);
+    this.hooks.onExit(this, exit, run);
   }
 
   private send(message: ToChild): void {

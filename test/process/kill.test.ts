@@ -31,11 +31,11 @@ describe('signalGroup', () => {
     expect(() => signalGroup(impossiblePid(), 'SIGNOTHING' as NodeJS.Signals)).toThrow();
   });
 
-  // Not reachable today (every caller checks pid > 0), so not run: it would signal our own group.
-  // signalGroup(0, …) is process.kill(-0) = process.kill(0): the caller's own process group, and
-  // signalGroup(-1, …) signals pid 1. killGroups passes its pgids through unchecked, so one bad
-  // pgid would SIGKILL the daemon's own group. A pgid ≤ 0 should be refused (a thrown error).
-  it.todo('refuses a pgid that is not a real group (≤ 0) instead of signalling its own group or init');
+  // signalGroup(0, …) would be the caller's own process group, and signalGroup(-1, …) pid 1.
+  it('refuses a pgid that is not a real group (≤ 1) instead of signalling its own group or init', async () => {
+    for (const pgid of [0, -1, 1, 1.5]) expect(() => signalGroup(pgid, 'SIGKILL')).toThrow(RangeError);
+    await expect(killGroups([0])).rejects.toThrow(RangeError);
+  });
 
   it('reaches every member of the group', async () => {
     home = tempHome();

@@ -28,6 +28,7 @@ export class SlotRun {
         onHung: () => void this.hung++,
         onActivity: () => void this.activity++,
         onSpawned: (slot) => void this.seen.add(slot.pid!),
+        onPublish: () => undefined,
       },
     );
   }

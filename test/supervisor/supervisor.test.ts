@@ -101,7 +101,7 @@ describe('shutdown', () => {
   // time. orphaned() does not join the stop already under way (`stopped`): its SIGKILLs end the
   // child the shutdown waits on, the shutdown goes on to call exit(0), and orphaned() then calls
   // exit(1). The entry process exits with whichever comes first; exit should be called once.
-  it.fails('orphaned() during a shutdown: the trees are SIGKILLed, and exit is called once', async () => {
+  it('orphaned() during a shutdown: the trees are SIGKILLed, and exit is called once', async () => {
     const r = await started({ children: [placeholder('p'), { name: 's', file: fixture('ignore-sigterm.mjs'), shutdownMs: 60_000 }] });
     const stopping = r.supervisor.shutdown(); // s has its SIGTERM, and 60 s of grace
     await r.supervisor.orphaned();
