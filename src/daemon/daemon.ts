@@ -5,17 +5,22 @@ import { errorMessage } from '../contract/errors.js';
 import { createHandlers } from '../control/handlers.js';
 import { checkSocketPath, statePaths } from '../control/paths.js';
 import { ControlServer } from '../control/server.js';
+import { withSessionIds, type KnownSessions } from '../control/session-ids.js';
 import { SessionManager } from '../manager/session-manager.js';
 import { Store, type RetentionOptions } from '../store/index.js';
 import { InstanceLock } from './instance-lock.js';
 import { Journal } from './journal.js';
 import { resurrectSessions } from './resurrect.js';
 import { createLogger } from './logger.js';
+import type { MetricsAddress } from './metrics-address.js';
+import { MetricsServer } from './metrics-server.js';
 import { ensureStateDir } from './state-dir.js';
 
 export interface Daemon {
   readonly pid: number;
   readonly socket: string;
+  /** Where Prometheus metrics are served, or null. */
+  readonly metrics: string | null;
   readonly log: Logger;
   /** Terminates every session in parallel (code 0), or stops their processes keeping the sessions (a failure), then exits. */
   readonly shutdown: (code?: number) => Promise<never>;
@@ -27,6 +32,10 @@ export interface DaemonOptions {
   readonly heartbeatMs?: number | undefined;
   readonly warmSupervisors?: number | undefined;
   readonly retention?: RetentionOptions;
+  /** Serve Prometheus metrics there (`--metrics`); off by default. */
+  readonly metrics?: MetricsAddress | undefined;
+  /** Log to stdout as well as to the log file: under systemd, the journal. */
+  readonly logStdout?: boolean | undefined;
 }
 
 const PRUNE_EVERY_MS = 60 * 60_000;
@@ -41,12 +50,16 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   checkSocketPath(paths);
   ensureStateDir(paths.home, paths.logDir);
   const lock = await InstanceLock.acquire(paths.home, paths.pidFile);
-  const log = createLogger(paths.daemonLog);
+  const log = createLogger(paths.daemonLog, { stdout: options.logStdout ?? false });
   let store: Store;
+  let metrics: MetricsServer | null = null;
   try {
+    // Before any session starts: an address in use stops the start here, with nothing to undo.
+    if (options.metrics) metrics = await MetricsServer.listen(options.metrics);
     store = Store.open(join(paths.home, 'state.db'), { ...options.retention, pruneOnOpen: false });
   } catch (error) {
     log.fatal({ err: error }, errorMessage(error));
+    await metrics?.close();
     lock.release();
     throw error;
   }
@@ -61,6 +74,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   const manager = new SessionManager({ home: paths.home, keepTerminated: 0, idleTimeoutMs, heartbeatMs, warmSupervisors });
   manager.on('warning', (message) => log.warn(message));
   const journal = new Journal(store, manager, log);
+  // prom-client is loaded only when metrics are asked for: every daemon start would pay for it.
+  if (metrics) metrics.serve((await import('./metrics.js')).createMetrics(manager));
   await resurrectSessions(store, manager, log);
 
   let stopping: Promise<void> | null = null;
@@ -78,6 +93,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   const exit = (code: number): Promise<never> =>
     (exiting ??= (async () => {
       await server?.close(paths.socket).catch((error: unknown) => log.error({ err: error }, 'closing the control socket failed'));
+      await metrics?.close();
       lock.release();
       log.info({ code }, 'sessiond exits');
       process.exit(code);
@@ -89,13 +105,19 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     return exit(code);
   };
 
+  // A session of an earlier daemon may be only in the store, and a pruned one only in the journal.
+  const known: KnownSessions = {
+    has: (id) => manager.has(id) || store.sessions.get(id) !== null || store.events.since(0, { session: id, limit: 1 }).length > 0,
+    ids: () => store.sessions.list({ all: true }).map((record) => record.id),
+  };
   server = new ControlServer(
-    createHandlers({
+    withSessionIds(createHandlers({
       manager,
       store,
       journal,
       home: paths.home,
       logDir: paths.logDir,
+      metricsUrl: metrics?.url ?? null,
       startedAt: Date.now(),
       stopping: () => stopping !== null,
       stop: async ({ keepSessions }) => {
@@ -103,12 +125,13 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
         // Exit after this turn, once the reply to `stop` has been written.
         setImmediate(() => void exit(0));
       },
-    }),
+    }), known),
     log,
   );
   try {
     await server.listen(paths.socket);
   } catch (error) {
+    await metrics?.close();
     lock.release();
     throw error;
   }
@@ -125,6 +148,6 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   });
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, `unhandled rejection: ${errorMessage(reason)}`));
 
-  log.info({ home: paths.home, socket: paths.socket }, 'sessiond started');
-  return { pid: process.pid, socket: paths.socket, log, shutdown };
+  log.info({ home: paths.home, socket: paths.socket, metrics: metrics?.url }, 'sessiond started');
+  return { pid: process.pid, socket: paths.socket, metrics: metrics?.url ?? null, log, shutdown };
 }

@@ -13,7 +13,9 @@ function packageRoot(): string {
   return dir;
 }
 
-const ROOT = packageRoot();
+/** The folder holding sessiond's package.json, whether run from the checkout, a link or a global install. */
+export const PACKAGE_ROOT = packageRoot();
+const ROOT = PACKAGE_ROOT;
 
 /** The built entry of a process sessiond spawns: children run compiled JavaScript, never sources. */
 export function entryPath(name: 'session-supervisor' | 'placeholder' | 'sessiond'): string {

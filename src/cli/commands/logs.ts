@@ -1,3 +1,4 @@
+import type { SessionClient } from '../../control/client.js';
 import { idCommand, type IdArgs } from '../id-command.js';
 import { untilInterrupted } from '../interrupt.js';
 
@@ -14,6 +15,7 @@ export const logs = idCommand<LogsArgs>({
     ['$0 logs session_…', 'the last 100 lines of the first child'],
     ['$0 logs session_… --child worker --lines 20', 'the last 20 lines of the child named worker'],
     ['$0 logs session_… --follow', 'then keep printing what it prints (Ctrl-C stops)'],
+    ['$0 logs session_… --json | jq -r .line', 'one JSON object a line: { "session", "child", "line" }'],
   ],
   options: (yargs) =>
     yargs
@@ -26,6 +28,19 @@ export const logs = idCommand<LogsArgs>({
       }) as never,
   body: async (args, client) => {
     const options = { lines: args.lines, follow: args.follow, ...(args.child === undefined ? {} : { child: args.child }) };
-    await untilInterrupted((signal) => client.logs(args.id, options, (text) => process.stdout.write(text), signal));
+    const write = args.json ? await jsonLines(args, client) : (text: string) => process.stdout.write(text);
+    await untilInterrupted((signal) => client.logs(args.id, options, write, signal));
   },
 });
+
+// --json: each line as { session, child, line }, whole lines only (a follow's chunks may end mid-line).
+async function jsonLines(args: LogsArgs, client: SessionClient): Promise<(text: string) => void> {
+  const session = await client.getSessionInfo(args.id);
+  const child = args.child ?? session.children[0]?.name ?? null;
+  let partial = '';
+  return (text) => {
+    const lines = (partial + text).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) process.stdout.write(`${JSON.stringify({ session: session.id, child, line })}\n`);
+  };
+}
