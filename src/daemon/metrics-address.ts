@@ -10,7 +10,7 @@ export interface MetricsAddress {
 
 /** `127.0.0.1:9464`, `[::1]:9464`, `localhost:9464`, or a bare port (on 127.0.0.1); port 0 picks a free one. */
 export function parseMetricsAddress(text: string, flag = '--metrics'): MetricsAddress {
-  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text) ?? /^()()(\d+)$/.exec(text);
+  const match = /^(?:(?:\[([^\]]+)\]|([^:[\]]*)):)?(\d+)$/.exec(text);
   const bad = (why: string) => new SessiondError('invalid_params', `${flag} ${JSON.stringify(text)}: ${why}; give HOST:PORT, e.g. 127.0.0.1:9464`);
   if (!match) throw bad('not an address');
   const host = match[1] ?? (match[2] || '127.0.0.1');

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ensureDaemon } from '../../control/autostart.js';
-import { recordGivenSettings, withSettingsOptions } from '../daemon-settings.js';
+import { recordGivenSettings, startingWith, withSettingsOptions } from '../daemon-settings.js';
 import { print, run, type GlobalArgs } from '../run.js';
 import { waitForExit } from '../wait-exit.js';
 
@@ -16,11 +16,11 @@ export const daemonRestart: CommandModule<GlobalArgs, GlobalArgs> = {
     run(
       args,
       async (client) => {
-        recordGivenSettings(args, client.paths);
+        const recorded = recordGivenSettings(args, client.paths);
         const old = await client.restart();
         if (old !== null) await waitForExit(old);
         else process.stderr.write('sessiond was not running; starting it\n');
-        const { status } = await ensureDaemon(client.paths);
+        const { status } = await startingWith(recorded, () => ensureDaemon(client.paths));
         print(args, status, () => String(status.pid));
       },
       { autoStart: false },

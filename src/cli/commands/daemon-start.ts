@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ensureDaemon } from '../../control/autostart.js';
-import { recordGivenSettings, withSettingsOptions } from '../daemon-settings.js';
+import { recordGivenSettings, startingWith, withSettingsOptions } from '../daemon-settings.js';
 import { print, run, type GlobalArgs } from '../run.js';
 
 export const daemonStart: CommandModule<GlobalArgs, GlobalArgs> = {
@@ -16,9 +16,9 @@ export const daemonStart: CommandModule<GlobalArgs, GlobalArgs> = {
       args,
       async (client) => {
         const recorded = recordGivenSettings(args, client.paths);
-        const { status, started } = await ensureDaemon(client.paths);
+        const { status, started } = await startingWith(recorded, () => ensureDaemon(client.paths));
         if (!started && !args.json) {
-          const later = recorded ? `; the settings recorded in ${recorded} apply from its next start ('sessionctl daemon restart')` : '';
+          const later = recorded.file ? `; the settings recorded in ${recorded.file} apply from its next start ('sessionctl daemon restart')` : '';
           process.stderr.write(`sessiond is already running (pid ${status.pid})${later}\n`);
         }
         print(args, status, () => String(status.pid));
