@@ -15,11 +15,12 @@ import { logs } from './commands/logs.js';
 import { registryKeyCommand } from './commands/registry-key.js';
 import { terminate } from './commands/terminate.js';
 import { top } from './commands/top.js';
+import { withStdinValues } from './argv.js';
 import { completion, sessionIdsToComplete } from './completion.js';
 import { EXIT, type GlobalArgs } from './run.js';
 import { explainUsageError } from './usage-errors.js';
 
-await yargs(hideBin(process.argv))
+await yargs(withStdinValues(hideBin(process.argv)))
   .scriptName('sessionctl')
   .usage('$0 <command> [options]\n\nControl sessiond: sessions as real OS process trees, supervised as in OTP.')
   .option('home', { type: 'string', global: true, describe: 'state dir (default $SESSIOND_HOME, $XDG_STATE_HOME/sessiond, ~/.local/state/sessiond)' })

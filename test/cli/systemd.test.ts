@@ -1,4 +1,6 @@
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -96,16 +98,16 @@ describe('daemon install / uninstall (systemd)', { timeout: 60_000 }, () => {
       const file = join(h.home, `out-${stale}`);
       const fd = openSync(file, 'w');
       const stat = fstatSync(fd);
-      const sessiond = execa(process.execPath, [entryPath('sessiond'), '--home', h.home], {
-        stdout: fd,
-        reject: false,
-        env: { JOURNAL_STREAM: `${stat.dev}:${stat.ino + (stale ? 1 : 0)}` },
+      const sessiond = spawn(process.execPath, [entryPath('sessiond'), '--home', h.home], {
+        stdio: ['ignore', fd, 'inherit'],
+        env: { ...process.env, JOURNAL_STREAM: `${stat.dev}:${stat.ino + (stale ? 1 : 0)}` },
       });
+      const exited = once(sessiond, 'exit');
       closeSync(fd);
       await waitFor(() => h.daemonPid(), 'the daemon');
       h.noteDaemon();
       expect((await h.cli(['daemon', 'stop'])).exitCode).toBe(0);
-      await sessiond;
+      await exited;
       expect(readFileSync(file, 'utf8').includes('<6>sessiond started'), `stale ${stale}`).toBe(!stale);
     }
   });

@@ -60,5 +60,5 @@ function headline(frame: Frame, sessions: readonly SessionInfo[], now: number): 
   const cpu = sessions.reduce((sum, s) => sum + s.stats.cpu, 0);
   const memory = sessions.reduce((sum, s) => sum + s.stats.memory, 0);
   const version = status.version ? ` ${status.version}` : '';
-  return `sessiond${version} · pid ${status.pid} · up ${formatDuration(status.uptimeMs ?? 0)} · ${sessions.length} sessions · cpu ${cpu.toFixed(1)}% · rss ${formatBytes(memory)} · ${clock}`;
+  return `sessiond${version} · pid ${status.pid} · up ${formatDuration(status.uptimeMs ?? 0)} · ${sessions.length} session${sessions.length === 1 ? '' : 's'} · cpu ${cpu.toFixed(1)}% · rss ${formatBytes(memory)} · ${clock}`;
 }
