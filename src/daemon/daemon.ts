@@ -5,11 +5,12 @@ import { errorMessage } from '../contract/errors.js';
 import { createHandlers } from '../control/handlers.js';
 import { checkSocketPath, statePaths } from '../control/paths.js';
 import { ControlServer } from '../control/server.js';
-import { withSessionIds, type KnownSessions } from '../control/session-ids.js';
+import { withSessionIds } from '../control/session-ids.js';
 import { SessionManager } from '../manager/session-manager.js';
 import { Store, type RetentionOptions } from '../store/index.js';
 import { InstanceLock } from './instance-lock.js';
 import { Journal } from './journal.js';
+import { knownSessions } from './known-sessions.js';
 import { resurrectSessions } from './resurrect.js';
 import { createLogger } from './logger.js';
 import type { MetricsAddress } from './metrics-address.js';
@@ -105,29 +106,22 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     return exit(code);
   };
 
-  // A session of an earlier daemon may be only in the store, and a pruned one only in the journal.
-  const known: KnownSessions = {
-    has: (id) => manager.has(id) || store.sessions.get(id) !== null || store.events.since(0, { session: id, limit: 1 }).length > 0,
-    ids: () => store.sessions.list({ all: true }).map((record) => record.id),
-  };
-  server = new ControlServer(
-    withSessionIds(createHandlers({
-      manager,
-      store,
-      journal,
-      home: paths.home,
-      logDir: paths.logDir,
-      metricsUrl: metrics?.url ?? null,
-      startedAt: Date.now(),
-      stopping: () => stopping !== null,
-      stop: async ({ keepSessions }) => {
-        await stopSessions(keepSessions ? 'restart request' : 'stop request', keepSessions);
-        // Exit after this turn, once the reply to `stop` has been written.
-        setImmediate(() => void exit(0));
-      },
-    }), known),
-    log,
-  );
+  const handlers = createHandlers({
+    manager,
+    store,
+    journal,
+    home: paths.home,
+    logDir: paths.logDir,
+    metricsUrl: metrics?.url ?? null,
+    startedAt: Date.now(),
+    stopping: () => stopping !== null,
+    stop: async ({ keepSessions }) => {
+      await stopSessions(keepSessions ? 'restart request' : 'stop request', keepSessions);
+      // Exit after this turn, once the reply to `stop` has been written.
+      setImmediate(() => void exit(0));
+    },
+  });
+  server = new ControlServer(withSessionIds(handlers, knownSessions(manager, store)), log);
   try {
     await server.listen(paths.socket);
   } catch (error) {
