@@ -15,10 +15,9 @@ function packageRoot(): string {
 
 /** The folder holding sessiond's package.json, whether run from the checkout, a link or a global install. */
 export const PACKAGE_ROOT = packageRoot();
-const ROOT = PACKAGE_ROOT;
 
 /** The built entry of a process sessiond spawns: children run compiled JavaScript, never sources. */
 export function entryPath(name: 'session-supervisor' | 'placeholder' | 'sessiond'): string {
   const folder = name === 'sessiond' ? 'daemon' : 'children';
-  return join(ROOT, 'dist', folder, `${name}.js`);
+  return join(PACKAGE_ROOT, 'dist', folder, `${name}.js`);
 }
