@@ -9,7 +9,7 @@ import { startDaemon, type DaemonOptions } from '../src/daemon/daemon.js';
 import { stdoutIsJournal } from '../src/daemon/logger.js';
 import { parseSettings, readSettings, SETTING_NAMES, SETTINGS, settingsHelp, settingsOptions } from '../src/daemon/settings.js';
 
-const USAGE = `Usage: sessiond [--home DIR] [--log-stdout] [settings]
+const USAGE = `Usage: sessiond [--home DIR] [--log-stdout] [--systemd] [settings]
 
 Runs the sessiond daemon in the foreground on a state dir (default: $SESSIOND_HOME,
 else $XDG_STATE_HOME/sessiond, else ~/.local/state/sessiond). It brings back the
@@ -24,6 +24,8 @@ a flag given here overrides the file.
 ${settingsHelp()}
 
   --log-stdout               log to stdout too (on by itself when stdout is the systemd journal)
+  --systemd                  run by a systemd unit (what 'sessionctl daemon install' writes): logs to
+                             stdout, and exits 76 on 'daemon restart' for the unit to start it again
   --version                  print the version
   -h, --help                 print this help`;
 
@@ -33,6 +35,7 @@ try {
     options: {
       home: { type: 'string' },
       'log-stdout': { type: 'boolean' },
+      systemd: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
       ...Object.fromEntries(SETTING_NAMES.map((name) => [name, { type: SETTINGS[name].kind === 'flag' ? 'boolean' : 'string' }] as const)),
@@ -47,9 +50,9 @@ try {
     console.log(packageVersion());
     process.exit(0);
   }
-  const { home, 'log-stdout': logStdout, help: _help, version: _version, ...flags } = values;
+  const { home, 'log-stdout': logStdout, systemd, help: _help, version: _version, ...flags } = values;
   const settings = { ...readSettings(resolveStateDir(home)), ...parseSettings(flags) };
-  options = { home, logStdout: logStdout === true || stdoutIsJournal(), ...settingsOptions(settings) };
+  options = { home, logStdout: logStdout === true || systemd === true || stdoutIsJournal(), systemd: systemd === true, ...settingsOptions(settings) };
 } catch (error) {
   console.error(`sessiond: ${errorMessage(error)}\nRun 'sessiond --help' for usage.`);
   process.exit(2);

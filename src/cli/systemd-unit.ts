@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resolveStateDir } from '../contract/state-dir.js';
+import { EXIT_RESTART_REQUESTED } from '../daemon/systemd.js';
 
 export interface UnitTarget {
   /** A system unit (`/etc/systemd/system`) rather than a user unit. */
@@ -48,7 +49,7 @@ export function unitFile(target: UnitTarget, program: { node: string; sessiond: 
     '',
     '[Service]',
     'Type=exec',
-    `ExecStart=${[program.node, program.sessiond, '--home', target.home, '--log-stdout'].map(execWord).join(' ')}`,
+    `ExecStart=${[program.node, program.sessiond, '--home', target.home, '--systemd'].map(execWord).join(' ')}`,
     // Commands in sessions find what they found in the shell that installed the unit.
     ...(env.PATH ? [`Environment=${quoted(`PATH=${env.PATH}`)}`] : []),
     ...(target.system && process.getuid?.() !== 0 ? [`User=${user}`] : []),
@@ -56,6 +57,8 @@ export function unitFile(target: UnitTarget, program: { node: string; sessiond: 
     'RestartSec=1s',
     // 2: bad settings, 75: another sessiond holds this state dir; a restart mends neither.
     'RestartPreventExitStatus=2 75',
+    // `sessionctl daemon restart`: the unit starts the new daemon.
+    `RestartForceExitStatus=${EXIT_RESTART_REQUESTED}`,
     // The cgroup subtree is sessiond's to divide among sessions.
     'Delegate=yes',
     // SIGTERM to sessiond, which terminates every session; SIGKILL for whatever is left after.

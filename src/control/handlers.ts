@@ -19,6 +19,8 @@ export interface DaemonContext {
   readonly logDir: string;
   /** Where the daemon serves Prometheus metrics (`--metrics`), or null. */
   readonly metricsUrl?: string | null;
+  /** Whether systemd runs the daemon: then it, not a command, starts the next one after a restart. */
+  readonly systemd?: boolean;
   readonly startedAt: number;
   /** True once the daemon is stopping: no new session may start then. */
   readonly stopping: () => boolean;
@@ -84,6 +86,7 @@ export function createHandlers(daemon: DaemonContext): Handlers {
         spares: [],
         cgroups: null,
         metrics: daemon.metricsUrl ?? null,
+        systemd: daemon.systemd ?? false,
       };
     },
     async stop() {

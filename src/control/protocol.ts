@@ -80,6 +80,8 @@ export interface DaemonStatus {
   readonly cgroups?: unknown;
   /** The URL of the daemon's Prometheus metrics, or null when `--metrics` is off. */
   readonly metrics?: string | null;
+  /** Whether systemd runs the daemon (its unit restarts it after `daemon restart`). */
+  readonly systemd?: boolean;
 }
 
 export interface SpareInfo {

@@ -16,6 +16,7 @@ import { createLogger } from './logger.js';
 import type { MetricsAddress } from './metrics-address.js';
 import { MetricsServer } from './metrics-server.js';
 import { ensureStateDir } from './state-dir.js';
+import { EXIT_RESTART_REQUESTED } from './systemd.js';
 
 export interface Daemon {
   readonly pid: number;
@@ -37,6 +38,8 @@ export interface DaemonOptions {
   readonly metrics?: MetricsAddress | undefined;
   /** Log to stdout as well as to the log file: under systemd, the journal. */
   readonly logStdout?: boolean | undefined;
+  /** Run by a systemd unit (`--systemd`): after a `daemon restart` request, the unit starts the next daemon. */
+  readonly systemd?: boolean | undefined;
 }
 
 const PRUNE_EVERY_MS = 60 * 60_000;
@@ -113,12 +116,13 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     home: paths.home,
     logDir: paths.logDir,
     metricsUrl: metrics?.url ?? null,
+    systemd: options.systemd ?? false,
     startedAt: Date.now(),
     stopping: () => stopping !== null,
     stop: async ({ keepSessions }) => {
       await stopSessions(keepSessions ? 'restart request' : 'stop request', keepSessions);
       // Exit after this turn, once the reply to `stop` has been written.
-      setImmediate(() => void exit(0));
+      setImmediate(() => void exit(keepSessions && options.systemd ? EXIT_RESTART_REQUESTED : 0));
     },
   });
   server = new ControlServer(withSessionIds(handlers, knownSessions(manager, store)), log);

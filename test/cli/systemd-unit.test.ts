@@ -23,7 +23,7 @@ describe('the systemd unit', () => {
 
   it('quotes paths, and makes % and $ literal as systemd reads them', () => {
     const { text } = unitFile({ system: false, home: '/srv/100%/$HOME "x"' }, program, { PATH: '/a b:/c%d' });
-    expect(text).toContain('ExecStart="/opt/node 20/bin/node" "/opt/sd/dist/daemon/sessiond.js" "--home" "/srv/100%%/$$HOME \\"x\\"" "--log-stdout"');
+    expect(text).toContain('ExecStart="/opt/node 20/bin/node" "/opt/sd/dist/daemon/sessiond.js" "--home" "/srv/100%%/$$HOME \\"x\\"" "--systemd"');
     expect(text).toContain('Environment="PATH=/a b:/c%%d"');
   });
 });

@@ -33,7 +33,7 @@ describe('daemon install / uninstall (systemd)', { timeout: 60_000 }, () => {
     expect(install.stderr).toMatch(/loginctl enable-linger \S+/);
 
     const text = readFileSync(path, 'utf8');
-    expect(text).toContain(`ExecStart="${process.execPath}" "${entryPath('sessiond')}" "--home" "${h.home}" "--log-stdout"`);
+    expect(text).toContain(`ExecStart="${process.execPath}" "${entryPath('sessiond')}" "--home" "${h.home}" "--systemd"`);
     for (const line of ['Restart=on-failure', 'Delegate=yes', 'KillMode=mixed', 'WantedBy=default.target']) expect(text.split('\n')).toContain(line);
     // verify checks every directive and that ExecStart's program exists; it warns on stderr for what it ignores.
     const verify = await execa('systemd-analyze', ['verify', path], { reject: false });
@@ -81,7 +81,7 @@ describe('daemon install / uninstall (systemd)', { timeout: 60_000 }, () => {
   });
 
   it("the unit's command line runs sessiond with its log on stdout too, as the journal wants it", async () => {
-    const sessiond = execa(process.execPath, [entryPath('sessiond'), '--home', h.home, '--log-stdout'], { reject: false });
+    const sessiond = execa(process.execPath, [entryPath('sessiond'), '--home', h.home, '--systemd'], { reject: false });
     const lines: string[] = [];
     sessiond.stdout.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n')));
     await waitFor(() => lines.some((l) => /^<6>sessiond started \{.*"home"/.test(l)), 'the start line on stdout');
@@ -110,5 +110,36 @@ describe('daemon install / uninstall (systemd)', { timeout: 60_000 }, () => {
       await exited;
       expect(readFileSync(file, 'utf8').includes('<6>sessiond started'), `stale ${stale}`).toBe(!stale);
     }
+  });
+
+  it('daemon restart under systemd: sessiond exits for its unit to start it again, and the CLI waits for that one', async () => {
+    // What the unit does, in miniature: run sessiond --systemd, start it again on RestartForceExitStatus.
+    const unit = readFileSync((await h.cli(['daemon', 'install', '--json'], { env }).then((r) => JSON.parse(r.stdout) as { path: string })).path, 'utf8');
+    const force = Number(/^RestartForceExitStatus=(\d+)$/m.exec(unit)![1]);
+    const exits: (number | null)[] = [];
+    const starts: number[] = [];
+    const start = () => {
+      const child = spawn(process.execPath, [entryPath('sessiond'), '--home', h.home, '--systemd'], { stdio: 'ignore' });
+      starts.push(child.pid!);
+      child.once('exit', (code) => {
+        exits.push(code);
+        if (code === force) start();
+      });
+    };
+    start();
+    await waitFor(async () => (await h.cli(['daemon', 'status'])).exitCode === 0, 'the daemon');
+    const session = await h.create(['--id', 'kept']);
+    expect((await h.json<{ systemd: boolean }>(['daemon', 'status'])).systemd).toBe(true);
+
+    const restart = await h.cli(['daemon', 'restart']);
+    expect(restart.exitCode, restart.stderr).toBe(0);
+    expect(exits).toEqual([force]);
+    expect(Number(restart.stdout)).toBe(starts[1]); // the unit's new daemon, not one the CLI started
+    await waitFor(async () => (await h.json<{ status: string; supervisorPid: number }>(['info', 'kept'])).status === 'active', 'the session back');
+    expect((await h.json<{ supervisorPid: number }>(['info', 'kept'])).supervisorPid).not.toBe(session.supervisorPid);
+    h.noteDaemon();
+    expect((await h.cli(['daemon', 'stop'])).exitCode).toBe(0);
+    await waitFor(() => exits.length === 2, 'the second daemon to exit');
+    expect(exits).toEqual([force, 0]); // a stop is final: the unit does not start it again
   });
 });

@@ -24,5 +24,5 @@ export const daemonStatus: CommandModule<GlobalArgs, GlobalArgs> = {
 
 // Every field of the contract, whether or not a daemon answered: scripts read one shape.
 function complete(status: DaemonStatus): DaemonStatus {
-  return { ...status, spares: status.spares ?? [], version: status.version ?? null, cgroups: status.cgroups ?? null, metrics: status.metrics ?? null };
+  return { ...status, spares: status.spares ?? [], version: status.version ?? null, cgroups: status.cgroups ?? null, metrics: status.metrics ?? null, systemd: status.systemd ?? false };
 }
