@@ -28,19 +28,26 @@ export const logs = idCommand<LogsArgs>({
       }) as never,
   body: async (args, client) => {
     const options = { lines: args.lines, follow: args.follow, ...(args.child === undefined ? {} : { child: args.child }) };
-    const write = args.json ? await jsonLines(args, client) : (text: string) => process.stdout.write(text);
-    await untilInterrupted((signal) => client.logs(args.id, options, write, signal));
+    const out = args.json ? await jsonLines(args, client) : { write: (text: string) => void process.stdout.write(text), end: () => undefined };
+    await untilInterrupted((signal) => client.logs(args.id, options, out.write, signal));
+    out.end();
   },
 });
 
-// --json: each line as { session, child, line }, whole lines only (a follow's chunks may end mid-line).
-async function jsonLines(args: LogsArgs, client: SessionClient): Promise<(text: string) => void> {
+// --json: each line as { session, child, line }; a follow's chunk may end mid-line, which waits for the rest (or the end).
+async function jsonLines(args: LogsArgs, client: SessionClient): Promise<{ write: (text: string) => void; end: () => void }> {
   const session = await client.getSessionInfo(args.id);
   const child = args.child ?? session.children[0]?.name ?? null;
+  const print = (line: string) => process.stdout.write(`${JSON.stringify({ session: session.id, child, line })}\n`);
   let partial = '';
-  return (text) => {
-    const lines = (partial + text).split('\n');
-    partial = lines.pop()!;
-    for (const line of lines) process.stdout.write(`${JSON.stringify({ session: session.id, child, line })}\n`);
+  return {
+    write: (text) => {
+      const lines = (partial + text).split('\n');
+      partial = lines.pop()!;
+      lines.forEach(print);
+    },
+    end: () => {
+      if (partial !== '') print(partial);
+    },
   };
 }
