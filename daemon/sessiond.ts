@@ -3,41 +3,42 @@
 import { parseArgs } from 'node:util';
 import { errorMessage, SessiondError } from '../src/contract/errors.js';
 import { EXIT_ALREADY_RUNNING } from '../src/contract/paths.js';
-import { startDaemon } from '../src/daemon/daemon.js';
+import { resolveStateDir } from '../src/contract/state-dir.js';
+import { packageVersion } from '../src/contract/version.js';
+import { startDaemon, type DaemonOptions } from '../src/daemon/daemon.js';
+import { stdoutIsJournal } from '../src/daemon/logger.js';
+import { parseSettings, readSettings, SETTING_NAMES, SETTINGS, settingsHelp, settingsOptions } from '../src/daemon/settings.js';
 
-const USAGE = `Usage: sessiond [--home DIR] [--idle-timeout-ms MS] [--heartbeat-ms MS]
-                [--keep-terminated N] [--keep-days D] [--warm-supervisors N]
+const USAGE = `Usage: sessiond [--home DIR] [--log-stdout] [--systemd] [settings]
 
 Runs the sessiond daemon in the foreground on a state dir (default: $SESSIOND_HOME,
 else $XDG_STATE_HOME/sessiond, else ~/.local/state/sessiond). It brings back the
 sessions the last daemon left active or idle. SIGTERM or SIGINT terminates every
-session, then exits 0. Most people use 'sessionctl daemon start'.
+session, then exits 0. Most people use 'sessionctl daemon start', or the systemd
+unit of 'sessionctl daemon install'.
 
-  --idle-timeout-ms MS   a session with no child activity for MS becomes idle (default 300000)
-  --heartbeat-ms MS      ping period of supervisors and children; 3 missed pongs = hung (default 1000)
-  --keep-terminated N    terminated sessions kept in the store (default 1000)
-  --keep-days D          ... and for how long (default 7)
-  --warm-supervisors N   supervisors kept spawned ahead of need (default 0): with 1, a create
-                         costs one Node start-up instead of two, for one idle spare process`;
+Settings come from <state dir>/sessiond.json (the flags below as keys, e.g.
+{"warm-supervisors": 1}; 'sessionctl daemon start --FLAG' records them there);
+a flag given here overrides the file.
 
-function positive(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) throw new Error(`--${name} takes a positive number, not ${JSON.stringify(value)}`);
-  return number;
-}
+${settingsHelp()}
 
-let options: Parameters<typeof startDaemon>[0];
+  --log-stdout               log to stdout too (on by itself when stdout is the systemd journal)
+  --systemd                  run by a systemd unit (what 'sessionctl daemon install' writes): logs to
+                             stdout, and exits 76 on 'daemon restart' for the unit to start it again
+  --version                  print the version
+  -h, --help                 print this help`;
+
+let options: DaemonOptions;
 try {
   const { values } = parseArgs({
     options: {
       home: { type: 'string' },
-      'idle-timeout-ms': { type: 'string' },
-      'heartbeat-ms': { type: 'string' },
-      'keep-terminated': { type: 'string' },
-      'keep-days': { type: 'string' },
-      'warm-supervisors': { type: 'string' },
+      'log-stdout': { type: 'boolean' },
+      systemd: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
+      ...Object.fromEntries(SETTING_NAMES.map((name) => [name, { type: SETTINGS[name].kind === 'flag' ? 'boolean' : 'string' }] as const)),
     },
     strict: true,
   });
@@ -45,26 +46,21 @@ try {
     console.log(USAGE);
     process.exit(0);
   }
-  const keepDays = positive('keep-days', values['keep-days']);
-  const maxTerminated = positive('keep-terminated', values['keep-terminated']);
-  options = {
-    home: values.home,
-    idleTimeoutMs: positive('idle-timeout-ms', values['idle-timeout-ms']),
-    heartbeatMs: positive('heartbeat-ms', values['heartbeat-ms']),
-    warmSupervisors: positive('warm-supervisors', values['warm-supervisors']),
-    retention: {
-      ...(maxTerminated === undefined ? {} : { maxTerminated }),
-      ...(keepDays === undefined ? {} : { maxAgeMs: keepDays * 86_400_000 }),
-    },
-  };
+  if (values.version) {
+    console.log(packageVersion());
+    process.exit(0);
+  }
+  const { home, 'log-stdout': logStdout, systemd, help: _help, version: _version, ...flags } = values;
+  const settings = { ...readSettings(resolveStateDir(home)), ...parseSettings(flags) };
+  options = { home, logStdout: logStdout === true || systemd === true || stdoutIsJournal(), systemd: systemd === true, ...settingsOptions(settings) };
 } catch (error) {
-  console.error(`sessiond: ${errorMessage(error)}\n\n${USAGE}`);
+  console.error(`sessiond: ${errorMessage(error)}\nRun 'sessiond --help' for usage.`);
   process.exit(2);
 }
 
 try {
   const daemon = await startDaemon(options);
-  console.log(`sessiond ${daemon.pid} listening on ${daemon.socket}`);
+  console.log(`sessiond ${daemon.pid} listening on ${daemon.socket}${daemon.metrics ? `, metrics at ${daemon.metrics}` : ''}`);
 } catch (error) {
   console.error(`sessiond: ${errorMessage(error)}`);
   process.exit(error instanceof SessiondError && error.code === 'already_exists' ? EXIT_ALREADY_RUNNING : 1);

@@ -23,17 +23,17 @@ export interface ChildFlag {
 
 /**
  * Turns `create`'s flags into the session spec sent to the daemon: the spec file first, the
- * flags over it; relative files resolved here, against `cwd` (a spec's own children against
- * the spec file's directory), since the daemon does not share our working directory. The
- * daemon validates the result.
+ * flags over it (`--child`/`--command` add children after the spec's); relative files resolved
+ * here, against `cwd` (a spec's own children against the spec file's directory), since the
+ * daemon does not share our working directory. The daemon validates the result.
  */
 export function buildCreateInput(flags: CreateFlags, cwd: string): SessionSpecInput {
   const base = flags.spec === undefined ? {} : readSpec(resolve(cwd, flags.spec));
   const input: Record<string, unknown> = { ...base };
   if (flags.id !== undefined) input.id = flags.id;
   if (flags.metadata?.length) input.metadata = { ...asObject(base.metadata), ...Object.fromEntries(flags.metadata.map((kv) => pair(kv, '--metadata', 'K=V'))) };
-  if (flags.llmConfig !== undefined) input.llmConfig = { ...asObject(base.llmConfig), ...parseLlmConfig(flags.llmConfig) };
-  if (flags.children?.length) input.children = flags.children.map((flag) => childOf(flag, cwd));
+  if (flags.llmConfig !== undefined) input.llmConfig = { ...asObject(base.llmConfig), ...parseLlmConfig(readLlmConfig(flags.llmConfig, cwd)) };
+  if (flags.children?.length) input.children = addChildren(base.children, flags.children, cwd);
   if (flags.strategy !== undefined) input.strategy = flags.strategy;
   if (flags.maxRestarts !== undefined) input.maxRestarts = flags.maxRestarts;
   if (flags.maxSeconds !== undefined) input.maxSeconds = flags.maxSeconds;
@@ -54,6 +54,20 @@ export function childFlagsInOrder(args: readonly string[]): ChildFlag[] {
   return flags;
 }
 
+function addChildren(specChildren: unknown, flags: readonly ChildFlag[], cwd: string): unknown[] {
+  const children: unknown[] = Array.isArray(specChildren) ? [...specChildren] : [];
+  const names = new Set(children.map((c) => (c !== null && typeof c === 'object' ? (c as { name?: unknown }).name : undefined)));
+  for (const flag of flags) {
+    const child = childOf(flag, cwd);
+    if (names.has(child.name)) {
+      throw new SessiondError('invalid_params', `--${flag.kind} ${flag.value}: a child named ${child.name} is already given (by the spec or an earlier flag); child names are unique`);
+    }
+    names.add(child.name);
+    children.push(child);
+  }
+  return children;
+}
+
 function childOf(flag: ChildFlag, cwd: string): ChildSpecInput {
   const [name, rest] = pair(flag.value, `--${flag.kind}`, flag.kind === 'child' ? 'NAME=FILE' : 'NAME=CMDLINE');
   if (flag.kind === 'child') return { name, file: resolve(cwd, rest) };
@@ -68,6 +82,18 @@ function pair(text: string, flag: string, shape: string): [string, string] {
   return [text.slice(0, eq), text.slice(eq + 1)];
 }
 
+/** `--llm-config JSON`, `@FILE` (relative to cwd) or `-` (stdin): a key need never be in argv or shell history. */
+function readLlmConfig(value: string, cwd: string): string {
+  if (value === '-') return readFileSync(0, 'utf8');
+  if (!value.startsWith('@')) return value;
+  const file = resolve(cwd, value.slice(1));
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new SessiondError('invalid_params', `--llm-config ${value}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
 function parseLlmConfig(text: string): Record<string, unknown> {
   let value: unknown;
   try {
@@ -76,7 +102,7 @@ function parseLlmConfig(text: string): Record<string, unknown> {
     throw new SessiondError('invalid_params', `--llm-config is not valid JSON: ${(error as Error).message}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new SessiondError('invalid_params', '--llm-config must be a JSON object, e.g. \'{"model":"m","api_key":"…"}\'');
+    throw new SessiondError('invalid_params', '--llm-config must be a JSON object, e.g. \'{"model":"m"}\' (keys: from @FILE or - for stdin)');
   }
   return value as Record<string, unknown>;
 }

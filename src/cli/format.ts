@@ -34,7 +34,8 @@ function children(session: SessionInfo): string {
 
 export function sessionTable(sessions: readonly SessionInfo[], now = Date.now()): string {
   return table(
-    ['ID', 'STATUS', 'SUPERVISOR', 'CHILDREN', 'RESTARTS', 'UPTIME', 'CPU', 'MEMORY'],
+    // RSS summed over the session's processes: shared pages count once per process (PSS would not).
+    ['ID', 'STATUS', 'SUPERVISOR', 'CHILDREN', 'RESTARTS', 'UPTIME', 'CPU', 'RSS'],
     sessions.map((s) => [
       s.id,
       s.status,
@@ -58,7 +59,7 @@ export function sessionDetails(s: SessionInfo): string {
     `restarts:     ${s.restarts}`,
     `created:      ${s.createdAt}`,
     `updated:      ${s.updatedAt}`,
-    `cpu / memory: ${s.stats.cpu}% / ${formatBytes(s.stats.memory)}`,
+    `cpu / rss:    ${s.stats.cpu}% / ${formatBytes(s.stats.memory)} (summed over its processes)`,
     `metadata:     ${JSON.stringify(s.metadata)}`,
     `llm config:   ${JSON.stringify(s.llmConfig)}`,
   ];
@@ -78,6 +79,10 @@ export function sessionDetails(s: SessionInfo): string {
 export function statusLine(status: DaemonStatus): string {
   if (!status.running) return `sessiond is not running (state dir ${status.home})`;
   const counts = status.sessions;
-  const live = counts ? (['initializing', 'active', 'idle', 'terminating', 'terminated'] as const).filter((k) => counts[k] > 0).map((k) => `${counts[k]} ${k}`) : [];
-  return `sessiond is running: pid ${status.pid}, up ${formatDuration(status.uptimeMs ?? 0)}, sessions: ${live.join(', ') || 'none'} (state dir ${status.home})`;
+  const live = Object.entries(counts ?? {})
+    .filter(([status, n]) => status !== 'total' && n > 0)
+    .map(([status, n]) => `${n} ${status}`);
+  const version = status.version ? ` ${status.version}` : '';
+  const metrics = status.metrics ? `, metrics at ${status.metrics}` : '';
+  return `sessiond${version} is running: pid ${status.pid}, up ${formatDuration(status.uptimeMs ?? 0)}, sessions: ${live.join(', ') || 'none'}${metrics} (state dir ${status.home})`;
 }

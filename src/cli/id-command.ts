@@ -19,7 +19,7 @@ export function idCommand<A extends IdArgs = IdArgs>(definition: {
     command: `${definition.name} <id>`,
     describe: definition.describe,
     builder: (yargs: Argv<GlobalArgs>) => {
-      let built = yargs.positional('id', { type: 'string', demandOption: true, describe: 'session id' }) as Argv<IdArgs>;
+      let built = yargs.positional('id', { type: 'string', demandOption: true, describe: 'session id, or a unique prefix of one (4 characters at least)' }) as Argv<IdArgs>;
       for (const [command, description] of definition.examples) built = built.example(command, description);
       return (definition.options?.(built) ?? built) as Argv<A>;
     },

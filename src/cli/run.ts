@@ -35,9 +35,15 @@ export async function run(args: GlobalArgs, body: (client: SessionClient) => Pro
   try {
     process.exitCode = (await body(client)) ?? EXIT.ok;
   } catch (error) {
-    process.stderr.write(`sessionctl: ${errorMessage(error)}\n`);
+    process.stderr.write(`sessionctl: ${errorMessage(error)}${hint(error)}\n`);
     process.exitCode = exitCodeOf(error);
   } finally {
     client.close();
   }
+}
+
+// The library's messages name no command; at the command line, say which one helps.
+function hint(error: unknown): string {
+  if (error instanceof SessiondError && error.code === 'not_found' && /^session \S+ not found$/.test(error.message)) return " (see 'sessionctl list --all')";
+  return '';
 }

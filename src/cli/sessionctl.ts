@@ -2,6 +2,7 @@
 // sessionctl: the control CLI of sessiond. Each command lives in commands/; this file only wires them.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { packageVersion } from '../contract/version.js';
 import { create } from './commands/create.js';
 import { daemon } from './commands/daemon.js';
 import { events } from './commands/events.js';
@@ -13,9 +14,13 @@ import { llmAgent } from './commands/llm-agent.js';
 import { logs } from './commands/logs.js';
 import { registryKeyCommand } from './commands/registry-key.js';
 import { terminate } from './commands/terminate.js';
+import { top } from './commands/top.js';
+import { withStdinValues } from './argv.js';
+import { completion, sessionIdsToComplete } from './completion.js';
 import { EXIT, type GlobalArgs } from './run.js';
+import { explainUsageError } from './usage-errors.js';
 
-await yargs(hideBin(process.argv))
+await yargs(withStdinValues(hideBin(process.argv)))
   .scriptName('sessionctl')
   .usage('$0 <command> [options]\n\nControl sessiond: sessions as real OS process trees, supervised as in OTP.')
   .option('home', { type: 'string', global: true, describe: 'state dir (default $SESSIOND_HOME, $XDG_STATE_HOME/sessiond, ~/.local/state/sessiond)' })
@@ -31,15 +36,20 @@ await yargs(hideBin(process.argv))
   .command(kill)
   .command(events)
   .command(logs)
+  .command(top)
+  .completion('completion', 'Print a shell completion script (bash; zsh when $SHELL is zsh): commands, flags, and the ids of a running daemon', completion(await sessionIdsToComplete()))
   .demandCommand(1, 'give a command; see sessionctl --help')
+  .recommendCommands()
   .strict()
   .fail((message, error) => {
     if (error && !message) throw error;
-    process.stderr.write(`sessionctl: ${message ?? error?.message}\nRun 'sessionctl --help' (or '<command> --help') for usage.\n`);
+    process.stderr.write(`sessionctl: ${explainUsageError(message ?? error?.message ?? '', hideBin(process.argv))}\nRun 'sessionctl --help' (or '<command> --help') for usage.\n`);
     process.exit(EXIT.usage);
   })
   .help()
   .alias('help', 'h')
-  .version(false)
+  .version(packageVersion())
+  .alias('version', 'V')
   .wrap(Math.min(110, process.stdout.columns ?? 110))
   .parseAsync();
+

@@ -38,7 +38,7 @@ export class SessiondError extends Error {
 }
 
 export function notFound(id: string): SessiondError {
-  return new SessiondError('not_found', `session ${id} not found (see 'sessionctl list --all')`);
+  return new SessiondError('not_found', `session ${id} not found`);
 }
 
 export function errorMessage(error: unknown): string {

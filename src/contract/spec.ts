@@ -18,7 +18,14 @@ export const childSpecInput = z
   .strictObject({
     name: z.string().regex(CHILD_NAME_PATTERN, 'must match ' + CHILD_NAME_PATTERN.source),
     file: z.string().min(1).optional(),
-    command: z.string().min(1).optional(),
+    // A bare name with a blank cannot be in PATH: it is a command line, which a spec does not split.
+    command: z
+      .string()
+      .min(1)
+      .refine((c) => c.includes('/') || !/\s/.test(c), {
+        message: 'is the executable alone, never split: put its arguments in "args", e.g. "command": "sleep", "args": ["1000"]',
+      })
+      .optional(),
     args: z.array(z.string()).default([]),
     env: z.record(z.string(), z.string()).default({}),
     cwd: z.string().min(1).optional(),

@@ -1,5 +1,6 @@
 import { notFound, SessiondError } from '../contract/errors.js';
 import { isLive, type SessionInfo, type SessionStatus } from '../contract/session.js';
+import { packageVersion } from '../contract/version.js';
 import type { SessionSpec } from '../contract/spec.js';
 import type { Journal } from '../daemon/journal.js';
 import type { SessionManager } from '../manager/session-manager.js';
@@ -16,6 +17,10 @@ export interface DaemonContext {
   readonly journal: Journal;
   readonly home: string;
   readonly sessionsDir: string;
+  /** Where the daemon serves Prometheus metrics (`--metrics`), or null. */
+  readonly metricsUrl?: string | null;
+  /** Whether systemd runs the daemon: then it, not a command, starts the next one after a restart. */
+  readonly systemd?: boolean;
   readonly startedAt: number;
   /** True once the daemon is stopping: no new session may start then. */
   readonly stopping: () => boolean;
@@ -70,7 +75,19 @@ export function createHandlers(daemon: DaemonContext): Handlers {
     logs: (params, context) => streamLogs(spec(params.id), daemon.sessionsDir, params, context),
     async status() {
       const sessions = await allSessions();
-      return { running: true, pid: process.pid, uptimeMs: Date.now() - daemon.startedAt, home: daemon.home, sessions: countByStatus(sessions) };
+      // spares and cgroups: filled in by the warm pool and the cgroup work; the shape is here already.
+      return {
+        running: true,
+        pid: process.pid,
+        uptimeMs: Date.now() - daemon.startedAt,
+        home: daemon.home,
+        sessions: countByStatus(sessions),
+        version: packageVersion(),
+        spares: [],
+        cgroups: null,
+        metrics: daemon.metricsUrl ?? null,
+        systemd: daemon.systemd ?? false,
+      };
     },
     async stop() {
       await daemon.stop({ keepSessions: false });

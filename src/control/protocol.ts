@@ -1,8 +1,8 @@
-import { constants } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import type { ErrorCode } from '../contract/errors.js';
 import { SESSION_ID_PATTERN } from '../contract/ids.js';
+import { signalName } from '../contract/signals.js';
 import type { StoredEvent } from '../contract/events.js';
 import type { SessionInfo, SessionStatus } from '../contract/session.js';
 import { sessionSpecInput } from '../contract/spec.js';
@@ -14,11 +14,10 @@ const sessionId = z.string().regex(SESSION_ID_PATTERN, `must be a session id mat
 const byId = z.strictObject({ id: sessionId });
 
 // "KILL", "sigterm" and "SIGKILL" all name a signal; anything else is refused here, at the edge.
-const signalName = z
+const signal = z
   .string()
-  .transform((s) => (s.toUpperCase().startsWith('SIG') ? s.toUpperCase() : `SIG${s.toUpperCase()}`))
-  .refine((s) => s in constants.signals, { message: 'must be a signal name such as SIGKILL or SIGTERM' })
-  .transform((s) => s as NodeJS.Signals);
+  .refine((s) => signalName(s) !== null, { message: 'must be a signal name such as SIGKILL or SIGTERM' })
+  .transform((s) => signalName(s)!);
 
 /** The params of every method, parsed once when a request arrives. */
 export const PARAMS = {
@@ -36,7 +35,7 @@ export const PARAMS = {
       id: sessionId,
       child: z.string().min(1).optional(),
       supervisor: z.boolean().optional(),
-      signal: signalName.default('SIGKILL'),
+      signal: signal.default('SIGKILL'),
     })
     .refine((p) => !(p.child !== undefined && p.supervisor), { message: 'give either "child" or "supervisor", not both' }),
   events: z.strictObject({
@@ -78,6 +77,22 @@ export interface DaemonStatus {
   readonly uptimeMs: number | null;
   readonly home: string;
   readonly sessions: SessionCounts | null;
+  // Optional only because a status built where the daemon is not running may lack them; the daemon always sends them.
+  /** The daemon's package version (null when it is not running). */
+  readonly version?: string | null;
+  /** The spare supervisors started ahead of need, each with its spare Placeholder. */
+  readonly spares?: readonly SpareInfo[];
+  /** What the host offers for per-session cgroups (null: not known). */
+  readonly cgroups?: unknown;
+  /** The URL of the daemon's Prometheus metrics, or null when `--metrics` is off. */
+  readonly metrics?: string | null;
+  /** Whether systemd runs the daemon (its unit restarts it after `daemon restart`). */
+  readonly systemd?: boolean;
+}
+
+export interface SpareInfo {
+  readonly supervisorPid: number;
+  readonly placeholderPid: number | null;
 }
 
 export interface PidResult {

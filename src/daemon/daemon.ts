@@ -4,17 +4,24 @@ import { errorMessage, SessiondError } from '../contract/errors.js';
 import { createHandlers } from '../control/handlers.js';
 import { checkSocketPath, sessionLogDir, statePaths } from '../contract/paths.js';
 import { ControlServer } from '../control/server.js';
+import { withSessionIds } from '../control/session-ids.js';
 import { SessionManager } from '../manager/session-manager.js';
 import { Store, type RetentionOptions } from '../store/index.js';
 import { InstanceLock } from './instance-lock.js';
 import { Journal } from './journal.js';
+import { knownSessions } from './known-sessions.js';
 import { resurrectSessions } from './resurrect.js';
 import { createLogger } from './logger.js';
+import type { MetricsAddress } from './metrics-address.js';
+import { MetricsServer } from './metrics-server.js';
 import { ensureStateDir } from './state-dir.js';
+import { EXIT_RESTART_REQUESTED } from './systemd.js';
 
 export interface Daemon {
   readonly pid: number;
   readonly socket: string;
+  /** Where Prometheus metrics are served, or null. */
+  readonly metrics: string | null;
   readonly log: Logger;
   /** Terminates every session in parallel (code 0), or stops their processes keeping the sessions (a failure), then exits. */
   readonly shutdown: (code?: number) => Promise<never>;
@@ -26,6 +33,12 @@ export interface DaemonOptions {
   readonly heartbeatMs?: number | undefined;
   readonly warmSupervisors?: number | undefined;
   readonly retention?: RetentionOptions;
+  /** Serve Prometheus metrics there (`--metrics`); off by default. */
+  readonly metrics?: MetricsAddress | undefined;
+  /** Log to stdout as well as to the log file: under systemd, the journal. */
+  readonly logStdout?: boolean | undefined;
+  /** Run by a systemd unit (`--systemd`): after a `daemon restart` request, the unit starts the next daemon. */
+  readonly systemd?: boolean | undefined;
 }
 
 const PRUNE_EVERY_MS = 60 * 60_000;
@@ -40,12 +53,16 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   checkSocketPath(paths);
   ensureStateDir(paths.home, paths.logDir);
   const lock = await InstanceLock.acquire(paths.home, paths.pidFile);
-  const log = createLogger(paths.daemonLog);
+  const log = createLogger(paths.daemonLog, { stdout: options.logStdout ?? false });
   let store: Store;
+  let metrics: MetricsServer | null = null;
   try {
+    // Before any session starts: an address in use stops the start here, with nothing to undo.
+    if (options.metrics) metrics = await MetricsServer.listen(options.metrics);
     store = Store.open(paths.store, { ...options.retention, pruneOnOpen: false });
   } catch (error) {
     log.fatal({ err: error }, errorMessage(error));
+    await metrics?.close();
     lock.release();
     throw error;
   }
@@ -61,6 +78,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   manager.on('warning', (message) => log.warn(message));
   manager.on('debug', (message) => log.debug(message));
   const journal = new Journal(store, manager, log);
+  // prom-client is loaded only when metrics are asked for: every daemon start would pay for it.
+  if (metrics) metrics.serve((await import('./metrics.js')).createMetrics(manager));
   await resurrectSessions(store, manager, log);
 
   let stopping: Promise<void> | null = null;
@@ -83,6 +102,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   const exit = (code: number): Promise<never> =>
     (exiting ??= (async () => {
       await server?.close(paths.socket, farewell).catch((error: unknown) => log.error({ err: error }, 'closing the control socket failed'));
+      await metrics?.close();
       lock.release();
       log.info({ code }, 'sessiond exits');
       process.exit(code);
@@ -94,26 +114,27 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     return exit(code);
   };
 
-  server = new ControlServer(
-    createHandlers({
-      manager,
-      store,
-      journal,
-      home: paths.home,
-      sessionsDir: paths.sessionsDir,
-      startedAt: Date.now(),
-      stopping: () => stopping !== null,
-      stop: async ({ keepSessions }) => {
-        await stopSessions(keepSessions ? 'restart request' : 'stop request', keepSessions);
-        // Exit after this turn, once the reply to `stop` has been written.
-        setImmediate(() => void exit(0));
-      },
-    }),
-    log,
-  );
+  const handlers = createHandlers({
+    manager,
+    store,
+    journal,
+    home: paths.home,
+    sessionsDir: paths.sessionsDir,
+    metricsUrl: metrics?.url ?? null,
+    systemd: options.systemd ?? false,
+    startedAt: Date.now(),
+    stopping: () => stopping !== null,
+    stop: async ({ keepSessions }) => {
+      await stopSessions(keepSessions ? 'restart request' : 'stop request', keepSessions);
+      // Exit after this turn, once the reply to `stop` has been written.
+      setImmediate(() => void exit(keepSessions && options.systemd ? EXIT_RESTART_REQUESTED : 0));
+    },
+  });
+  server = new ControlServer(withSessionIds(handlers, knownSessions(manager, store)), log);
   try {
     await server.listen(paths.socket);
   } catch (error) {
+    await metrics?.close();
     lock.release();
     throw error;
   }
@@ -130,6 +151,6 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   });
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, `unhandled rejection: ${errorMessage(reason)}`));
 
-  log.info({ home: paths.home, socket: paths.socket }, 'sessiond started');
-  return { pid: process.pid, socket: paths.socket, log, shutdown };
+  log.info({ home: paths.home, socket: paths.socket, metrics: metrics?.url }, 'sessiond started');
+  return { pid: process.pid, socket: paths.socket, metrics: metrics?.url ?? null, log, shutdown };
 }

@@ -13,10 +13,11 @@ function packageRoot(): string {
   return dir;
 }
 
-const ROOT = packageRoot();
+/** The folder holding sessiond's package.json, whether run from the checkout, a link or a global install. */
+export const PACKAGE_ROOT = packageRoot();
 
 /** The built entry of a process sessiond spawns: children run compiled JavaScript, never sources. */
 export function entryPath(name: 'session-supervisor' | 'placeholder' | 'sessiond'): string {
   const folder = name === 'sessiond' ? 'daemon' : 'children';
-  return join(ROOT, 'dist', folder, `${name}.js`);
+  return join(PACKAGE_ROOT, 'dist', folder, `${name}.js`);
 }

@@ -45,7 +45,7 @@ describe('sessionctl end to end', { timeout: 60_000 }, () => {
 
     const table = await h.cli(['list']);
     expect(table.exitCode).toBe(0);
-    expect(table.stdout).toMatch(/ID\s+STATUS\s+SUPERVISOR\s+CHILDREN\s+RESTARTS\s+UPTIME\s+CPU\s+MEMORY/);
+    expect(table.stdout).toMatch(/ID\s+STATUS\s+SUPERVISOR\s+CHILDREN\s+RESTARTS\s+UPTIME\s+CPU\s+RSS/);
     expect(table.stdout).toContain(`${id}  active  ${listed!.supervisorPid}`);
     expect(table.stdout).toContain(`placeholder:${listed!.children[0]!.pid}`);
 
@@ -92,7 +92,7 @@ describe('sessionctl end to end', { timeout: 60_000 }, () => {
       [[], 2],
       [['create', '--bogus-flag'], 2],
       [['create', '--strategy', 'sometimes'], 2],
-      [['create', '--max-restarts', '-1'], 2, /maxRestarts/],
+      [['create', '--max-restarts', '-1'], 2, /--max-restarts: Too small/],
       [['create', '--llm-config', '{not json'], 2, /--llm-config is not valid JSON/],
       [['create', '--llm-config', '[1,2]'], 2, /must be a JSON object/],
       [['create', '--metadata', 'novalue'], 2, /expected K=V/],
@@ -122,20 +122,23 @@ describe('sessionctl end to end', { timeout: 60_000 }, () => {
     expect(session.id).toBe('taken');
   });
 
-  it('creates from a spec file with flags over it, with command children in order, and finds llm_agent', async () => {
+  it('creates from a spec file with flags over it, with command children added after its own, and finds llm_agent', async () => {
     writeFileSync(join(h.home, 'spec.json'), JSON.stringify({ id: 'from-spec', strategy: 'rest_for_one', metadata: { team: 'x', n: 2 }, children: [{ name: 'first', command: 'sleep', args: ['60'] }] }));
     const session = await h.create(['--spec', join(h.home, 'spec.json'), '--id', 'spec-2', '--command', "llm_agent=sh -c 'exec sleep 60'", '--command', 'tail=sleep 61', '--metadata', 'n=3']);
     expect(session).toMatchObject({ id: 'spec-2', strategy: 'rest_for_one', metadata: { team: 'x', n: '3' } });
-    expect(session.children.map((c) => c.name)).toEqual(['llm_agent', 'tail']);
+    expect(session.children.map((c) => c.name)).toEqual(['first', 'llm_agent', 'tail']);
     const agent = await h.cli(['llm-agent', 'spec-2']);
-    expect(agent).toMatchObject({ exitCode: 0, stdout: String(session.children[0]!.pid) });
+    expect(agent).toMatchObject({ exitCode: 0, stdout: String(session.children[1]!.pid) });
     expect(readFileSync(`/proc/${session.children[0]!.pid}/cmdline`, 'utf8').split('\0')).toEqual(['sleep', '60', '']);
     const hit = await h.json<{ pid: number; target: string; signal: string }>(['kill', 'spec-2', '--signal', 'term']);
     expect(hit).toEqual({ id: 'spec-2', pid: session.supervisorPid, target: 'supervisor', signal: 'SIGTERM' });
   });
 
   it('prints --help with examples for every command', async () => {
-    const commands = [['daemon'], ['daemon', 'start'], ['daemon', 'stop'], ['daemon', 'status'], ['create'], ['list'], ['info'], ['find'], ['llm-agent'], ['registry-key'], ['terminate'], ['kill']];
+    const commands = [
+      ['daemon'], ['daemon', 'start'], ['daemon', 'stop'], ['daemon', 'status'], ['daemon', 'restart'], ['daemon', 'install'], ['daemon', 'uninstall'],
+      ['create'], ['list'], ['info'], ['find'], ['llm-agent'], ['registry-key'], ['terminate'], ['kill'], ['events'], ['logs'], ['top'],
+    ];
     const helps = await Promise.all(commands.map((c) => h.cli([...c, '--help'])));
     for (const [i, help] of helps.entries()) {
       expect(help.exitCode, commands[i]!.join(' ')).toBe(0);

@@ -31,14 +31,15 @@ export class Harness {
     this.cleanupDir = cleanup;
   }
 
-  /** Runs `sessionctl --home HOME …args` to completion (it never needs a terminal). */
-  async cli(args: readonly string[], options: { cwd?: string; home?: string } = {}): Promise<CliResult> {
+  /** Runs `sessionctl --home HOME …args` to completion (it never needs a terminal); `input` is its stdin. */
+  async cli(args: readonly string[], options: { cwd?: string; home?: string; input?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
     if (this.closed) throw new Error('sessionctl run after teardown');
     const subprocess = execa(process.execPath, [SESSIONCTL, '--home', options.home ?? this.home, ...args], {
       reject: false,
       timeout: 60_000,
       cwd: options.cwd,
-      stdin: 'ignore',
+      env: options.env,
+      ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
     });
     this.running.add(subprocess);
     const result = await subprocess.finally(() => this.running.delete(subprocess));

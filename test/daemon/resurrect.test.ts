@@ -83,8 +83,8 @@ describe('nothing lost: the store and resurrection', { timeout: 60_000 }, () => 
     expect(after.map((e) => e.seq)).toEqual(after.map((_, i) => last + i + 1));
     expect(after.map((e) => e.type)).toEqual(expect.arrayContaining(['session.resurrected', 'child.exited', 'child.restarted']));
     expect([...before, ...after].map((e) => e.seq)).toEqual([...before, ...after].map((_, i) => i + 1));
-    const mine = await h.cli(['events', '--session', 'nobody', '--json']);
-    expect(mine).toMatchObject({ exitCode: 0, stdout: '' });
+    const nobody = await h.cli(['events', '--session', 'nobody', '--json']);
+    expect(nobody).toMatchObject({ exitCode: 3, stdout: '' }); // no such session: not found, not an empty journal
   });
 
   it('a garbage state.db stops the daemon with a clear error, and leaves the file as it was', async () => {

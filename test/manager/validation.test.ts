@@ -21,6 +21,7 @@ describe('input validation', () => {
     [{ children: [{ name: 'x', file: 'a.js', command: 'b' }] }, /exactly one of/],
     [{ children: [{ name: 'bad/name', command: 'sleep' }] }, /children.0.name/],
     [{ children: [{ name: 'x', command: 'sleep', restart: 'sometimes' }] }, /children.0.restart/],
+    [{ children: [{ name: 'x', command: 'sleep 1000' }] }, /children.0.command: is the executable alone, never split: put its arguments in "args"/],
     [{ children: [{ name: 'x', command: 'sleep' }, { name: 'x', command: 'sleep' }] }, /child name "x" is used twice/],
     [{ children: [{ name: 'x', file: '/nonexistent/child.js' }] }, /file \/nonexistent\/child.js does not exist/],
     [{ colour: 'blue' }, /colour/],

@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { givenFlags, nameFlagsAsTyped } from '../flag-names.js';
 import { run, print, type GlobalArgs } from '../run.js';
 
 interface CreateArgs extends GlobalArgs {
@@ -14,6 +15,20 @@ interface CreateArgs extends GlobalArgs {
   'max-seconds'?: number;
 }
 
+const SPEC_FORMAT = `Spec file (--spec FILE): one JSON object, every key optional, e.g.
+  {
+    "id": "demo",
+    "strategy": "rest_for_one",
+    "maxRestarts": 3, "maxSeconds": 5,
+    "metadata": { "task": "fix-bug" },
+    "children": [
+      { "name": "agent", "file": "./agent.mjs", "restart": "transient" },
+      { "name": "web", "command": "python3", "args": ["-m", "http.server", "8080"],
+        "env": { "PORT": "8080" }, "shutdownMs": 2000 }
+    ]
+  }
+A child has "file" (a Node module, relative to the spec file) or "command" (one executable, looked up in PATH and never split: its arguments go in "args"); "restart" is permanent (default), transient or temporary; "shutdownMs" is its SIGTERM-to-SIGKILL grace (default 5000). --child and --command add children after the spec's; other flags override its keys. "llmConfig" (or --llm-config @FILE) reaches the children over IPC only, never argv or env.`;
+
 export const create: CommandModule<GlobalArgs, CreateArgs> = {
   command: 'create',
   describe: 'Start a session; prints its id once every child is ready',
@@ -21,34 +36,27 @@ export const create: CommandModule<GlobalArgs, CreateArgs> = {
     yargs
       .option('id', { type: 'string', describe: 'session id (default session_<uuid>)' })
       .option('metadata', { type: 'string', array: true, describe: 'metadata K=V (string value); repeatable' })
-      .option('llm-config', { type: 'string', describe: 'LLM config as a JSON object; secrets go to processes over IPC only' })
+      .option('llm-config', { type: 'string', describe: 'LLM config: a JSON object, @FILE, or - (stdin); secrets go to processes over IPC only' })
       .option('child', { type: 'string', array: true, describe: 'a Node module child NAME=FILE; repeatable' })
       .option('command', { type: 'string', array: true, describe: 'an executable child NAME=CMDLINE (split as a shell would, run without one); repeatable' })
-      .option('spec', { type: 'string', describe: 'JSON spec file; flags beside it override it' })
+      .option('spec', { type: 'string', describe: 'JSON spec file (format below); flags beside it override it, children add to it' })
       .option('strategy', { type: 'string', choices: ['one_for_one', 'one_for_all', 'rest_for_one'], describe: 'restart strategy' })
       .option('max-restarts', { type: 'number', describe: 'restart intensity: at most N restarts…' })
       .option('max-seconds', { type: 'number', describe: '…within S seconds' })
       .example('$0 create', 'a session running the Placeholder')
       .example('id=$($0 create --metadata task=demo)', 'keep the id in a shell variable')
-      .example("$0 create --child agent=./agent.js --command 'web=python3 -m http.server 8080'", 'a Node child and a command child')
-      .example('$0 create --spec session.json --id my-session --json', 'from a spec file, printing the session JSON') as unknown as Argv<CreateArgs>,
+      .example("$0 create --child agent=./agent.mjs --command 'web=python3 -m http.server 8080'", 'a Node child and a command child')
+      .example('$0 create --spec session.json --id my-session --json', 'from a spec file, printing the session JSON')
+      .example('$0 create --llm-config @llm.json', 'LLM config (an API key, say) from a file: never in argv or shell history')
+      .epilog(SPEC_FORMAT) as unknown as Argv<CreateArgs>,
   handler: (args) =>
     run(args, async (client) => {
       const { buildCreateInput, childFlagsInOrder } = await import('../create-input.js');
-      const input = buildCreateInput(
-        {
-          id: args.id,
-          metadata: args.metadata,
-          llmConfig: args['llm-config'],
-          children: childFlagsInOrder(hideBin(process.argv)),
-          spec: args.spec,
-          strategy: args.strategy,
-          maxRestarts: args['max-restarts'],
-          maxSeconds: args['max-seconds'],
-        },
-        process.cwd(),
-      );
-      const session = await client.create(input, process.cwd());
+      const flags = { id: args.id, strategy: args.strategy, maxRestarts: args['max-restarts'], maxSeconds: args['max-seconds'] };
+      const input = buildCreateInput({ ...flags, metadata: args.metadata, llmConfig: args['llm-config'], children: childFlagsInOrder(hideBin(process.argv)), spec: args.spec }, process.cwd());
+      const session = await client.create(input, process.cwd()).catch((error: unknown) => {
+        throw nameFlagsAsTyped(error, givenFlags(flags));
+      });
       print(args, session, () => session.id);
     }),
 };

@@ -13,7 +13,7 @@ export const list: CommandModule<GlobalArgs, ListArgs> = {
   builder: (yargs: Argv<GlobalArgs>) =>
     yargs
       .option('all', { type: 'boolean', default: false, describe: 'include terminated sessions' })
-      .example('$0 list', 'a table: id, status, supervisor pid, children, restarts, uptime, cpu, memory')
+      .example('$0 list', 'a table: id, status, supervisor pid, children, restarts, uptime, cpu, RSS (summed over its processes)')
       .example('$0 list --all --json', 'every session as a JSON array'),
   handler: (args) =>
     run(args, async (client) => {

@@ -1,0 +1,16 @@
+import { constants } from 'node:os';
+import { SessiondError } from './errors.js';
+
+/** `KILL`, `sigterm` and `SIGKILL` all name a signal; null for anything else. */
+export function signalName(text: string): NodeJS.Signals | null {
+  const upper = text.toUpperCase();
+  const name = upper.startsWith('SIG') ? upper : `SIG${upper}`;
+  return Object.hasOwn(constants.signals, name) ? (name as NodeJS.Signals) : null;
+}
+
+/** As signalName, throwing a SessiondError (invalid_params) for a name the OS does not know. */
+export function toSignal(text: string): NodeJS.Signals {
+  const signal = signalName(text);
+  if (signal === null) throw new SessiondError('invalid_params', `unknown signal ${JSON.stringify(text)}: give a signal name such as SIGKILL or SIGTERM`);
+  return signal;
+}

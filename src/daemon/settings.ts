@@ -1,0 +1,130 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { errorMessage, SessiondError } from '../contract/errors.js';
+import type { RetentionOptions } from '../store/index.js';
+import { parseMetricsAddress, type MetricsAddress } from './metrics-address.js';
+
+type Kind = 'positive' | 'count' | 'address' | 'flag';
+
+interface SettingDefinition {
+  readonly kind: Kind;
+  /** The value's name in help: `--keep-days D`. */
+  readonly arg?: string;
+  readonly describe: string;
+}
+
+/**
+ * The daemon's settings, declared once: the flags of `sessiond` and of `sessionctl daemon
+ * start`, and the keys of `<state dir>/sessiond.json`, where `daemon start` records them so
+ * that every later start of the daemon (by a command, by systemd) runs with them.
+ */
+export const SETTINGS = {
+  'idle-timeout-ms': { kind: 'positive', arg: 'MS', describe: 'a session with no child activity for MS becomes idle (default 300000)' },
+  'heartbeat-ms': { kind: 'positive', arg: 'MS', describe: 'ping period of supervisors and children; 3 missed pongs = hung (default 1000)' },
+  'keep-terminated': { kind: 'positive', arg: 'N', describe: 'terminated sessions kept in the store (default 1000)' },
+  'keep-days': { kind: 'positive', arg: 'D', describe: '... and for how long (default 7)' },
+  'warm-supervisors': { kind: 'count', arg: 'N', describe: 'supervisors kept spawned ahead of need (default 0): a create then costs one Node start-up, not two' },
+  metrics: { kind: 'address', arg: 'HOST:PORT', describe: 'serve Prometheus metrics at http://HOST:PORT/metrics (default off; loopback only)' },
+  'metrics-public': { kind: 'flag', describe: 'let --metrics listen on an address other machines can reach' },
+} as const satisfies Record<string, SettingDefinition>;
+
+export type SettingName = keyof typeof SETTINGS;
+type ValueOf<K extends Kind> = K extends 'flag' ? boolean : K extends 'address' ? string : number;
+export type Settings = { readonly [N in SettingName]?: ValueOf<(typeof SETTINGS)[N]['kind']> };
+
+export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
+
+/** What the settings mean to startDaemon. */
+export interface SettingsOptions {
+  readonly idleTimeoutMs?: number | undefined;
+  readonly heartbeatMs?: number | undefined;
+  readonly warmSupervisors?: number | undefined;
+  readonly retention: RetentionOptions;
+  readonly metrics?: MetricsAddress | undefined;
+}
+
+export function settingsFile(home: string): string {
+  return join(home, 'sessiond.json');
+}
+
+/** Parses settings given as flags (`where` null: values name their flag) or read from a file (`where`: its path). */
+export function parseSettings(raw: Readonly<Record<string, unknown>>, where: string | null = null): Settings {
+  const settings: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    const label = where === null ? `--${name}` : `${where}: "${name}"`;
+    if (!Object.hasOwn(SETTINGS, name)) throw new SessiondError('invalid_params', `${label} is not a setting of sessiond; the settings are ${SETTING_NAMES.join(', ')}`);
+    settings[name] = parseValue(SETTINGS[name as SettingName].kind, value, label);
+  }
+  return settings as Settings;
+}
+
+function parseValue(kind: Kind, value: unknown, label: string): unknown {
+  if (kind === 'flag') {
+    if (typeof value === 'boolean') return value;
+    throw new SessiondError('invalid_params', `${label} is true or false, not ${JSON.stringify(value)}`);
+  }
+  if (kind === 'address') {
+    if (typeof value !== 'string') throw new SessiondError('invalid_params', `${label} takes HOST:PORT, not ${JSON.stringify(value)}`);
+    parseMetricsAddress(value, label);
+    return value;
+  }
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  const ok = typeof number === 'number' && Number.isFinite(number) && (kind === 'positive' ? number > 0 : Number.isInteger(number) && number >= 0);
+  if (!ok) throw new SessiondError('invalid_params', `${label} takes ${kind === 'positive' ? 'a positive number' : 'a whole number, 0 or more'}, not ${JSON.stringify(value)}`);
+  return number;
+}
+
+/** The settings recorded in the state dir; none when there is no file. */
+export function readSettings(home: string): Settings {
+  const file = settingsFile(home);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new SessiondError('invalid_params', `cannot read ${file}: ${errorMessage(error)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new SessiondError('invalid_params', `${file} is not valid JSON (${errorMessage(error)}): fix or remove it`);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new SessiondError('invalid_params', `${file} must hold a JSON object of settings, e.g. {"warm-supervisors": 1}`);
+  return parseSettings(json as Record<string, unknown>, file);
+}
+
+/** Records `settings` over those of the file (atomically, mode 0600) and returns the whole. */
+export function recordSettings(home: string, settings: Settings): Settings {
+  const merged = { ...readSettings(home), ...settings };
+  const file = settingsFile(home);
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(merged, null, 2)}\n`, { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
+  return merged;
+}
+
+/** Turns settings into startDaemon's options; a metrics address others can reach needs metrics-public. */
+export function settingsOptions(settings: Settings): SettingsOptions {
+  const metrics = settings.metrics === undefined ? undefined : parseMetricsAddress(settings.metrics);
+  if (metrics && !metrics.loopback && !settings['metrics-public']) {
+    throw new SessiondError('invalid_params', `--metrics ${settings.metrics} can be reached from other machines: add --metrics-public if you mean it, or use 127.0.0.1:PORT`);
+  }
+  const keepDays = settings['keep-days'];
+  const maxTerminated = settings['keep-terminated'];
+  return {
+    idleTimeoutMs: settings['idle-timeout-ms'],
+    heartbeatMs: settings['heartbeat-ms'],
+    warmSupervisors: settings['warm-supervisors'],
+    retention: { ...(maxTerminated === undefined ? {} : { maxTerminated }), ...(keepDays === undefined ? {} : { maxAgeMs: keepDays * 86_400_000 }) },
+    metrics,
+  };
+}
+
+/** The settings' lines of `sessiond --help`. */
+export function settingsHelp(): string {
+  return SETTING_NAMES.map((name) => {
+    const { arg, describe } = SETTINGS[name] as SettingDefinition;
+    return `  ${`--${name}${arg ? ` ${arg}` : ''}`.padEnd(26)} ${describe}`;
+  }).join('\n');
+}
