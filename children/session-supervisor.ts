@@ -3,9 +3,11 @@
 import { SessiondError } from '../src/contract/errors.js';
 import { describeIssues } from '../src/contract/issues.js';
 import { toSupervisor, type FromSupervisor } from '../src/ipc/supervisor-messages.js';
+import { SparePlaceholder } from '../src/supervisor/spare.js';
 import { Supervisor } from '../src/supervisor/supervisor.js';
 
 let supervisor: Supervisor | null = null;
+let spare: SparePlaceholder | null = null;
 let exiting = false;
 let lastSend: Promise<void> = Promise.resolve();
 
@@ -33,18 +35,31 @@ process.on('message', (raw: unknown) => {
   }
   const message = parsed.data;
   switch (message.type) {
+    case 'spare': {
+      if (supervisor || spare) return;
+      spare = new SparePlaceholder(message.spare);
+      const { pid } = spare.proc;
+      // A spare whose Placeholder is gone is no spare: the daemon sees us go and replaces us.
+      void spare.proc.exited.then(() => !supervisor && exit(1));
+      if (pid > 0) send({ type: 'spare_ready', placeholderPid: pid });
+      break;
+    }
     case 'init': {
       if (supervisor) return;
       const { session, ...options } = message.init;
+      const taken = spare;
+      const adopted = taken?.adoptableBy(session) ?? undefined;
       supervisor = new Supervisor(session, options, send, exit);
-      void supervisor.start();
+      const current = supervisor;
+      // A spare taken by a session of its own children (or another id) stops its Placeholder first.
+      void (adopted || !taken ? Promise.resolve() : taken.discard()).then(() => current.start(adopted));
       break;
     }
     case 'ping':
       send({ type: 'pong', seq: message.seq });
       break;
     case 'shutdown':
-      void (supervisor ? supervisor.shutdown() : exit(0));
+      shutdown();
       break;
     case 'request': {
       const { id } = message;
@@ -64,10 +79,10 @@ function wireError(error: unknown): { code: string; message: string } {
   return { code: 'internal', message: `supervisor error: ${error instanceof Error ? error.message : String(error)}` };
 }
 
-const shutdown = () => void (supervisor ? supervisor.shutdown() : exit(0));
+const shutdown = () => void (supervisor ? supervisor.shutdown() : (spare?.discard() ?? Promise.resolve()).then(() => exit(0)));
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
 process.on('disconnect', () => {
   if (exiting) return;
-  void (supervisor ? supervisor.orphaned() : exit(1));
+  void (supervisor ? supervisor.orphaned() : (spare?.discard() ?? Promise.resolve()).then(() => exit(1)));
 });

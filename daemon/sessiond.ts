@@ -18,7 +18,7 @@ session, then exits 0. Most people use 'sessionctl daemon start', or the systemd
 unit of 'sessionctl daemon install'.
 
 Settings come from <state dir>/sessiond.json (the flags below as keys, e.g.
-{"warm-supervisors": 1}; 'sessionctl daemon start --FLAG' records them there);
+{"warm": 2}; 'sessionctl daemon start --FLAG' records them there);
 a flag given here overrides the file.
 
 ${settingsHelp()}

@@ -66,6 +66,7 @@ export function startChild(options: StartChildOptions = {}): Promise<SessionChil
       if (!isToChild(message)) return;
       switch (message.type) {
         case 'sessiond:init': {
+          if (message.init.cwd !== undefined && message.init.cwd !== process.cwd()) process.chdir(message.init.cwd);
           const child: SessionChild = {
             init: message.init,
             ready: () => send({ type: 'sessiond:ready' }),

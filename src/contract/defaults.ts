@@ -14,4 +14,6 @@ export const DEFAULTS = {
   idleTimeoutMs: 5 * 60_000,
   placeholderName: 'placeholder',
   sendTimeoutMs: 30_000,
+  /** Spare sessions kept started ahead of need. */
+  warm: 1,
 } as const;

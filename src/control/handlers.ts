@@ -75,7 +75,7 @@ export function createHandlers(daemon: DaemonContext): Handlers {
     logs: (params, context) => streamLogs(spec(params.id), daemon.sessionsDir, params, context),
     async status() {
       const sessions = await allSessions();
-      // spares and cgroups: filled in by the warm pool and the cgroup work; the shape is here already.
+      // cgroups: filled in by the cgroup work; the shape is here already.
       return {
         running: true,
         pid: process.pid,
@@ -83,7 +83,7 @@ export function createHandlers(daemon: DaemonContext): Handlers {
         home: daemon.home,
         sessions: countByStatus(sessions),
         version: packageVersion(),
-        spares: [],
+        spares: manager.spares(),
         cgroups: null,
         metrics: daemon.metricsUrl ?? null,
         systemd: daemon.systemd ?? false,

@@ -23,7 +23,8 @@ export const SETTINGS = {
   'heartbeat-ms': { kind: 'positive', arg: 'MS', describe: 'ping period of supervisors and children; 3 missed pongs = hung (default 1000)' },
   'keep-terminated': { kind: 'positive', arg: 'N', describe: 'terminated sessions kept in the store (default 1000)' },
   'keep-days': { kind: 'positive', arg: 'D', describe: '... and for how long (default 7)' },
-  'warm-supervisors': { kind: 'count', arg: 'N', describe: 'supervisors kept spawned ahead of need (default 0): a create then costs one Node start-up, not two' },
+  warm: { kind: 'count', arg: 'N', describe: 'spare sessions kept started ahead of need (default 1; 0: none): a default create then takes milliseconds' },
+  'warm-supervisors': { kind: 'count', arg: 'N', describe: 'the old name of --warm' },
   metrics: { kind: 'address', arg: 'HOST:PORT', describe: 'serve Prometheus metrics at http://HOST:PORT/metrics (default off; loopback only)' },
   'metrics-public': { kind: 'flag', describe: 'let --metrics listen on an address other machines can reach' },
 } as const satisfies Record<string, SettingDefinition>;
@@ -91,7 +92,7 @@ export function readSettings(home: string): Settings {
   } catch (error) {
     throw new SessiondError('invalid_params', `${file} is not valid JSON (${errorMessage(error)}): fix or remove it`);
   }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new SessiondError('invalid_params', `${file} must hold a JSON object of settings, e.g. {"warm-supervisors": 1}`);
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new SessiondError('invalid_params', `${file} must hold a JSON object of settings, e.g. {"warm": 2}`);
   return parseSettings(json as Record<string, unknown>, file);
 }
 
@@ -115,7 +116,7 @@ export function settingsOptions(settings: Settings): SettingsOptions {
   return {
     idleTimeoutMs: settings['idle-timeout-ms'],
     heartbeatMs: settings['heartbeat-ms'],
-    warmSupervisors: settings['warm-supervisors'],
+    warmSupervisors: settings.warm ?? settings['warm-supervisors'],
     retention: { ...(maxTerminated === undefined ? {} : { maxTerminated }), ...(keepDays === undefined ? {} : { maxAgeMs: keepDays * 86_400_000 }) },
     metrics,
   };

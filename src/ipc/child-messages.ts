@@ -9,6 +9,8 @@ export interface ChildInit {
   readonly metadata: Record<string, unknown>;
   readonly llmConfig: Record<string, unknown>;
   readonly heartbeatMs: number;
+  /** Where the child runs: a spare Placeholder, spawned before its session, moves there on init. */
+  readonly cwd?: string;
 }
 
 /** Supervisor → child. */

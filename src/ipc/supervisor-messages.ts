@@ -73,8 +73,17 @@ export const supervisorRequest = tagged('op', {
 });
 export type SupervisorRequest = Infer<typeof supervisorRequest>;
 
+/**
+ * A spare: a supervisor started ahead of need, with the session's Placeholder spawned under it
+ * (its id reserved, so its marker is the session's), which waits for its init until a create
+ * takes the spare.
+ */
+export const spareInit = object({ session: string, placeholder: childSpec });
+export type SpareInit = Infer<typeof spareInit>;
+
 export const toSupervisor = tagged('type', {
   init: { init: supervisorInit },
+  spare: { spare: spareInit },
   ping: { seq: number },
   shutdown: {},
   request: { id: int(), request: supervisorRequest },
@@ -103,6 +112,8 @@ export const fromSupervisor = tagged('type', {
   auto_shutdown: { reason: string },
   response: { id: int(), result: optional(unknown), error: optional(object({ code: string, message: string })) },
   publish: { child: string, topic: string, data: unknown, at: string },
+  /** The spare's Placeholder is spawned (it waits for its init). */
+  spare_ready: { placeholderPid: int(1) },
 });
 export type FromSupervisor = Infer<typeof fromSupervisor>;
 

@@ -12,7 +12,10 @@ import { MessageLog, type PublishedMessage } from './message-log.js';
 import { toChildSpec, toSessionSpec, upgradeStoredSpec } from './session-input.js';
 import { SessionRuntime } from './session-runtime.js';
 import { DEFAULT_CONCURRENT_STARTS, StartGate } from './start-gate.js';
-import { SupervisorPool } from './supervisor-pool.js';
+import { SupervisorPool, type Spare, type SpareInfo } from './supervisor-pool.js';
+import { entryPath } from '../process/entries.js';
+import type { Spawned } from '../process/spawn.js';
+import { killProcess } from '../process/stop.js';
 import { NO_STATS, StatsSampler } from './stats.js';
 
 export interface SessionManagerOptions {
@@ -22,9 +25,9 @@ export interface SessionManagerOptions {
   readonly startTimeoutMs?: number;
   readonly idleTimeoutMs?: number;
   /**
-   * Supervisors kept spawned ahead of need (default 0). With 1, a session starts at the cost of
-   * one Node start-up instead of two; the spare is a child of this process that belongs to no
-   * session until it is taken, which is why it is off unless asked for.
+   * Spare sessions kept started ahead of need (default 1; 0: none): a supervisor with its
+   * Placeholder loaded, waiting for a session. A create with no children takes a whole spare
+   * (milliseconds); one with children of its own takes its supervisor (one Node start-up less).
    */
   readonly warmSupervisors?: number;
   /** Sessions starting at once; more wait their turn, initializing (default: twice the cores, 4 at least). */
@@ -63,7 +66,8 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     this.keepTerminated = options.keepTerminated ?? 100;
     this.gate = new StartGate(options.concurrentStarts ?? DEFAULT_CONCURRENT_STARTS);
     mkdirSync(paths.sessionsDir, { recursive: true, mode: 0o700 });
-    this.pool = new SupervisorPool(options.warmSupervisors ?? 0, paths.supervisorsLog);
+    const placeholder = () => toChildSpec(childSpecInput.parse({ name: DEFAULTS.placeholderName, file: entryPath('placeholder') }), process.cwd());
+    this.pool = new SupervisorPool(options.warmSupervisors ?? DEFAULTS.warm, paths.supervisorsLog, placeholder);
   }
 
   /** Starts a session and resolves with its id once every child is ready. */
@@ -74,8 +78,16 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   /** As createSession, for input its caller has already parsed (the control socket does at its edge). */
   async createParsed(input: ParsedSessionInput, cwd?: string): Promise<string> {
     const spec = toSessionSpec(input, cwd);
-    await this.launch(spec, 'session.created');
-    return spec.id;
+    // A session with no id of its own takes a whole spare: the spare's reserved id is its id.
+    const spare = input.id === undefined && !this.closed ? this.pool.takeSpare() : null;
+    const id = spare?.id ?? spec.id;
+    await this.launch(spare ? { ...spec, id } : spec, 'session.created', undefined, spare);
+    return id;
+  }
+
+  /** The spares started ahead of need (they belong to no session). */
+  spares(): SpareInfo[] {
+    return this.pool.list();
   }
 
   /**
@@ -179,7 +191,21 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     await Promise.all([this.pool.close(), ...[...this.sessions.values()].map((s) => s.terminate())]);
   }
 
-  private async launch(spec: SessionSpec, type: 'session.created' | 'session.resurrected', createdAt?: string): Promise<void> {
+  private async launch(spec: SessionSpec, type: 'session.created' | 'session.resurrected', createdAt?: string, spare: Spare | null = null): Promise<void> {
+    let spawned = false;
+    const spawnSupervisor = () => {
+      spawned = true;
+      return spare?.proc ?? this.pool.take();
+    };
+    try {
+      await this.start(spec, type, spawnSupervisor, createdAt);
+    } finally {
+      // A spare taken by a session that never started (refused, or terminated while it waited) goes.
+      if (spare && !spawned) void killProcess(spare.proc, spare.placeholderPid === null ? [] : [spare.placeholderPid], { session: spare.id });
+    }
+  }
+
+  private async start(spec: SessionSpec, type: 'session.created' | 'session.resurrected', spawnSupervisor: () => Spawned, createdAt?: string): Promise<void> {
     if (this.closed) throw new SessiondError('daemon_unavailable', 'sessiond is shutting down: start it again to create sessions');
     const existing = this.sessions.get(spec.id);
     if (existing && isLive(existing.status)) {
@@ -191,7 +217,6 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     };
     const warn = (message: string) => this.emit('warning', message);
     const debug = (message: string) => this.emit('debug', message);
-    const spawnSupervisor = () => this.pool.take();
     const fresh = type === 'session.created';
     if (fresh) this.messages.forget(spec.id);
     const publish = (message: PublishedMessage) => this.messages.add(message);

@@ -1,56 +1,110 @@
 import { closeSync, openSync } from 'node:fs';
+import { newSessionId } from '../contract/ids.js';
+import type { ChildSpec } from '../contract/spec.js';
+import type { FromSupervisor } from '../ipc/supervisor-messages.js';
+import { entryPath } from '../process/entries.js';
 import { spawnProcess, type Spawned } from '../process/spawn.js';
 import { killProcess } from '../process/stop.js';
-import { entryPath } from '../process/entries.js';
+
+/** A spare as `daemon status --json` lists it. */
+export interface SpareInfo {
+  readonly supervisorPid: number;
+  readonly placeholderPid: number | null;
+}
+
+/** A supervisor started ahead of need, with its session's id reserved and its Placeholder spawned. */
+export interface Spare {
+  readonly id: string;
+  readonly proc: Spawned;
+  placeholderPid: number | null;
+}
+
+/** Spares are refilled once creates have paused this long: after a burst, never in front of one. */
+export const REFILL_AFTER_MS = 250;
 
 /**
- * Supervisors spawned ahead of need: a new session takes one that has already loaded, so its
- * start costs one Node start-up (its child's) instead of two. A warm supervisor holds no
- * session until `init` arrives; it keeps nothing alive (unref'd) and exits with its parent.
+ * Spare sessions: a create without children of its own takes a whole spare (a supervisor whose
+ * Placeholder has loaded and waits for its init), so it costs no Node start-up at all; any other
+ * create takes a spare's supervisor alone, which stops the spare Placeholder. A spare keeps
+ * nothing alive (unref'd), exits with its parent, and is replaced when it dies.
  */
 export class SupervisorPool {
-  private readonly warm = new Set<Spawned>();
+  private readonly spares = new Set<Spare>();
   private closed = false;
+  private refillTimer: NodeJS.Timeout | null = null;
   /** Supervisors write to this file directly (an fd, not a pipe through us): rare lines, no handle of ours to keep alive. */
   private readonly log: number;
 
   constructor(
     private readonly size: number,
     logFile: string,
+    /** The Placeholder's spec for a session of that id (cwd: the daemon's; it moves on init). */
+    private readonly placeholder: () => ChildSpec,
   ) {
     this.log = openSync(logFile, 'a', 0o600);
-    this.refill();
+    this.scheduleRefill(0);
   }
 
-  /** A supervisor ready for its init: a warm one if there is one, else a new one. */
+  /** A whole spare, its id the new session's; null when none is ready. */
+  takeSpare(): Spare | null {
+    const spare = [...this.spares].find((s) => s.placeholderPid !== null && !s.proc.hasExited()) ?? null;
+    if (spare) this.claim(spare);
+    return spare;
+  }
+
+  /** A supervisor ready for its init: a spare's if there is one (its Placeholder is then stopped), else a new one. */
   take(): Spawned {
-    const [proc] = this.warm;
-    if (proc) this.warm.delete(proc);
-    this.refill();
-    const taken = proc ?? this.spawn();
-    setReferenced(taken, true);
-    return taken;
+    const spare = [...this.spares].find((s) => !s.proc.hasExited());
+    if (spare) {
+      this.claim(spare);
+      return spare.proc;
+    }
+    this.scheduleRefill();
+    return setReferenced(this.spawn(), true);
+  }
+
+  list(): SpareInfo[] {
+    return [...this.spares].map((s) => ({ supervisorPid: s.proc.pid, placeholderPid: s.placeholderPid }));
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const warm = [...this.warm];
-    this.warm.clear();
-    await Promise.all(warm.map((proc) => killProcess(proc)));
+    if (this.refillTimer) clearTimeout(this.refillTimer);
+    const spares = [...this.spares];
+    this.spares.clear();
+    await Promise.all(spares.map((s) => killProcess(s.proc, s.placeholderPid === null ? [] : [s.placeholderPid], { session: s.id })));
     closeSync(this.log);
   }
 
+  private claim(spare: Spare): void {
+    this.spares.delete(spare);
+    spare.proc.subprocess.removeAllListeners('message');
+    setReferenced(spare.proc, true);
+    this.scheduleRefill();
+  }
+
+  // Each take pushes the refill back: a burst of creates gets the CPU, the spares come after it.
+  private scheduleRefill(delayMs = REFILL_AFTER_MS): void {
+    if (this.closed || this.size === 0) return;
+    if (this.refillTimer) clearTimeout(this.refillTimer);
+    this.refillTimer = setTimeout(() => this.refill(), delayMs).unref();
+  }
+
   private refill(): void {
-    // Deferred, so that the session that took a warm supervisor gets the CPU first.
-    setImmediate(() => {
-      while (!this.closed && this.warm.size < this.size) {
-        const proc = this.spawn();
-        setReferenced(proc, false);
-        this.warm.add(proc);
-        void proc.exited.then(() => this.warm.delete(proc));
-      }
-    });
+    this.refillTimer = null;
+    while (!this.closed && this.spares.size < this.size) {
+      const spare: Spare = { id: newSessionId(), proc: setReferenced(this.spawn(), false), placeholderPid: null };
+      this.spares.add(spare);
+      spare.proc.subprocess.on('message', (message: FromSupervisor) => {
+        if (message?.type === 'spare_ready') spare.placeholderPid = message.placeholderPid;
+      });
+      void spare.proc.exited.then(() => {
+        // A spare that dies is replaced; one taken is the session's business.
+        if (this.spares.delete(spare)) this.scheduleRefill();
+      });
+      void spare.proc.subprocess.sendMessage?.({ type: 'spare', spare: { session: spare.id, placeholder: this.placeholder() } }).catch(() => undefined);
+    }
   }
 
   private spawn(): Spawned {
@@ -58,7 +112,7 @@ export class SupervisorPool {
   }
 }
 
-function setReferenced(proc: Spawned, referenced: boolean): void {
+function setReferenced(proc: Spawned, referenced: boolean): Spawned {
   const { subprocess } = proc;
   const channel = subprocess.channel as { ref(): void; unref(): void } | null | undefined;
   if (referenced) {
@@ -68,4 +122,5 @@ function setReferenced(proc: Spawned, referenced: boolean): void {
     subprocess.unref();
     channel?.unref();
   }
+  return proc;
 }

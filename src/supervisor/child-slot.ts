@@ -85,7 +85,7 @@ export class ChildSlot {
    * killed, and its exit reported as any other). `deadline` (epoch ms) defaults to the start
    * timeout from now.
    */
-  start(deadline = Date.now() + this.options.startTimeoutMs): Promise<string | null> {
+  start(deadline = Date.now() + this.options.startTimeoutMs, prespawned?: Spawned): Promise<string | null> {
     const { spec } = this;
     this.status = 'starting';
     this.stopping = false;
@@ -95,7 +95,8 @@ export class ChildSlot {
     const target = spec.file !== undefined ? { file: spec.file } : { command: spec.command! };
     this.runs += 1;
     const env = { ...spec.env, ...markerEnv(this.marker) };
-    const proc = spawnProcess(target, { args: spec.args, env, cwd: spec.cwd, stdout: 'pipe', stderr: 'pipe' });
+    // A spare's Placeholder was spawned ahead, with this run's marker: it only needs its init.
+    const proc = prespawned ?? spawnProcess(target, { args: spec.args, env, cwd: spec.cwd, stdout: 'pipe', stderr: 'pipe' });
     this.proc = proc;
     this.log.attach(proc.subprocess.stdout);
     this.log.attach(proc.subprocess.stderr);
@@ -177,7 +178,7 @@ export class ChildSlot {
             break;
         }
       });
-      this.send({ type: 'sessiond:init', init: { ...this.options.init, name: this.spec.name } });
+      this.send({ type: 'sessiond:init', init: { ...this.options.init, name: this.spec.name, cwd: this.spec.cwd } });
     });
   }
 

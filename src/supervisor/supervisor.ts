@@ -6,6 +6,7 @@ import type { ChildSpec, SessionSpec } from '../contract/spec.js';
 import { EXIT_AUTO_SHUTDOWN, EXIT_GAVE_UP, EXIT_START_FAILED, type FromSupervisor, type SupervisorInit, type SupervisorRequest } from '../ipc/supervisor-messages.js';
 import { autoShutdownReached } from './auto-shutdown.js';
 import { restartDelayMs } from './backoff.js';
+import type { Spawned } from '../process/spawn-child.js';
 import { ChildSlot } from './child-slot.js';
 import { childrenToRestart, shouldRestart } from './decisions.js';
 import { RestartIntensity } from './intensity.js';
@@ -46,14 +47,17 @@ export class Supervisor {
     for (const child of spec.children) this.addSlot(child);
   }
 
-  /** Starts every child in order (those stopped on request aside), each once the one before is ready. */
-  start(): Promise<void> {
+  /**
+   * Starts every child in order (those stopped on request aside), each once the one before is
+   * ready; the first may be a spare's Placeholder, spawned already.
+   */
+  start(prespawned?: Spawned): Promise<void> {
     return this.enqueue(async () => {
       const deadline = Date.now() + this.init.startTimeoutMs;
-      for (const name of this.order) {
+      for (const [i, name] of this.order.entries()) {
         const slot = this.slot(name);
         if (this.held.has(name)) continue;
-        const failure = await slot.start(deadline);
+        const failure = await slot.start(deadline, i === 0 ? prespawned : undefined);
         if (this.phase === 'stopping') return;
         if (failure) {
           this.report({ type: 'start_failed', error: startFailure(slot, failure) });

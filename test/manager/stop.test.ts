@@ -99,7 +99,7 @@ describe('stopping: SIGTERM, then SIGKILL after 5 s', () => {
     };
     const escaped = await waitFor(readPid, 'the escaped pid');
     h.seen.add(escaped);
-    expect(readStat(escaped)!.pgrp).toBe(escaped); // its own group and session
+    await waitFor(() => readStat(escaped)?.pgrp === escaped, 'the escaped process to lead its own group (setsid runs after the fork)');
     h.manager.kill(id, { child: 'escaper' });
     await h.waitEvent((e) => e.type === 'child.restarted', 'child.restarted');
     await expectAllGone([escaped], 1000);

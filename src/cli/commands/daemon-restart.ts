@@ -17,7 +17,7 @@ export const daemonRestart: CommandModule<GlobalArgs, GlobalArgs> = {
     withSettingsOptions(yargs)
       .example('$0 daemon restart', "prints the new daemon's pid once the old one and all its processes are gone")
       .example('$0 daemon restart && $0 list', 'the same sessions, coming back with new pids')
-      .example('$0 daemon restart --warm-supervisors 1', 'with a new setting, recorded for every later start'),
+      .example('$0 daemon restart --warm 2', 'with a new setting, recorded for every later start'),
   handler: (args) =>
     run(
       args,

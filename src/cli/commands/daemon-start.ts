@@ -10,7 +10,7 @@ export const daemonStart: CommandModule<GlobalArgs, GlobalArgs> = {
     withSettingsOptions(yargs)
       .example('$0 daemon start', 'prints its pid')
       .example('$0 daemon start --home /tmp/sd --json', 'prints its status JSON')
-      .example('$0 daemon start --warm-supervisors 1 --metrics 127.0.0.1:9464', 'with settings, kept for every later start'),
+      .example('$0 daemon start --warm 2 --metrics 127.0.0.1:9464', 'with settings, kept for every later start'),
   handler: (args) =>
     run(
       args,
