@@ -28,8 +28,13 @@ describe('versions and daemon settings', { timeout: 60_000 }, () => {
     expect(down.exitCode).toBe(4);
     expect(JSON.parse(down.stdout)).toMatchObject({ running: false, pid: null, version: null, spares: [], cgroups: null });
     await h.cli(['daemon', 'start']);
-    const up = await h.json<DaemonStatus>(['daemon', 'status']);
-    expect(up).toMatchObject({ running: true, version: VERSION, spares: [], cgroups: null, metrics: null });
+    // One spare by default (--warm 1), its Placeholder up soon after the start.
+    const up = await waitFor(async () => {
+      const status = await h.json<DaemonStatus>(['daemon', 'status']);
+      return status.spares?.[0]?.placeholderPid ? status : null;
+    }, 'the spare to be ready');
+    expect(up).toMatchObject({ running: true, version: VERSION, cgroups: null, metrics: null });
+    expect(up.spares).toEqual([{ supervisorPid: expect.any(Number), placeholderPid: expect.any(Number) }]);
     expect((await h.cli(['daemon', 'status'])).stdout).toContain(`sessiond ${VERSION} is running`);
   });
 

@@ -14,7 +14,8 @@ describe('daemon settings', () => {
     expect(parseSettings({ 'keep-days': 2 }, '/x/sessiond.json')).toEqual({ 'keep-days': 2 });
     expect(() => parseSettings({ 'keep-days': 'x' })).toThrow('--keep-days takes a positive number, not "x"');
     expect(() => parseSettings({ 'warm-supervisors': 1.5 }, '/x/sessiond.json')).toThrow('/x/sessiond.json: "warm-supervisors" takes a whole number');
-    expect(() => parseSettings({ warm: 1 }, '/x/sessiond.json')).toThrow(/"warm" is not a setting of sessiond; the settings are idle-timeout-ms, /);
+    expect(() => parseSettings({ tepid: 1 }, '/x/sessiond.json')).toThrow(/"tepid" is not a setting of sessiond; the settings are idle-timeout-ms, /);
+    expect(parseSettings({ warm: '2' })).toEqual({ warm: 2 });
   });
 
   it('records settings over the file, 0600, and reads them back', () => {

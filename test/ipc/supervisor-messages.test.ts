@@ -27,7 +27,7 @@ describe('toSupervisor', () => {
   test.each([
     [null, 'expected an object, got null'],
     [[], 'expected an object, got an array'],
-    [{ type: 'reboot' }, 'type: expected one of init, ping, shutdown'],
+    [{ type: 'reboot' }, 'type: expected one of init, spare, ping, shutdown, request'],
     [{ type: 'ping' }, 'seq: expected a number, got undefined'],
     [{ type: 'ping', seq: '1' }, 'seq: expected a number, got string'],
     [{ type: 'init', init: { ...init, heartbeatMs: 0 } }, 'init.heartbeatMs: expected an integer ≥ 1, got 0'],
@@ -58,7 +58,7 @@ describe('fromSupervisor', () => {
   });
 
   test.each([
-    [{ type: 'child', event: 'exploded', child: state, restarts: 0 }, 'event: expected one of spawned, started, exited, restarted, hung, got string'],
+    [{ type: 'child', event: 'exploded', child: state, restarts: 0 }, 'event: expected one of spawned, waiting, started, exited, restarted, hung, added, stopped, removed, got string'],
     [{ type: 'ready', children: [{ ...state, pid: 1.5, status: 'dead' }] }, 'children.0.pid: expected an integer, got 1.5; children.0.status: expected one of starting, running, restarting, stopping, stopped, got string'],
     [{ type: 'child', event: 'exited', child: state, restarts: 0, output: [1] }, 'output.0: expected a string, got 1'],
   ])('rejects %j', (message, expected) => {
