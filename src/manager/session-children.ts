@@ -54,7 +54,7 @@ export class SessionChildren {
   /** Marks every child stopped; returns those that still had a pid (they went without a report). */
   stopAll(): ChildState[] {
     const unreported = [...this.states.values()].filter((c) => c.pid !== null);
-    for (const [name, child] of this.states) this.states.set(name, { ...child, pid: null, status: 'stopped' });
+    for (const [name, child] of this.states) this.states.set(name, { ...child, pid: null, status: 'stopped', nextRestartAt: null });
     return unreported;
   }
 
