@@ -6,6 +6,7 @@ import { isValidSessionId, registryKey } from '../contract/ids.js';
 import { isLive, type SessionInfo } from '../contract/session.js';
 import { childSpecInput, DEFAULTS, parseOrThrow, sessionSpecInput, type ChildSpecInput, type ParsedSessionInput, type SessionSpec, type SessionSpecInput } from '../contract/spec.js';
 import { statePaths } from '../contract/paths.js';
+import { toSignal } from '../contract/signals.js';
 import type { SessionRecord } from '../store/sessions.js';
 import { MAX_MESSAGE_BYTES } from '../supervisor/publish.js';
 import { MessageLog, type PublishedMessage } from './message-log.js';
@@ -182,7 +183,7 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
 
   /** Fault injection: signals the supervisor, or the child named `child`; returns the pid hit. */
   kill(id: string, target: { child?: string } = {}, signal: NodeJS.Signals = 'SIGKILL'): number {
-    return this.session(id).kill(target, signal);
+    return this.session(id).kill(target, toSignal(signal));
   }
 
   /** Terminates every session in parallel; the manager starts no session after this. */
@@ -209,7 +210,7 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     if (this.closed) throw new SessiondError('daemon_unavailable', 'sessiond is shutting down: start it again to create sessions');
     const existing = this.sessions.get(spec.id);
     if (existing && isLive(existing.status)) {
-      throw new SessiondError('already_exists', `session ${spec.id} already exists (${existing.status}); terminate it first or pick another --id`);
+      throw new SessiondError('already_exists', `session ${spec.id} already exists (${existing.status}); terminate it first, or choose another id`);
     }
     const emit = (type: EventType, fields: Record<string, unknown> = {}) => {
       this.emit('event', { ...fields, at: new Date().toISOString(), session: spec.id, type });
