@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'daemon_stopped'
   | 'slow_reader'
   | 'not_supported'
+  /** `sessiond --max-sessions N` sessions are live already: nothing was started. */
+  | 'capacity'
   | 'internal';
 
 /** The one error class of sessiond: a code a program can test, a message a person can act on. */
