@@ -7,6 +7,7 @@ import { startDaemon } from '../src/daemon/daemon.js';
 
 const USAGE = `Usage: sessiond [--home DIR] [--idle-timeout-ms MS] [--heartbeat-ms MS]
                 [--keep-terminated N] [--keep-days D] [--warm-supervisors N]
+                [--cgroups auto|off] [--max-sessions N]
 
 Runs the sessiond daemon in the foreground on a state dir (default: $SESSIOND_HOME,
 else $XDG_STATE_HOME/sessiond, else ~/.local/state/sessiond). It brings back the
@@ -18,7 +19,11 @@ session, then exits 0. Most people use 'sessionctl daemon start'.
   --keep-terminated N    terminated sessions kept in the store (default 1000)
   --keep-days D          ... and for how long (default 7)
   --warm-supervisors N   supervisors kept spawned ahead of need (default 0): with 1, a create
-                         costs one Node start-up instead of two, for one idle spare process`;
+                         costs one Node start-up instead of two, for one idle spare process
+  --cgroups auto|off     auto (default): a cgroup per session where the host allows it (limits,
+                         freezer, a stop that reaches every process); off: none, memoryMax is
+                         then sampled by the daemon and cpuMax / maxProcesses are refused
+  --max-sessions N       a create past N sessions not yet terminated fails (code capacity)`;
 
 function positive(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -37,6 +42,8 @@ try {
       'keep-terminated': { type: 'string' },
       'keep-days': { type: 'string' },
       'warm-supervisors': { type: 'string' },
+      cgroups: { type: 'string' },
+      'max-sessions': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -47,11 +54,17 @@ try {
   }
   const keepDays = positive('keep-days', values['keep-days']);
   const maxTerminated = positive('keep-terminated', values['keep-terminated']);
+  const cgroups = values.cgroups ?? 'auto';
+  if (cgroups !== 'auto' && cgroups !== 'off') throw new Error(`--cgroups takes auto or off, not ${JSON.stringify(cgroups)}`);
+  const maxSessions = positive('max-sessions', values['max-sessions']);
+  if (maxSessions !== undefined && !Number.isInteger(maxSessions)) throw new Error(`--max-sessions takes a whole number, not ${maxSessions}`);
   options = {
     home: values.home,
     idleTimeoutMs: positive('idle-timeout-ms', values['idle-timeout-ms']),
     heartbeatMs: positive('heartbeat-ms', values['heartbeat-ms']),
     warmSupervisors: positive('warm-supervisors', values['warm-supervisors']),
+    cgroups,
+    maxSessions,
     retention: {
       ...(maxTerminated === undefined ? {} : { maxTerminated }),
       ...(keepDays === undefined ? {} : { maxAgeMs: keepDays * 86_400_000 }),

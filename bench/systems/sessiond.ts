@@ -21,13 +21,17 @@ export class SessiondSystem implements System {
   private readonly leftovers = new Leftovers();
   private dropCleanup: (() => void) | null = null;
 
-  constructor(private readonly ctx: BenchContext) {}
+  constructor(
+    private readonly ctx: BenchContext,
+    /** Flags for the daemon (`--cgroups off`, say). */
+    private readonly daemonArgs: readonly string[] = [],
+  ) {}
 
   async setup(): Promise<void> {
     this.dropCleanup = onCleanup(() => this.teardown());
     this.home = await mkdtemp(join(this.ctx.tmp, 'sessiond-'));
     await writeFile(join(this.home, 'bench-spec.json'), JSON.stringify(this.spec({})));
-    this.daemon = spawnNode(join(this.ctx.repo, 'dist/daemon/sessiond.js'), ['--home', this.home], process.env, ['ignore', 'pipe', 'inherit']);
+    this.daemon = spawnNode(join(this.ctx.repo, 'dist/daemon/sessiond.js'), ['--home', this.home, ...this.daemonArgs], process.env, ['ignore', 'pipe', 'inherit']);
     await waitForLine(this.daemon, /listening/, 15_000);
     this.client = new SessionClient({ home: this.home });
   }
@@ -51,6 +55,22 @@ export class SessiondSystem implements System {
 
   async start(name: string, options: UnitOptions = {}): Promise<Unit> {
     return this.unitOf(await this.requireClient().create(this.spec({ id: name, ...options })));
+  }
+
+  /** A session of any spec (the limits scenario's), as the daemon returns it once it is active. */
+  async createSession(spec: Record<string, unknown>): Promise<SessionInfo> {
+    const info = await this.requireClient().create(spec);
+    this.unitOf(info);
+    return info;
+  }
+
+  get repo(): string {
+    return this.ctx.repo;
+  }
+
+  /** The daemon's status, `cgroups` included. */
+  status() {
+    return this.requireClient().status();
   }
 
   async startViaCli(name: string): Promise<Unit> {

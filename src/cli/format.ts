@@ -59,6 +59,7 @@ export function sessionDetails(s: SessionInfo): string {
     `created:      ${s.createdAt}`,
     `updated:      ${s.updatedAt}`,
     `cpu / memory: ${s.stats.cpu}% / ${formatBytes(s.stats.memory)}`,
+    `limits:       ${limitsLine(s.limits)}`,
     `metadata:     ${JSON.stringify(s.metadata)}`,
     `llm config:   ${JSON.stringify(s.llmConfig)}`,
   ];
@@ -75,9 +76,23 @@ export function sessionDetails(s: SessionInfo): string {
   return lines.join('\n');
 }
 
+// "memory 512.0 MiB, cpu 50%, 64 tasks, ttl 60000 ms (cgroup)", or "none".
+function limitsLine(limits: SessionInfo['limits']): string {
+  const parts = [
+    limits.memoryMax !== null ? `memory ${formatBytes(limits.memoryMax)}` : '',
+    limits.cpuMax !== null ? `cpu ${limits.cpuMax}%` : '',
+    limits.maxProcesses !== null ? `${limits.maxProcesses} tasks` : '',
+    limits.ttlMs !== null ? `ttl ${limits.ttlMs} ms` : '',
+    limits.idleTerminateMs !== null ? `idle terminate ${limits.idleTerminateMs} ms` : '',
+  ].filter(Boolean);
+  const enforced = limits.enforcement ? ` (enforced by ${limits.enforcement === 'cgroup' ? 'its cgroup' : "the daemon's memory watchdog"})` : '';
+  return parts.length ? `${parts.join(', ')}${enforced}` : 'none';
+}
+
 export function statusLine(status: DaemonStatus): string {
   if (!status.running) return `sessiond is not running (state dir ${status.home})`;
   const counts = status.sessions;
-  const live = counts ? (['initializing', 'active', 'idle', 'terminating', 'terminated'] as const).filter((k) => counts[k] > 0).map((k) => `${counts[k]} ${k}`) : [];
-  return `sessiond is running: pid ${status.pid}, up ${formatDuration(status.uptimeMs ?? 0)}, sessions: ${live.join(', ') || 'none'} (state dir ${status.home})`;
+  const live = counts ? (['initializing', 'active', 'idle', 'paused', 'terminating', 'terminated'] as const).filter((k) => counts[k] > 0).map((k) => `${counts[k]} ${k}`) : [];
+  const cgroups = status.cgroups ? `, cgroups: ${status.cgroups.mode}${status.cgroups.reason ? ` (${status.cgroups.reason})` : ''}` : '';
+  return `sessiond is running: pid ${status.pid}, up ${formatDuration(status.uptimeMs ?? 0)}, sessions: ${live.join(', ') || 'none'}${cgroups} (state dir ${status.home})`;
 }

@@ -11,6 +11,8 @@ import { kill } from './commands/kill.js';
 import { list } from './commands/list.js';
 import { llmAgent } from './commands/llm-agent.js';
 import { logs } from './commands/logs.js';
+import { pause } from './commands/pause.js';
+import { resume } from './commands/resume.js';
 import { registryKeyCommand } from './commands/registry-key.js';
 import { terminate } from './commands/terminate.js';
 import { EXIT, type GlobalArgs } from './run.js';
@@ -31,6 +33,8 @@ await yargs(hideBin(process.argv))
   .command(kill)
   .command(events)
   .command(logs)
+  .command(pause)
+  .command(resume)
   .demandCommand(1, 'give a command; see sessionctl --help')
   .strict()
   .fail((message, error) => {

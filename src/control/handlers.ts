@@ -3,6 +3,7 @@ import { isLive, type SessionInfo, type SessionStatus } from '../contract/sessio
 import type { SessionSpec } from '../contract/spec.js';
 import type { Journal } from '../daemon/journal.js';
 import type { SessionManager } from '../manager/session-manager.js';
+import type { CgroupSupport } from '../cgroup/index.js';
 import { storedSessionInfo } from '../manager/session-view.js';
 import type { Store } from '../store/index.js';
 import type { Handlers } from './dispatch.js';
@@ -17,6 +18,8 @@ export interface DaemonContext {
   readonly home: string;
   readonly sessionsDir: string;
   readonly startedAt: number;
+  /** What the daemon detected at its start: `status`'s `cgroups`. */
+  readonly cgroups: CgroupSupport;
   /** True once the daemon is stopping: no new session may start then. */
   readonly stopping: () => boolean;
   /** Terminates every session (`restart`: stops their processes, keeping the sessions), then exits once the reply is out. */
@@ -57,6 +60,14 @@ export function createHandlers(daemon: DaemonContext): Handlers {
     info: ({ id }) => info(id),
     find: ({ id }) => pidOf(id, manager.findSupervisor(id), 'supervisor'),
     'llm-agent': ({ id }) => pidOf(id, manager.getLlmAgentPid(id), 'child named llm_agent'),
+    async pause({ id }) {
+      await manager.pauseSession(id);
+      return info(id);
+    },
+    async resume({ id }) {
+      await manager.resumeSession(id);
+      return info(id);
+    },
     async terminate({ id }) {
       if (manager.has(id)) await manager.terminateSession(id);
       return info(id);
@@ -70,7 +81,7 @@ export function createHandlers(daemon: DaemonContext): Handlers {
     logs: (params, context) => streamLogs(spec(params.id), daemon.sessionsDir, params, context),
     async status() {
       const sessions = await allSessions();
-      return { running: true, pid: process.pid, uptimeMs: Date.now() - daemon.startedAt, home: daemon.home, sessions: countByStatus(sessions) };
+      return { running: true, pid: process.pid, uptimeMs: Date.now() - daemon.startedAt, home: daemon.home, sessions: countByStatus(sessions), cgroups: daemon.cgroups };
     },
     async stop() {
       await daemon.stop({ keepSessions: false });

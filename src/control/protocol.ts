@@ -6,6 +6,7 @@ import { SESSION_ID_PATTERN } from '../contract/ids.js';
 import type { StoredEvent } from '../contract/events.js';
 import type { SessionInfo, SessionStatus } from '../contract/session.js';
 import { sessionSpecInput } from '../contract/spec.js';
+import type { CgroupSupport } from '../cgroup/types.js';
 
 /** A line longer than this is refused and its connection closed: nothing legitimate comes near it. */
 export const MAX_LINE_BYTES = 1024 * 1024;
@@ -31,6 +32,8 @@ export const PARAMS = {
   find: byId,
   'llm-agent': byId,
   terminate: byId,
+  pause: byId,
+  resume: byId,
   kill: z
     .strictObject({
       id: sessionId,
@@ -78,6 +81,8 @@ export interface DaemonStatus {
   readonly uptimeMs: number | null;
   readonly home: string;
   readonly sessions: SessionCounts | null;
+  /** What cgroups the daemon found and uses for what (mode `none` with its reason); null when it is not running. */
+  readonly cgroups: CgroupSupport | null;
 }
 
 export interface PidResult {
@@ -98,6 +103,8 @@ export interface Results {
   find: PidResult;
   'llm-agent': PidResult;
   terminate: SessionInfo;
+  pause: SessionInfo;
+  resume: SessionInfo;
   kill: KillResult;
   /** Without follow, every event after `since`; with follow, each event is a partial and this never comes. */
   events: StoredEvent[];

@@ -7,6 +7,7 @@ import { ControlServer } from '../control/server.js';
 import { SessionManager } from '../manager/session-manager.js';
 import { Store, type RetentionOptions } from '../store/index.js';
 import { InstanceLock } from './instance-lock.js';
+import { prepareCgroups, releaseCgroups, type CgroupMode } from './cgroups.js';
 import { Journal } from './journal.js';
 import { resurrectSessions } from './resurrect.js';
 import { createLogger } from './logger.js';
@@ -26,6 +27,10 @@ export interface DaemonOptions {
   readonly heartbeatMs?: number | undefined;
   readonly warmSupervisors?: number | undefined;
   readonly retention?: RetentionOptions;
+  /** `--cgroups`: auto (default) uses what the host offers, off none. */
+  readonly cgroups?: CgroupMode | undefined;
+  /** `--max-sessions`: creates past this many live sessions fail with code capacity. */
+  readonly maxSessions?: number | undefined;
 }
 
 const PRUNE_EVERY_MS = 60 * 60_000;
@@ -57,7 +62,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   setInterval(prune, PRUNE_EVERY_MS).unref();
   // The store holds terminated sessions: the manager need not keep them in memory too.
   const { idleTimeoutMs, heartbeatMs, warmSupervisors } = options;
-  const manager = new SessionManager({ home: paths.home, keepTerminated: 0, idleTimeoutMs, heartbeatMs, warmSupervisors });
+  const cgroups = await prepareCgroups(paths.home, options.cgroups ?? 'auto', log);
+  const manager = new SessionManager({ home: paths.home, keepTerminated: 0, idleTimeoutMs, heartbeatMs, warmSupervisors, cgroups, maxSessions: options.maxSessions });
   manager.on('warning', (message) => log.warn(message));
   manager.on('debug', (message) => log.debug(message));
   const journal = new Journal(store, manager, log);
@@ -74,6 +80,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       log.info({ why, keepSessions }, keepSessions ? 'restarting: stopping every session process, keeping the sessions' : 'stopping: terminating every session');
       if (keepSessions) journal.freeze();
       await manager.shutdown();
+      await releaseCgroups(cgroups, log);
       store.close();
       log.info('every session process is gone');
     })());
@@ -102,6 +109,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       home: paths.home,
       sessionsDir: paths.sessionsDir,
       startedAt: Date.now(),
+      cgroups,
       stopping: () => stopping !== null,
       stop: async ({ keepSessions }) => {
         await stopSessions(keepSessions ? 'restart request' : 'stop request', keepSessions);

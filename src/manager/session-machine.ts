@@ -22,7 +22,13 @@ export type SessionInput =
   /** An unexpected exception while handling this session: it ends this session only. */
   | { readonly kind: 'fault'; readonly reason: string }
   /** The stop path is done: every process of the session is gone. */
-  | { readonly kind: 'stopped' };
+  | { readonly kind: 'stopped' }
+  /** Its processes are stopped (freezer or SIGSTOP), or continue again. */
+  | { readonly kind: 'pause' }
+  | { readonly kind: 'resume' }
+  /** Lifetimes: ttlMs after its create, idleTerminateMs without activity. */
+  | { readonly kind: 'expired'; readonly ms: number }
+  | { readonly kind: 'idle_timeout'; readonly ms: number };
 
 /** Why a session stops: decides how (SIGTERM and a grace, or SIGKILL at once) and the error it ends with. */
 export type StopCause =
@@ -30,12 +36,16 @@ export type StopCause =
   | { readonly kind: 'start_failed'; readonly reason: string }
   | { readonly kind: 'hung'; readonly reason: string }
   | { readonly kind: 'supervisor_exited'; readonly exit: ExitInfo }
-  | { readonly kind: 'fault'; readonly reason: string };
+  | { readonly kind: 'fault'; readonly reason: string }
+  | { readonly kind: 'expired'; readonly ms: number }
+  | { readonly kind: 'idle_timeout'; readonly ms: number };
 
 export interface MachineState {
   readonly status: SessionStatus;
   /** Set once the stop path has begun; it runs once, whatever else arrives meanwhile. */
   readonly stopping: StopCause | null;
+  /** While paused: the status a resume goes back to. */
+  readonly pausedFrom?: 'active' | 'idle';
 }
 
 export interface Step {
@@ -72,6 +82,15 @@ export function step(state: MachineState, input: SessionInput): Step {
       return beginStop(state, input, status);
     case 'fault':
       return beginStop(state, input, 'terminating');
+    case 'pause':
+      if (status === 'paused') return { state };
+      return status === 'active' || status === 'idle' ? { state: { ...state, status: 'paused', pausedFrom: status }, emit: 'session.paused' } : ignore(state, input, `it is ${status}`);
+    case 'resume':
+      return status === 'paused' ? { state: { status: state.pausedFrom ?? 'active', stopping: state.stopping }, emit: 'session.resumed' } : { state };
+    case 'expired':
+      return beginStop(state, input, 'terminating');
+    case 'idle_timeout':
+      return RUNNING.includes(status) ? beginStop(state, input, 'terminating') : ignore(state, input, `it is ${status}`);
   }
 }
 
@@ -86,7 +105,7 @@ function ignore(state: MachineState, input: SessionInput, why: string): Step {
 
 /** Causes whose stop is orderly (SIGTERM, then SIGKILL after the grace); the others SIGKILL at once. */
 export function isGraceful(cause: StopCause): boolean {
-  return cause.kind === 'requested' || cause.kind === 'start_failed' || cause.kind === 'fault';
+  return cause.kind === 'requested' || cause.kind === 'start_failed' || cause.kind === 'fault' || cause.kind === 'expired' || cause.kind === 'idle_timeout';
 }
 
 /** How a stop ended: the session's `error`, and whether its end is a crash the contract announces (`session.crashed`). */
@@ -98,6 +117,10 @@ export function outcome(cause: StopCause, started: boolean, gaveUp: string | nul
       return { error: cause.reason, crashed: false };
     case 'fault':
       return { error: `internal error: ${cause.reason}`, crashed: false };
+    case 'expired':
+      return { error: `ttl expired after ${cause.ms} ms`, crashed: false };
+    case 'idle_timeout':
+      return { error: `idle for ${cause.ms} ms`, crashed: false };
     case 'hung':
       return { error: cause.reason, crashed: started };
     case 'supervisor_exited':

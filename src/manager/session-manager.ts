@@ -12,6 +12,8 @@ import { SessionRuntime } from './session-runtime.js';
 import { DEFAULT_CONCURRENT_STARTS, StartGate } from './start-gate.js';
 import { SupervisorPool } from './supervisor-pool.js';
 import { NO_STATS, StatsSampler } from './stats.js';
+import type { CgroupSupport } from '../cgroup/index.js';
+import { admit, boundsOptions } from './admission.js';
 
 export interface SessionManagerOptions {
   /** State directory; its `logs/` receives every child's output. Default: the contract's. */
@@ -29,6 +31,12 @@ export interface SessionManagerOptions {
   readonly concurrentStarts?: number;
   /** Terminated sessions kept in memory for info and list --all, oldest dropped first (default 100). */
   readonly keepTerminated?: number;
+  /** What cgroups the host offers (detectCgroups; the daemon detects them): none by default, and memoryMax is then watched. */
+  readonly cgroups?: CgroupSupport;
+  /** Put every session in a cgroup of its own, limits or not (default true where there are cgroups). */
+  readonly cgroupEverySession?: boolean;
+  /** A create past this many sessions not yet terminated fails with code capacity (default: no limit). */
+  readonly maxSessions?: number;
 }
 
 export type CreateSessionInput = SessionSpecInput;
@@ -40,12 +48,13 @@ export type NotFound = 'not_found';
  */
 export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warning: [string]; debug: [string] }> {
   private readonly sessions = new Map<string, SessionRuntime>();
-  private readonly runtime: { heartbeatMs: number; startTimeoutMs: number; idleTimeoutMs: number; sessionsDir: string };
+  private readonly runtime: { heartbeatMs: number; startTimeoutMs: number; idleTimeoutMs: number; sessionsDir: string; bounds: ReturnType<typeof boundsOptions> };
+  private readonly maxSessions: number;
   private readonly keepTerminated: number;
   private readonly pool: SupervisorPool;
   private closed = false;
   private readonly gate: StartGate;
-  private readonly stats = new StatsSampler<SessionRuntime>((session) => session.pids());
+  private readonly stats = new StatsSampler<SessionRuntime>((session) => session.pids(), (session) => session.cgroupStats());
 
   constructor(options: SessionManagerOptions = {}) {
     super();
@@ -55,7 +64,9 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
       startTimeoutMs: options.startTimeoutMs ?? DEFAULTS.startTimeoutMs,
       idleTimeoutMs: options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
       sessionsDir: paths.sessionsDir,
+      bounds: boundsOptions(options),
     };
+    this.maxSessions = options.maxSessions ?? Infinity;
     this.keepTerminated = options.keepTerminated ?? 100;
     this.gate = new StartGate(options.concurrentStarts ?? DEFAULT_CONCURRENT_STARTS);
     mkdirSync(paths.sessionsDir, { recursive: true, mode: 0o700 });
@@ -78,9 +89,21 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
    * Brings back a session of an earlier manager (same id, spec and creation time) in new
    * processes. Stop what is left of its old processes first (see stopLeftovers).
    */
-  async resurrectSession(record: Pick<SessionRecord, 'spec' | 'createdAt'>): Promise<string> {
+  async resurrectSession(record: Pick<SessionRecord, 'spec' | 'createdAt'> & { readonly status?: SessionRecord['status'] }): Promise<string> {
     await this.launch(upgradeStoredSpec(record.spec), 'session.resurrected', record.createdAt);
+    // A session paused when its daemon went comes back paused, once its new processes are up.
+    if (record.status === 'paused') await this.pauseSession(record.spec.id);
     return record.spec.id;
+  }
+
+  /** Stops every process of the session (the cgroup freezer, else SIGSTOP); its heartbeats and idle clock wait. */
+  async pauseSession(id: string): Promise<void> {
+    await this.session(id).pause();
+  }
+
+  /** Continues a paused session. */
+  async resumeSession(id: string): Promise<void> {
+    await this.session(id).resume();
   }
 
   /** Whether the manager holds the session (live, or terminated and not yet forgotten). */
@@ -144,6 +167,8 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     if (existing && isLive(existing.status)) {
       throw new SessiondError('already_exists', `session ${spec.id} already exists (${existing.status}); terminate it first or pick another --id`);
     }
+    // Refused before anything exists: no event, no record, no process (a resurrection is never refused for capacity).
+    admit(spec, this.runtime.bounds.cgroups, type === 'session.created' ? { live: this.liveCount(), max: this.maxSessions } : null);
     const emit = (type: EventType, fields: Record<string, unknown> = {}) => {
       this.emit('event', { ...fields, at: new Date().toISOString(), session: spec.id, type });
       if (type === 'session.terminated') this.forgetOldTerminated();
@@ -157,6 +182,10 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     this.sessions.set(spec.id, session);
     emit(type, { children: spec.children.map((c) => c.name) });
     await this.gate.run(() => session.start());
+  }
+
+  private liveCount(): number {
+    return [...this.sessions.values()].filter((s) => isLive(s.status)).length;
   }
 
   private forgetOldTerminated(): void {
