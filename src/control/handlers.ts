@@ -61,11 +61,11 @@ export function createHandlers(daemon: DaemonContext): Handlers {
     find: ({ id }) => pidOf(id, manager.findSupervisor(id), 'supervisor'),
     'llm-agent': ({ id }) => pidOf(id, manager.getLlmAgentPid(id), 'child named llm_agent'),
     async pause({ id }) {
-      await manager.pauseSession(id);
+      await (manager.has(id) ? manager.pauseSession(id) : notHeld(await info(id), 'only an active or idle session can be paused'));
       return info(id);
     },
     async resume({ id }) {
-      await manager.resumeSession(id);
+      await (manager.has(id) ? manager.resumeSession(id) : notHeld(await info(id), 'there is nothing to resume'));
       return info(id);
     },
     async terminate({ id }) {
@@ -92,6 +92,11 @@ export function createHandlers(daemon: DaemonContext): Handlers {
       return { stopped: true, pid: process.pid };
     },
   };
+}
+
+// A session in the store only (terminated, or of an earlier daemon) has no processes to pause or resume.
+function notHeld(session: SessionInfo, why: string): never {
+  throw new SessiondError('not_supported', `session ${session.id} is ${session.status}: ${why}`);
 }
 
 function throwNotFound(id: string): never {

@@ -102,6 +102,7 @@ export class SessionRuntime {
 
   /** Continues a paused session's processes; its heartbeats and idle clock go on where they stood. */
   async resume(): Promise<void> {
+    if (this.status === 'terminated') throw new SessiondError('not_supported', `session ${this.spec.id} is terminated: there is nothing to resume`);
     if (this.status !== 'paused' || this.machine.stopping) return;
     this.lastActivity += await this.bounds.pause.resume();
     this.missedPongs = 0;

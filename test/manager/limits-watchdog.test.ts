@@ -74,7 +74,7 @@ describe('limits without cgroups', { timeout: 30_000 }, () => {
     await expectAllGone(pids);
   });
 
-  it('pause of a session that is not active or idle is refused; pausing twice or resuming a running one is fine', async () => {
+  it('pause or resume of a terminated session is refused; pausing twice or resuming a running one is fine', async () => {
     h = new Harness();
     const id = await h.create({ id: 'twice' });
     await h.manager.resumeSession(id);
@@ -83,6 +83,6 @@ describe('limits without cgroups', { timeout: 30_000 }, () => {
     expect(h.events.filter((e) => e.type === 'session.paused')).toHaveLength(1);
     await h.manager.terminateSession(id);
     await expect(h.manager.pauseSession(id)).rejects.toMatchObject({ code: 'not_supported', message: expect.stringContaining('terminated') });
-    await h.manager.resumeSession(id);
+    await expect(h.manager.resumeSession(id)).rejects.toMatchObject({ code: 'not_supported', message: expect.stringContaining('nothing to resume') });
   });
 });
