@@ -4,7 +4,7 @@ import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { SessionClient, type SessionInfo } from 'sessiond';
+import { detectCgroups, removeParents, SessionClient, sweepLeftovers, type SessionInfo } from 'sessiond';
 import { onCleanup } from '../cleanup.js';
 import { Leftovers } from '../proc.js';
 import { unitsUnderDaemon, type BenchContext, type OrphanGroup, type System, type Unit, type UnitOptions } from '../system.js';
@@ -47,6 +47,7 @@ export class SessiondSystem implements System {
     }
     if (daemon) await stopChild(daemon, 10_000);
     this.leftovers.killAll();
+    if (this.home) await removeCgroups(this.home);
     if (this.home) await rm(this.home, { recursive: true, force: true });
     this.home = '';
     this.dropCleanup?.();
@@ -123,6 +124,15 @@ export class SessiondSystem implements System {
     if (!this.client) throw new Error('sessiond: not set up');
     return this.client;
   }
+}
+
+// A daemon SIGKILLed (the orphan scenario) leaves its session groups for its next start, which never comes: sweep them as it would.
+async function removeCgroups(home: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  const support = detectCgroups({ stateDir: home });
+  if (support.mode === 'none') return;
+  await sweepLeftovers(support);
+  await removeParents(support);
 }
 
 export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -79,9 +79,9 @@ export class SessionBounds {
     this.cpu = { at: performance.now(), usageUs: 0 };
   }
 
-  /** Moves the just spawned supervisor into the group, before its init: what it forks is inside. */
-  enter(pid: number): void {
-    this.group?.addProcess(pid);
+  /** Moves the just spawned supervisor (and a spare's Placeholder, if it brings one) into the group, before its init: what they fork is inside. */
+  enter(...pids: number[]): void {
+    for (const pid of pids) this.group?.addProcess(pid);
   }
 
   /** Starts the memory watchdog if the session needs one, and the ttl timer (counted from createdAt). */
