@@ -1,4 +1,4 @@
-import { enforcementOf, needsWatchdog, noCgroups, SessionCgroup, type CgroupSupport } from '../cgroup/index.js';
+import { enforcementOf, needsWatchdog, noCgroups, SessionCgroup, supportFor, type CgroupSupport } from '../cgroup/index.js';
 import { errorMessage } from '../contract/errors.js';
 import type { Enforcement, ExitInfo, SessionStats } from '../contract/session.js';
 import type { SessionSpec } from '../contract/spec.js';
@@ -69,7 +69,7 @@ export class SessionBounds {
   prepare(): void {
     if (!this.grouped || this.group) return;
     try {
-      this.group = SessionCgroup.create(this.options.cgroups, this.spec.id, this.limits);
+      this.group = SessionCgroup.create(supportFor(this.options.cgroups, this.limits), this.spec.id, this.limits);
     } catch (error) {
       if (hasLimits(this.limits)) throw error;
       this.grouped = false;
