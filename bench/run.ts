@@ -13,6 +13,7 @@ import { Hub } from './hub.js';
 import { machine, renderTables, writeJson, type SystemEntry } from './report.js';
 import { createScenario } from './scenarios/create.js';
 import { crashScenario } from './scenarios/crash.js';
+import { limitsScenario } from './scenarios/limits.js';
 import { cyclesScenario } from './scenarios/cycles.js';
 import { orphansScenario } from './scenarios/orphans.js';
 import { scaleScenario } from './scenarios/scale.js';
@@ -34,6 +35,7 @@ const SCENARIOS = {
   scale: scaleScenario,
   cycles: cyclesScenario,
   orphans: orphansScenario,
+  limits: limitsScenario,
 } as const satisfies Record<string, (systems: readonly System[], plan: Plan, ctx: BenchContext) => Promise<Figure[]>>;
 type ScenarioName = keyof typeof SCENARIOS;
 

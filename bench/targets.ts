@@ -1,5 +1,6 @@
 // The targets of issue 5, checked against sessiond's figures: met, or missed by how much.
 import type { Figure } from './figure.js';
+import { MEMORY_LIMIT_MIB } from './scenarios/limits.js';
 import { ratio, summarize, type Summary } from './stats.js';
 
 export interface TargetResult {
@@ -22,6 +23,10 @@ function upTo(target: string, value: number | null, limit: number, show: (v: num
 const ms = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)} ms`;
 const mb = (v: number) => `${v.toFixed(1)} MB`;
 const times = (v: number) => `${v.toFixed(2)}×`;
+
+function share(value: number | null, of: number): number | null {
+  return value === null ? null : value / of;
+}
 
 export function checkTargets(figures: readonly Figure[]): TargetResult[] {
   const byKey = new Map(figures.map((f) => [f.key, f]));
@@ -59,6 +64,13 @@ export function checkTargets(figures: readonly Figure[]): TargetResult[] {
     const growth = series.at(-1)! - series[0]!;
     // "Flat": the last cycle within 10% of the first (allocator noise), and no steady climb.
     results.push(upTo(`daemon RSS flat over ${series.length} cycles (growth ≤ 10% of cycle 1)`, (growth / series[0]!) * 100, 10, (v) => `${v.toFixed(1)}% (${mb(series[0]!)} → ${mb(series.at(-1)!)})`));
+  }
+  // Bounded sessions (issue 10): the worst trial against the limit, and what a cgroup adds to a create.
+  const worst = (key: string) => get(key, 'sessiond')?.max ?? null;
+  if (byKey.has('limits.memory_cgroup')) {
+    results.push(upTo('memory limit, cgroup: most held ≤ 1.0× the limit (worst trial)', share(worst('limits.memory_cgroup'), MEMORY_LIMIT_MIB), 1, times));
+    results.push(upTo('memory limit, watchdog: most held ≤ 1.5× the limit (worst trial)', share(worst('limits.memory_watchdog'), MEMORY_LIMIT_MIB), 1.5, times));
+    results.push(upTo('a cgroup per session adds ≤ 5 ms to create → active (p50 of paired rounds)', get('limits.create_cgroup_cost', 'sessiond')?.median ?? null, 5, ms));
   }
   const orphans = get('orphans.last_gone', 'sessiond');
   results.push(upTo('last session process gone ≤ 300 ms after the daemon’s SIGKILL (p90)', orphans && orphans.failed === 0 ? orphans.p90 : orphans?.n === 0 ? Infinity : (orphans?.p90 ?? null), 300, ms));

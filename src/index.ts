@@ -8,3 +8,4 @@ export { SessionClient, type SessionClientOptions } from './control/client.js';
 export type { EventsOptions, LogsOptions } from './control/client-streams.js';
 export type { FollowOptions } from './control/follow.js';
 export type { DaemonStatus, Method as ControlMethod, Results as ControlResults } from './control/protocol.js';
+export { detectCgroups, removeParents, sweepLeftovers, type CgroupSupport, type DetectOptions } from './cgroup/index.js';

@@ -4,7 +4,7 @@ import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { SessionClient, type SessionInfo } from 'sessiond';
+import { detectCgroups, removeParents, SessionClient, sweepLeftovers, type SessionInfo } from 'sessiond';
 import { onCleanup } from '../cleanup.js';
 import { Leftovers } from '../proc.js';
 import { unitsUnderDaemon, type BenchContext, type OrphanGroup, type System, type Unit, type UnitOptions } from '../system.js';
@@ -21,13 +21,17 @@ export class SessiondSystem implements System {
   private readonly leftovers = new Leftovers();
   private dropCleanup: (() => void) | null = null;
 
-  constructor(private readonly ctx: BenchContext) {}
+  constructor(
+    private readonly ctx: BenchContext,
+    /** Flags for the daemon (`--cgroups off`, say). */
+    private readonly daemonArgs: readonly string[] = [],
+  ) {}
 
   async setup(): Promise<void> {
     this.dropCleanup = onCleanup(() => this.teardown());
     this.home = await mkdtemp(join(this.ctx.tmp, 'sessiond-'));
     await writeFile(join(this.home, 'bench-spec.json'), JSON.stringify(this.spec({})));
-    this.daemon = spawnNode(join(this.ctx.repo, 'dist/daemon/sessiond.js'), ['--home', this.home], process.env, ['ignore', 'pipe', 'inherit']);
+    this.daemon = spawnNode(join(this.ctx.repo, 'dist/daemon/sessiond.js'), ['--home', this.home, ...this.daemonArgs], process.env, ['ignore', 'pipe', 'inherit']);
     await waitForLine(this.daemon, /listening/, 15_000);
     this.client = new SessionClient({ home: this.home });
   }
@@ -43,6 +47,7 @@ export class SessiondSystem implements System {
     }
     if (daemon) await stopChild(daemon, 10_000);
     this.leftovers.killAll();
+    if (this.home) await removeCgroups(this.home);
     if (this.home) await rm(this.home, { recursive: true, force: true });
     this.home = '';
     this.dropCleanup?.();
@@ -51,6 +56,22 @@ export class SessiondSystem implements System {
 
   async start(name: string, options: UnitOptions = {}): Promise<Unit> {
     return this.unitOf(await this.requireClient().create(this.spec({ id: name, ...options })));
+  }
+
+  /** A session of any spec (the limits scenario's), as the daemon returns it once it is active. */
+  async createSession(spec: Record<string, unknown>): Promise<SessionInfo> {
+    const info = await this.requireClient().create(spec);
+    this.unitOf(info);
+    return info;
+  }
+
+  get repo(): string {
+    return this.ctx.repo;
+  }
+
+  /** The daemon's status, `cgroups` included. */
+  status() {
+    return this.requireClient().status();
   }
 
   async startViaCli(name: string): Promise<Unit> {
@@ -103,6 +124,15 @@ export class SessiondSystem implements System {
     if (!this.client) throw new Error('sessiond: not set up');
     return this.client;
   }
+}
+
+// A daemon SIGKILLed (the orphan scenario) leaves its session groups for its next start, which never comes: sweep them as it would.
+async function removeCgroups(home: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  const support = detectCgroups({ stateDir: home });
+  if (support.mode === 'none') return;
+  await sweepLeftovers(support);
+  await removeParents(support);
 }
 
 export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

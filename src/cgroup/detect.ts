@@ -129,6 +129,11 @@ function missing(fn: CgroupFunction): string {
   return `neither ${v2} (cgroup v2) nor the v1 ${v1[0]} hierarchy is available and writable`;
 }
 
+/** What a manager uses when it is given no cgroups (the daemon detects them; `--cgroups off`): none, for `reason`. */
+export function noCgroups(reason: string, parentName = ''): CgroupSupport {
+  return none(parentName, reason);
+}
+
 function none(parentName: string, reason: string, notes: readonly string[] = []): CgroupSupport {
   return { mode: 'none', reason, parentName, parents: {}, memory: null, cpu: null, cpuUsage: null, pids: null, freeze: null, kill: null, notes };
 }

@@ -78,3 +78,18 @@ export function enforcementOf(support: CgroupSupport, limits: ResourceLimits): '
   if (!hasLimits(limits)) return null;
   return needsWatchdog(support, limits) ? 'watchdog' : 'cgroup';
 }
+
+/**
+ * The hierarchies a session joins: every one the daemon uses, but a v1 cpu hierarchy only for a
+ * session with cpuMax. A v1 cpu group is scheduled as one task against everything outside it
+ * (CFS group scheduling): where the daemon runs at the root of that hierarchy, as on a hybrid
+ * host, grouping a session without a quota would only shrink its share of a busy machine. Its
+ * CPU time is then read from another hierarchy, or from /proc.
+ */
+export function supportFor(support: CgroupSupport, limits: ResourceLimits): CgroupSupport {
+  if (support.cpu !== 'v1' || limits.cpuMax !== null || !support.parents.cpu) return support;
+  const { cpu, ...parents } = support.parents;
+  const sharesCpuDir = support.cpuUsage === 'v1' && parents.cpuacct === cpu;
+  if (sharesCpuDir) delete parents.cpuacct;
+  return { ...support, parents, cpuUsage: sharesCpuDir ? null : support.cpuUsage };
+}

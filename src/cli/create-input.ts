@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { SessiondError } from '../contract/errors.js';
 import type { ChildSpecInput, SessionSpecInput } from '../contract/spec.js';
 import { splitWords } from './split-words.js';
+import { parseLimitFlags, type LimitFlags } from './limit-flags.js';
 
 export interface CreateFlags {
   readonly id?: string;
@@ -14,6 +15,7 @@ export interface CreateFlags {
   readonly strategy?: string;
   readonly maxRestarts?: number;
   readonly maxSeconds?: number;
+  readonly limits?: LimitFlags;
 }
 
 export interface ChildFlag {
@@ -37,6 +39,7 @@ export function buildCreateInput(flags: CreateFlags, cwd: string): SessionSpecIn
   if (flags.strategy !== undefined) input.strategy = flags.strategy;
   if (flags.maxRestarts !== undefined) input.maxRestarts = flags.maxRestarts;
   if (flags.maxSeconds !== undefined) input.maxSeconds = flags.maxSeconds;
+  Object.assign(input, parseLimitFlags(flags.limits ?? {}));
   return input as SessionSpecInput;
 }
 

@@ -60,6 +60,7 @@ export function sessionDetails(s: SessionInfo): string {
     `created:      ${s.createdAt}`,
     `updated:      ${s.updatedAt}`,
     `cpu / rss:    ${s.stats.cpu}% / ${formatBytes(s.stats.memory)} (summed over its processes)`,
+    `limits:       ${limitsLine(s.limits)}`,
     `metadata:     ${JSON.stringify(s.metadata)}`,
     `llm config:   ${JSON.stringify(s.llmConfig)}`,
   ];
@@ -76,6 +77,19 @@ export function sessionDetails(s: SessionInfo): string {
   return lines.join('\n');
 }
 
+// "memory 512.0 MiB, cpu 50%, 64 tasks, ttl 60000 ms (cgroup)", or "none".
+function limitsLine(limits: SessionInfo['limits']): string {
+  const parts = [
+    limits.memoryMax !== null ? `memory ${formatBytes(limits.memoryMax)}` : '',
+    limits.cpuMax !== null ? `cpu ${limits.cpuMax}%` : '',
+    limits.maxProcesses !== null ? `${limits.maxProcesses} tasks` : '',
+    limits.ttlMs !== null ? `ttl ${limits.ttlMs} ms` : '',
+    limits.idleTerminateMs !== null ? `idle terminate ${limits.idleTerminateMs} ms` : '',
+  ].filter(Boolean);
+  const enforced = limits.enforcement ? ` (enforced by ${limits.enforcement === 'cgroup' ? 'its cgroup' : "the daemon's memory watchdog"})` : '';
+  return parts.length ? `${parts.join(', ')}${enforced}` : 'none';
+}
+
 export function statusLine(status: DaemonStatus): string {
   if (!status.running) return `sessiond is not running (state dir ${status.home})`;
   const counts = status.sessions;
@@ -84,5 +98,6 @@ export function statusLine(status: DaemonStatus): string {
     .map(([status, n]) => `${n} ${status}`);
   const version = status.version ? ` ${status.version}` : '';
   const metrics = status.metrics ? `, metrics at ${status.metrics}` : '';
-  return `sessiond${version} is running: pid ${status.pid}, up ${formatDuration(status.uptimeMs ?? 0)}, sessions: ${live.join(', ') || 'none'}${metrics} (state dir ${status.home})`;
+  const cgroups = status.cgroups ? `, cgroups: ${status.cgroups.mode}${status.cgroups.reason ? ` (${status.cgroups.reason})` : ''}` : '';
+  return `sessiond${version} is running: pid ${status.pid}, up ${formatDuration(status.uptimeMs ?? 0)}, sessions: ${live.join(', ') || 'none'}${cgroups}${metrics} (state dir ${status.home})`;
 }

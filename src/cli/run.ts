@@ -15,6 +15,7 @@ const EXIT_BY_CODE: Partial<Record<ErrorCode, number>> = {
   invalid_request: EXIT.usage,
   invalid_params: EXIT.usage,
   not_found: EXIT.notFound,
+  capacity: EXIT.failed,
 };
 
 export function exitCodeOf(error: unknown): number {

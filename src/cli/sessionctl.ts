@@ -12,6 +12,8 @@ import { kill } from './commands/kill.js';
 import { list } from './commands/list.js';
 import { llmAgent } from './commands/llm-agent.js';
 import { logs } from './commands/logs.js';
+import { pause } from './commands/pause.js';
+import { resume } from './commands/resume.js';
 import { registryKeyCommand } from './commands/registry-key.js';
 import { terminate } from './commands/terminate.js';
 import { top } from './commands/top.js';
@@ -38,6 +40,8 @@ await yargs(withStdinValues(hideBin(process.argv)))
   .command(logs)
   .command(top)
   .completion('completion', 'Print a shell completion script (bash; zsh when $SHELL is zsh): commands, flags, and the ids of a running daemon', completion(await sessionIdsToComplete()))
+  .command(pause)
+  .command(resume)
   .demandCommand(1, 'give a command; see sessionctl --help')
   .recommendCommands()
   .strict()

@@ -53,6 +53,16 @@ export class SessionClient {
     await this.request('terminate', { id });
   }
 
+  /** Stops every process of the session (the cgroup freezer, else SIGSTOP): status paused. */
+  async pauseSession(id: string): Promise<void> {
+    await this.request('pause', { id });
+  }
+
+  /** Continues a paused session's processes. */
+  async resumeSession(id: string): Promise<void> {
+    await this.request('resume', { id });
+  }
+
   listSessions(options: { all?: boolean } = {}): Promise<SessionInfo[]> {
     return this.request('list', { all: options.all ?? false });
   }
@@ -106,7 +116,7 @@ export class SessionClient {
 
   /** The daemon's status; `running: false` (never an error) when it is not running. */
   async status(): Promise<DaemonStatus> {
-    return (await probe(this.paths)) ?? { running: false, pid: null, uptimeMs: null, home: this.paths.home, sessions: null };
+    return (await probe(this.paths)) ?? { running: false, pid: null, uptimeMs: null, home: this.paths.home, sessions: null, cgroups: null };
   }
 
   /** Terminates every session and stops the daemon; resolves with its pid once it has replied, or null if it was not running. */

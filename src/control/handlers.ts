@@ -4,6 +4,7 @@ import { packageVersion } from '../contract/version.js';
 import type { SessionSpec } from '../contract/spec.js';
 import type { Journal } from '../daemon/journal.js';
 import type { SessionManager } from '../manager/session-manager.js';
+import type { CgroupSupport } from '../cgroup/index.js';
 import { storedSessionInfo } from '../manager/session-view.js';
 import type { Store } from '../store/index.js';
 import type { Handlers } from './dispatch.js';
@@ -22,6 +23,8 @@ export interface DaemonContext {
   /** Whether systemd runs the daemon: then it, not a command, starts the next one after a restart. */
   readonly systemd?: boolean;
   readonly startedAt: number;
+  /** What the daemon detected at its start: `status`'s `cgroups`. */
+  readonly cgroups: CgroupSupport;
   /** True once the daemon is stopping: no new session may start then. */
   readonly stopping: () => boolean;
   /** Terminates every session (`restart`: stops their processes, keeping the sessions), then exits once the reply is out. */
@@ -62,6 +65,14 @@ export function createHandlers(daemon: DaemonContext): Handlers {
     info: ({ id }) => info(id),
     find: ({ id }) => pidOf(id, manager.findSupervisor(id), 'supervisor'),
     'llm-agent': ({ id }) => pidOf(id, manager.getLlmAgentPid(id), 'child named llm_agent'),
+    async pause({ id }) {
+      await (manager.has(id) ? manager.pauseSession(id) : notHeld(await info(id), 'only an active or idle session can be paused'));
+      return info(id);
+    },
+    async resume({ id }) {
+      await (manager.has(id) ? manager.resumeSession(id) : notHeld(await info(id), 'there is nothing to resume'));
+      return info(id);
+    },
     async terminate({ id }) {
       if (manager.has(id)) await manager.terminateSession(id);
       return info(id);
@@ -75,7 +86,6 @@ export function createHandlers(daemon: DaemonContext): Handlers {
     logs: (params, context) => streamLogs(spec(params.id), daemon.sessionsDir, params, context),
     async status() {
       const sessions = await allSessions();
-      // cgroups: filled in by the cgroup work; the shape is here already.
       return {
         running: true,
         pid: process.pid,
@@ -84,7 +94,7 @@ export function createHandlers(daemon: DaemonContext): Handlers {
         sessions: countByStatus(sessions),
         version: packageVersion(),
         spares: manager.spares(),
-        cgroups: null,
+        cgroups: daemon.cgroups,
         metrics: daemon.metricsUrl ?? null,
         systemd: daemon.systemd ?? false,
       };
@@ -98,6 +108,11 @@ export function createHandlers(daemon: DaemonContext): Handlers {
       return { stopped: true, pid: process.pid };
     },
   };
+}
+
+// A session in the store only (terminated, or of an earlier daemon) has no processes to pause or resume.
+function notHeld(session: SessionInfo, why: string): never {
+  throw new SessiondError('not_supported', `session ${session.id} is ${session.status}: ${why}`);
 }
 
 function throwNotFound(id: string): never {

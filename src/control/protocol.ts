@@ -6,6 +6,7 @@ import { signalName } from '../contract/signals.js';
 import type { StoredEvent } from '../contract/events.js';
 import type { SessionInfo, SessionStatus } from '../contract/session.js';
 import { sessionSpecInput } from '../contract/spec.js';
+import type { CgroupSupport } from '../cgroup/types.js';
 
 /** A line longer than this is refused and its connection closed: nothing legitimate comes near it. */
 export const MAX_LINE_BYTES = 1024 * 1024;
@@ -30,6 +31,8 @@ export const PARAMS = {
   find: byId,
   'llm-agent': byId,
   terminate: byId,
+  pause: byId,
+  resume: byId,
   kill: z
     .strictObject({
       id: sessionId,
@@ -82,8 +85,8 @@ export interface DaemonStatus {
   readonly version?: string | null;
   /** The spare supervisors started ahead of need, each with its spare Placeholder. */
   readonly spares?: readonly SpareInfo[];
-  /** What the host offers for per-session cgroups (null: not known). */
-  readonly cgroups?: unknown;
+  /** What cgroups the daemon found and uses for what (mode `none` with its reason); null when it is not running. */
+  readonly cgroups?: CgroupSupport | null;
   /** The URL of the daemon's Prometheus metrics, or null when `--metrics` is off. */
   readonly metrics?: string | null;
   /** Whether systemd runs the daemon (its unit restarts it after `daemon restart`). */
@@ -113,6 +116,8 @@ export interface Results {
   find: PidResult;
   'llm-agent': PidResult;
   terminate: SessionInfo;
+  pause: SessionInfo;
+  resume: SessionInfo;
   kill: KillResult;
   /** Without follow, every event after `since`; with follow, each event is a partial and this never comes. */
   events: StoredEvent[];

@@ -8,6 +8,7 @@ import { withSessionIds } from '../control/session-ids.js';
 import { SessionManager } from '../manager/session-manager.js';
 import { Store, type RetentionOptions } from '../store/index.js';
 import { InstanceLock } from './instance-lock.js';
+import { prepareCgroups, releaseCgroups, type CgroupMode } from './cgroups.js';
 import { Journal } from './journal.js';
 import { knownSessions } from './known-sessions.js';
 import { resurrectSessions } from './resurrect.js';
@@ -39,6 +40,10 @@ export interface DaemonOptions {
   readonly logStdout?: boolean | undefined;
   /** Run by a systemd unit (`--systemd`): after a `daemon restart` request, the unit starts the next daemon. */
   readonly systemd?: boolean | undefined;
+  /** `--cgroups`: auto (default) uses what the host offers, off none. */
+  readonly cgroups?: CgroupMode | undefined;
+  /** `--max-sessions`: creates past this many live sessions fail with code capacity. */
+  readonly maxSessions?: number | undefined;
 }
 
 const PRUNE_EVERY_MS = 60 * 60_000;
@@ -74,7 +79,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   setInterval(prune, PRUNE_EVERY_MS).unref();
   // The store holds terminated sessions: the manager need not keep them in memory too.
   const { idleTimeoutMs, heartbeatMs, warmSupervisors } = options;
-  const manager = new SessionManager({ home: paths.home, keepTerminated: 0, idleTimeoutMs, heartbeatMs, warmSupervisors });
+  const cgroups = await prepareCgroups(paths.home, options.cgroups ?? 'auto', log);
+  const manager = new SessionManager({ home: paths.home, keepTerminated: 0, idleTimeoutMs, heartbeatMs, warmSupervisors, cgroups, maxSessions: options.maxSessions });
   manager.on('warning', (message) => log.warn(message));
   manager.on('debug', (message) => log.debug(message));
   const journal = new Journal(store, manager, log);
@@ -93,6 +99,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       log.info({ why, keepSessions }, keepSessions ? 'restarting: stopping every session process, keeping the sessions' : 'stopping: terminating every session');
       if (keepSessions) journal.freeze();
       await manager.shutdown();
+      await releaseCgroups(cgroups, log);
       store.close();
       log.info('every session process is gone');
     })());
@@ -123,6 +130,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     metricsUrl: metrics?.url ?? null,
     systemd: options.systemd ?? false,
     startedAt: Date.now(),
+    cgroups,
     stopping: () => stopping !== null,
     stop: async ({ keepSessions }) => {
       await stopSessions(keepSessions ? 'restart request' : 'stop request', keepSessions);

@@ -2,9 +2,10 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage, SessiondError } from '../contract/errors.js';
 import type { RetentionOptions } from '../store/index.js';
+import type { CgroupMode } from './cgroups.js';
 import { parseMetricsAddress, type MetricsAddress } from './metrics-address.js';
 
-type Kind = 'positive' | 'count' | 'address' | 'flag';
+type Kind = 'positive' | 'count' | 'address' | 'flag' | 'cgroups';
 
 interface SettingDefinition {
   readonly kind: Kind;
@@ -25,12 +26,14 @@ export const SETTINGS = {
   'keep-days': { kind: 'positive', arg: 'D', describe: '... and for how long (default 7)' },
   warm: { kind: 'count', arg: 'N', describe: 'spare sessions kept started ahead of need (default 1; 0: none): a default create then takes milliseconds' },
   'warm-supervisors': { kind: 'count', arg: 'N', describe: 'the old name of --warm' },
+  cgroups: { kind: 'cgroups', arg: 'auto|off', describe: 'auto (default): a cgroup per session where the host allows it; off: none (memoryMax sampled by the daemon, cpuMax and maxProcesses refused)' },
+  'max-sessions': { kind: 'positive', arg: 'N', describe: 'a create past N sessions not yet terminated fails at once (code capacity)' },
   metrics: { kind: 'address', arg: 'HOST:PORT', describe: 'serve Prometheus metrics at http://HOST:PORT/metrics (default off; loopback only)' },
   'metrics-public': { kind: 'flag', describe: 'let --metrics listen on an address other machines can reach' },
 } as const satisfies Record<string, SettingDefinition>;
 
 export type SettingName = keyof typeof SETTINGS;
-type ValueOf<K extends Kind> = K extends 'flag' ? boolean : K extends 'address' ? string : number;
+type ValueOf<K extends Kind> = K extends 'flag' ? boolean : K extends 'address' ? string : K extends 'cgroups' ? CgroupMode : number;
 export type Settings = { readonly [N in SettingName]?: ValueOf<(typeof SETTINGS)[N]['kind']> };
 
 export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
@@ -42,6 +45,8 @@ export interface SettingsOptions {
   readonly warmSupervisors?: number | undefined;
   readonly retention: RetentionOptions;
   readonly metrics?: MetricsAddress | undefined;
+  readonly cgroups?: CgroupMode | undefined;
+  readonly maxSessions?: number | undefined;
 }
 
 export function settingsFile(home: string): string {
@@ -64,6 +69,10 @@ function parseValue(kind: Kind, value: unknown, label: string): unknown {
   if (kind === 'flag') {
     if (typeof value === 'boolean') return value;
     throw new SessiondError('invalid_params', `${label} is true or false, not ${JSON.stringify(value)}`);
+  }
+  if (kind === 'cgroups') {
+    if (value === 'auto' || value === 'off') return value;
+    throw new SessiondError('invalid_params', `${label} takes auto or off, not ${JSON.stringify(value)}`);
   }
   if (kind === 'address') {
     if (typeof value !== 'string') throw new SessiondError('invalid_params', `${label} takes HOST:PORT, not ${JSON.stringify(value)}`);
@@ -119,6 +128,8 @@ export function settingsOptions(settings: Settings): SettingsOptions {
     warmSupervisors: settings.warm ?? settings['warm-supervisors'],
     retention: { ...(maxTerminated === undefined ? {} : { maxTerminated }), ...(keepDays === undefined ? {} : { maxAgeMs: keepDays * 86_400_000 }) },
     metrics,
+    cgroups: settings.cgroups,
+    maxSessions: settings['max-sessions'] === undefined ? undefined : Math.floor(settings['max-sessions']),
   };
 }
 

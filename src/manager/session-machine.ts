@@ -24,7 +24,13 @@ export type SessionInput =
   /** A significant child ended, and the session with it (autoShutdown). */
   | { readonly kind: 'auto_shutdown'; readonly reason: string }
   /** The stop path is done: every process of the session is gone. */
-  | { readonly kind: 'stopped' };
+  | { readonly kind: 'stopped' }
+  /** Its processes are stopped (freezer or SIGSTOP), or continue again. */
+  | { readonly kind: 'pause' }
+  | { readonly kind: 'resume' }
+  /** Lifetimes: ttlMs after its create, idleTerminateMs without activity. */
+  | { readonly kind: 'expired'; readonly ms: number }
+  | { readonly kind: 'idle_timeout'; readonly ms: number };
 
 /** Why a session stops: decides how (SIGTERM and a grace, or SIGKILL at once) and the error it ends with. */
 export type StopCause =
@@ -33,12 +39,16 @@ export type StopCause =
   | { readonly kind: 'hung'; readonly reason: string }
   | { readonly kind: 'supervisor_exited'; readonly exit: ExitInfo }
   | { readonly kind: 'fault'; readonly reason: string }
-  | { readonly kind: 'auto_shutdown'; readonly reason: string };
+  | { readonly kind: 'auto_shutdown'; readonly reason: string }
+  | { readonly kind: 'expired'; readonly ms: number }
+  | { readonly kind: 'idle_timeout'; readonly ms: number };
 
 export interface MachineState {
   readonly status: SessionStatus;
   /** Set once the stop path has begun; it runs once, whatever else arrives meanwhile. */
   readonly stopping: StopCause | null;
+  /** While paused: the status a resume goes back to. */
+  readonly pausedFrom?: 'active' | 'idle';
 }
 
 export interface Step {
@@ -75,7 +85,15 @@ export function step(state: MachineState, input: SessionInput): Step {
       return beginStop(state, input, status);
     case 'fault':
       return beginStop(state, input, 'terminating');
+    case 'pause':
+      if (status === 'paused') return { state };
+      return status === 'active' || status === 'idle' ? { state: { ...state, status: 'paused', pausedFrom: status }, emit: 'session.paused' } : ignore(state, input, `it is ${status}`);
+    case 'resume':
+      return status === 'paused' ? { state: { status: state.pausedFrom ?? 'active', stopping: state.stopping }, emit: 'session.resumed' } : { state };
+    case 'expired':
+      return beginStop(state, input, 'terminating');
     case 'auto_shutdown':
+    case 'idle_timeout':
       return RUNNING.includes(status) ? beginStop(state, input, 'terminating') : ignore(state, input, `it is ${status}`);
   }
 }
@@ -91,7 +109,7 @@ function ignore(state: MachineState, input: SessionInput, why: string): Step {
 
 /** Causes whose stop is orderly (SIGTERM, then SIGKILL after the grace); the others SIGKILL at once. */
 export function isGraceful(cause: StopCause): boolean {
-  return cause.kind === 'requested' || cause.kind === 'start_failed' || cause.kind === 'fault' || cause.kind === 'auto_shutdown';
+  return cause.kind === 'requested' || cause.kind === 'start_failed' || cause.kind === 'fault' || cause.kind === 'auto_shutdown' || cause.kind === 'expired' || cause.kind === 'idle_timeout';
 }
 
 export interface Outcome {
@@ -113,6 +131,10 @@ export function outcome(cause: StopCause, started: boolean, gaveUp: string | nul
       return { error: cause.reason, crashed: false };
     case 'fault':
       return { error: `internal error: ${cause.reason}`, crashed: false };
+    case 'expired':
+      return { error: `ttl expired after ${cause.ms} ms`, crashed: false };
+    case 'idle_timeout':
+      return { error: `idle for ${cause.ms} ms`, crashed: false };
     case 'hung':
       return { error: cause.reason, crashed: started };
     case 'supervisor_exited':

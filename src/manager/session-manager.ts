@@ -11,13 +11,14 @@ import type { SessionRecord } from '../store/sessions.js';
 import { MAX_MESSAGE_BYTES } from '../supervisor/publish.js';
 import { MessageLog, type PublishedMessage } from './message-log.js';
 import { toChildSpec, toSessionSpec, upgradeStoredSpec } from './session-input.js';
-import { SessionRuntime } from './session-runtime.js';
+import { SessionRuntime, type RuntimeOptions } from './session-runtime.js';
 import { DEFAULT_CONCURRENT_STARTS, StartGate } from './start-gate.js';
 import { SupervisorPool, type Spare, type SpareInfo } from './supervisor-pool.js';
 import { entryPath } from '../process/entries.js';
-import type { Spawned } from '../process/spawn.js';
 import { killProcess } from '../process/stop.js';
 import { NO_STATS, StatsSampler } from './stats.js';
+import type { CgroupSupport } from '../cgroup/index.js';
+import { admit, boundsOptions } from './admission.js';
 
 export interface SessionManagerOptions {
   /** State directory; its `logs/` receives every child's output. Default: the contract's. */
@@ -35,6 +36,12 @@ export interface SessionManagerOptions {
   readonly concurrentStarts?: number;
   /** Terminated sessions kept in memory for info and list --all, oldest dropped first (default 100). */
   readonly keepTerminated?: number;
+  /** What cgroups the host offers (detectCgroups; the daemon detects them): none by default, and memoryMax is then watched. */
+  readonly cgroups?: CgroupSupport;
+  /** Put every session in a cgroup of its own, limits or not (default true where there are cgroups). */
+  readonly cgroupEverySession?: boolean;
+  /** A create past this many sessions not yet terminated fails with code capacity (default: no limit). */
+  readonly maxSessions?: number;
 }
 
 export type CreateSessionInput = SessionSpecInput;
@@ -48,12 +55,13 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   private readonly sessions = new Map<string, SessionRuntime>();
   /** What children published: the last 1000 of each session, in memory only. */
   readonly messages = new MessageLog();
-  private readonly runtime: { heartbeatMs: number; startTimeoutMs: number; idleTimeoutMs: number; sessionsDir: string };
+  private readonly runtime: { heartbeatMs: number; startTimeoutMs: number; idleTimeoutMs: number; sessionsDir: string; bounds: ReturnType<typeof boundsOptions> };
+  private readonly maxSessions: number;
   private readonly keepTerminated: number;
   private readonly pool: SupervisorPool;
   private closed = false;
   private readonly gate: StartGate;
-  private readonly stats = new StatsSampler<SessionRuntime>((session) => session.pids());
+  private readonly stats = new StatsSampler<SessionRuntime>((session) => session.pids(), (session) => session.cgroupStats());
 
   constructor(options: SessionManagerOptions = {}) {
     super();
@@ -63,7 +71,9 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
       startTimeoutMs: options.startTimeoutMs ?? DEFAULTS.startTimeoutMs,
       idleTimeoutMs: options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
       sessionsDir: paths.sessionsDir,
+      bounds: boundsOptions(options),
     };
+    this.maxSessions = options.maxSessions ?? Infinity;
     this.keepTerminated = options.keepTerminated ?? 100;
     this.gate = new StartGate(options.concurrentStarts ?? DEFAULT_CONCURRENT_STARTS);
     mkdirSync(paths.sessionsDir, { recursive: true, mode: 0o700 });
@@ -95,9 +105,21 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
    * Brings back a session of an earlier manager (same id, spec and creation time) in new
    * processes. Stop what is left of its old processes first (see stopLeftovers).
    */
-  async resurrectSession(record: Pick<SessionRecord, 'spec' | 'createdAt'>): Promise<string> {
+  async resurrectSession(record: Pick<SessionRecord, 'spec' | 'createdAt'> & { readonly status?: SessionRecord['status'] }): Promise<string> {
     await this.launch(upgradeStoredSpec(record.spec), 'session.resurrected', record.createdAt);
+    // A session paused when its daemon went comes back paused, once its new processes are up.
+    if (record.status === 'paused') await this.pauseSession(record.spec.id);
     return record.spec.id;
+  }
+
+  /** Stops every process of the session (the cgroup freezer, else SIGSTOP); its heartbeats and idle clock wait. */
+  async pauseSession(id: string): Promise<void> {
+    await this.session(id).pause();
+  }
+
+  /** Continues a paused session. */
+  async resumeSession(id: string): Promise<void> {
+    await this.session(id).resume();
   }
 
   /** Whether the manager holds the session (live, or terminated and not yet forgotten). */
@@ -196,7 +218,7 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     let spawned = false;
     const spawnSupervisor = () => {
       spawned = true;
-      return spare?.proc ?? this.pool.take();
+      return spare ? { proc: spare.proc, spawned: spare.placeholderPid === null ? [] : [spare.placeholderPid] } : { proc: this.pool.take(), spawned: [] };
     };
     try {
       await this.start(spec, type, spawnSupervisor, createdAt);
@@ -206,12 +228,14 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     }
   }
 
-  private async start(spec: SessionSpec, type: 'session.created' | 'session.resurrected', spawnSupervisor: () => Spawned, createdAt?: string): Promise<void> {
+  private async start(spec: SessionSpec, type: 'session.created' | 'session.resurrected', spawnSupervisor: RuntimeOptions['spawnSupervisor'], createdAt?: string): Promise<void> {
     if (this.closed) throw new SessiondError('daemon_unavailable', 'sessiond is shutting down: start it again to create sessions');
     const existing = this.sessions.get(spec.id);
     if (existing && isLive(existing.status)) {
       throw new SessiondError('already_exists', `session ${spec.id} already exists (${existing.status}); terminate it first, or choose another id`);
     }
+    // Refused before anything exists: no event, no record, no process (a resurrection is never refused for capacity).
+    admit(spec, this.runtime.bounds.cgroups, type === 'session.created' ? { live: this.liveCount(), max: this.maxSessions } : null);
     const emit = (type: EventType, fields: Record<string, unknown> = {}) => {
       this.emit('event', { ...fields, at: new Date().toISOString(), session: spec.id, type });
       if (type === 'session.terminated') this.forgetOldTerminated();
@@ -226,6 +250,10 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     this.sessions.set(spec.id, session);
     emit(type, { children: spec.children.map((c) => c.name) });
     await this.gate.run(() => session.start());
+  }
+
+  private liveCount(): number {
+    return [...this.sessions.values()].filter((s) => isLive(s.status)).length;
   }
 
   private forgetOldTerminated(): void {

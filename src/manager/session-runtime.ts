@@ -9,6 +9,7 @@ import type { PublishedMessage } from './message-log.js';
 import { SupervisorRequests } from './supervisor-requests.js';
 import type { Spawned } from '../process/spawn.js';
 import type { SessionRecord } from '../store/sessions.js';
+import { SessionBounds, NO_BOUNDS, type BoundsOptions } from './session-bounds.js';
 import { SessionChildren } from './session-children.js';
 import { outcome, step, type MachineState, type SessionInput, type StopCause } from './session-machine.js';
 import { toSessionInfo, toSessionRecord, type SessionState } from './session-view.js';
@@ -27,10 +28,12 @@ export interface RuntimeOptions {
   readonly publish: (message: PublishedMessage) => void;
   readonly warn: (message: string) => void;
   readonly debug: (message: string) => void;
-  /** Gives a supervisor process that waits for its init. */
-  readonly spawnSupervisor: () => Spawned;
+  /** Gives a supervisor process that waits for its init, and what it has spawned already (a spare's Placeholder). */
+  readonly spawnSupervisor: () => { readonly proc: Spawned; readonly spawned: readonly number[] };
   /** A resurrected session keeps the creation time of its first life. */
   readonly createdAt?: string;
+  /** The host's cgroups and how sessions use them (default: none; memoryMax is then watched). */
+  readonly bounds?: BoundsOptions;
 }
 
 /**
@@ -57,6 +60,7 @@ export class SessionRuntime {
   private stopped: Promise<void> | null = null;
   private current: SessionSpec;
   private readonly requests = new SupervisorRequests((message) => this.post(message));
+  private readonly bounds: SessionBounds;
 
   constructor(
     spec: SessionSpec,
@@ -66,6 +70,7 @@ export class SessionRuntime {
     this.createdAt = options.createdAt ?? new Date().toISOString();
     this.updatedAt = new Date().toISOString();
     this.children = new SessionChildren(spec.children);
+    this.bounds = new SessionBounds(spec, options.bounds ?? NO_BOUNDS, { supervisor: () => this.supervisorPid(), leaders: () => this.pids(), warn: options.warn });
   }
 
   get status(): SessionStatus {
@@ -152,6 +157,7 @@ export class SessionRuntime {
     const started = new Promise<void>((resolve, reject) => (this.started = { resolve, reject }));
     try {
       this.spawn();
+      this.bounds.watch(this.createdAt, (ms) => this.guard('the ttl', () => this.input({ kind: 'expired', ms }, () => this.emit('session.expired', { ttlMs: ms }))));
     } catch (error) {
       this.input({ kind: 'start_failed', reason: `could not start: ${errorMessage(error)}` });
     }
@@ -162,6 +168,25 @@ export class SessionRuntime {
   terminate(): Promise<void> {
     this.input({ kind: 'terminate' });
     return this.stopped ?? Promise.resolve();
+  }
+
+  /** Stops every process of the session (cgroup freezer, else SIGSTOP) and resolves once they are; a paused session stays so. */
+  async pause(): Promise<void> {
+    if (this.status === 'paused') return;
+    if (this.machine.stopping || (this.status !== 'active' && this.status !== 'idle')) {
+      throw new SessiondError('not_supported', `session ${this.spec.id} is ${this.status}: only an active or idle session can be paused`);
+    }
+    await this.bounds.pause.pause();
+    this.input({ kind: 'pause' });
+  }
+
+  /** Continues a paused session's processes; its heartbeats and idle clock go on where they stood. */
+  async resume(): Promise<void> {
+    if (this.status === 'terminated') throw new SessiondError('not_supported', `session ${this.spec.id} is terminated: there is nothing to resume`);
+    if (this.status !== 'paused' || this.machine.stopping) return;
+    this.lastActivity += await this.bounds.pause.resume();
+    this.missedPongs = 0;
+    this.input({ kind: 'resume' });
   }
 
   /** Fault injection: sends a signal to the supervisor or to one child; returns the pid hit. */
@@ -194,7 +219,12 @@ export class SessionRuntime {
   state(): SessionState {
     const { spec, status, error, restarts, createdAt, updatedAt } = this;
     const children = this.children.inOrder(spec.children);
-    return { spec, status, error, restarts, createdAt, updatedAt, supervisorPid: this.supervisorPid(), children };
+    return { spec, status, error, restarts, createdAt, updatedAt, supervisorPid: this.supervisorPid(), children, enforcement: this.bounds.enforcement };
+  }
+
+  /** cpu % and memory as the kernel counts them in the session's cgroup; null without one (then /proc is read). */
+  cgroupStats(): SessionStats | null {
+    return this.bounds.stats();
   }
 
   info(stats: SessionStats): SessionInfo {
@@ -209,8 +239,12 @@ export class SessionRuntime {
     const logDir = sessionLogDir(this.options.sessionsDir, this.spec.id);
     if (this.options.fresh) rmSync(logDir, { recursive: true, force: true });
     mkdirSync(logDir, { recursive: true, mode: 0o700 });
-    const proc = this.options.spawnSupervisor();
+    this.bounds.prepare();
+    const { proc, spawned } = this.options.spawnSupervisor();
     this.proc = proc;
+    // Into the session's cgroup before init: the supervisor forks nothing before it, so every
+    // child is born inside (a spare's Placeholder, spawned already, goes in with it).
+    this.bounds.enter(proc.pid, ...spawned);
     this.children.pinSupervisor(proc.pid);
     proc.subprocess.on('message', (raw: unknown) => this.guard('a supervisor message', () => this.receive(raw)));
     void proc.exited.then((exit) => this.guard('the supervisor exit', () => this.input({ kind: 'supervisor_exited', exit })));
@@ -274,6 +308,7 @@ export class SessionRuntime {
   private childEvent(message: Extract<FromSupervisor, { type: 'child' }>): void {
     if (this.status === 'terminated') return this.options.debug(`session ${this.spec.id}: late child event ignored: it is terminated`);
     const { child, event, restarts, ...exit } = message;
+    const reason = event === 'exited' ? this.bounds.exitReason(this.children.pid(child.name), { signal: exit.signal ?? null }) : null;
     this.children.update(child);
     this.restarts = restarts;
     this.touch();
@@ -282,11 +317,15 @@ export class SessionRuntime {
       this.children.remove(child.name);
     }
     // 'spawned' and 'waiting' only tell the daemon a pid or a restart delay: no event of the contract.
-    if (event !== 'spawned' && event !== 'waiting') this.emit(`child.${event}`, { child: child.name, pid: child.pid, restarts: child.restarts, ...exit });
+    if (event !== 'spawned' && event !== 'waiting') this.emit(`child.${event}`, { child: child.name, pid: child.pid, restarts: child.restarts, ...exit, ...(reason ? { reason } : {}) });
   }
 
   // Heartbeat of the supervisor, and the idle clock.
   private tick(): void {
+    // A paused session's processes cannot answer, and its idle clock stands still.
+    if (this.bounds.pause.suspended) return;
+    const idleMs = this.spec.idleTerminateMs ?? null;
+    if (idleMs !== null && Date.now() - this.lastActivity >= idleMs) return this.input({ kind: 'idle_timeout', ms: idleMs });
     if (++this.missedPongs > DEFAULTS.missedHeartbeats) {
       return this.input({ kind: 'hung', reason: `supervisor hung: no pong for ${DEFAULTS.missedHeartbeats} heartbeats` });
     }
@@ -297,10 +336,16 @@ export class SessionRuntime {
   private beginStop(cause: StopCause): void {
     this.clearTimers();
     this.requests.failAll(`session ${this.spec.id} is stopping`);
-    this.stopped = stopSessionProcesses(this.proc, cause, supervisorGraceMs(this.spec), () => this.children.groups(), this.spec.id)
+    this.stopped = this.bounds
+      .beforeStop()
+      .then(() => stopSessionProcesses(this.proc, cause, supervisorGraceMs(this.spec), () => this.children.groups(), this.spec.id))
       .catch((error: unknown) => {
         this.options.warn(`session ${this.spec.id}: stopping its processes failed: ${errorMessage(error)}`);
         return null;
+      })
+      .then(async (exit) => {
+        await this.bounds.release();
+        return exit;
       })
       .then((exit) => this.finish(cause, exit));
   }

@@ -36,7 +36,11 @@ export class StatsSampler<S extends object> {
   private readonly sampled = new WeakMap<S, { at: number; stats: SessionStats }>();
   private readonly usage = new ProcUsage();
 
-  constructor(private readonly leadersOf: (session: S) => readonly number[]) {}
+  constructor(
+    private readonly leadersOf: (session: S) => readonly number[],
+    /** A session's stats read elsewhere (its cgroup's counters), or null to sample its processes. */
+    private readonly direct: (session: S) => SessionStats | null = () => null,
+  ) {}
 
   async of(sessions: readonly S[]): Promise<Map<S, SessionStats>> {
     const now = Date.now();
@@ -48,11 +52,14 @@ export class StatsSampler<S extends object> {
       else if (cached && now - cached.at < STATS_TTL_MS) result.set(session, cached.stats);
       else stale.push(session);
     }
-    if (!stale.length) return result;
-    const fresh = HAS_PROCFS ? this.fromProc(stale) : await Promise.all(stale.map((session) => statsOf(this.leadersOf(session))));
+    const counted = stale.map((session) => this.direct(session));
+    const sampled = stale.filter((_, i) => counted[i] === null);
+    const fresh = !sampled.length ? [] : HAS_PROCFS ? this.fromProc(sampled) : await Promise.all(sampled.map((session) => statsOf(this.leadersOf(session))));
+    let next = 0;
     stale.forEach((session, i) => {
-      this.sampled.set(session, { at: now, stats: fresh[i]! });
-      result.set(session, fresh[i]!);
+      const stats = counted[i] ?? fresh[next++]!;
+      this.sampled.set(session, { at: now, stats });
+      result.set(session, stats);
     });
     return result;
   }

@@ -42,6 +42,31 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX events_by_session ON events (session, seq);
       `),
   },
+  {
+    version: 2,
+    description: 'sessions may be paused',
+    // SQLite cannot change a CHECK in place: the table is rebuilt with the new list, rows kept.
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE sessions_v2 (
+          id                    TEXT PRIMARY KEY NOT NULL,
+          status                TEXT NOT NULL
+                                CHECK (status IN ('initializing', 'active', 'idle', 'paused', 'terminating', 'terminated')),
+          spec                  TEXT NOT NULL CHECK (json_valid(spec)),
+          error                 TEXT,
+          restarts              INTEGER NOT NULL DEFAULT 0,
+          created_at            TEXT NOT NULL,
+          updated_at            TEXT NOT NULL,
+          supervisor_pid        INTEGER,
+          supervisor_start_time INTEGER,
+          children              TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(children))
+        ) STRICT;
+        INSERT INTO sessions_v2 SELECT * FROM sessions;
+        DROP TABLE sessions;
+        ALTER TABLE sessions_v2 RENAME TO sessions;
+        CREATE INDEX sessions_by_status ON sessions (status, updated_at);
+      `),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -63,7 +63,7 @@ export class SessionTable {
     // `initializing` too: a resurrection writes that status first, so a daemon that dies while
     // bringing sessions back must not lose them; a create cut short by a crash comes back as
     // well (the user can terminate it), since losing a session is the worse mistake.
-    this.selectResurrectable = db.prepare(`${select} WHERE status IN ('initializing', 'active', 'idle') ${order}`);
+    this.selectResurrectable = db.prepare(`${select} WHERE status IN ('initializing', 'active', 'idle', 'paused') ${order}`);
     this.upsert = db.prepare(
       `INSERT INTO sessions (${COLUMNS})
        VALUES (@id, @status, @spec, @error, @restarts, @created_at, @updated_at, @supervisor_pid, @supervisor_start_time, @children)
@@ -95,7 +95,7 @@ export class SessionTable {
     return (options.all ? this.selectAll : this.selectLive).all().map(fromRow);
   }
 
-  /** Sessions a starting daemon brings back: initializing, active or idle. */
+  /** Sessions a starting daemon brings back: initializing, active, idle or paused (which comes back paused). */
   listResurrectable(): SessionRecord[] {
     return this.selectResurrectable.all().map(fromRow);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SessiondError } from '../../src/contract/errors.js';
-import { cpuQuotaUs, enforcementOf, limitWrites, refusedLimits } from '../../src/cgroup/limit-writes.js';
+import { cpuQuotaUs, enforcementOf, limitWrites, refusedLimits, supportFor } from '../../src/cgroup/limit-writes.js';
 import { ownDirs, parseMountinfo, parseProcCgroup } from '../../src/cgroup/proc-cgroup.js';
 import type { CgroupSupport } from '../../src/cgroup/types.js';
 import { controllersToEnable } from '../../src/cgroup/v2-delegate.js';
@@ -115,6 +115,21 @@ describe('limitWrites', () => {
   it('enforcement: null without limits, cgroup where the kernel holds them all', () => {
     expect(enforcementOf(support({ memory: 'v1' }), NO_LIMITS)).toBeNull();
     expect(enforcementOf(support({ memory: 'v1', cpu: 'v1' }), { ...NO_LIMITS, memoryMax: 5, cpuMax: 5 })).toBe('cgroup');
+  });
+});
+
+describe('supportFor: the hierarchies a session joins', () => {
+  const hybrid = support({ memory: 'v1', cpu: 'v1', cpuUsage: 'v2', parents: { memory: '/m/p', cpu: '/c/p', unified: '/u/p' } });
+  it('a v1 cpu group only with cpuMax: without, the session competes as its processes do', () => {
+    expect(supportFor(hybrid, NO_LIMITS).parents).toEqual({ memory: '/m/p', unified: '/u/p' });
+    expect(supportFor(hybrid, NO_LIMITS).cpuUsage).toBe('v2');
+    expect(supportFor(hybrid, { ...NO_LIMITS, cpuMax: 50 })).toBe(hybrid);
+  });
+  it('co-mounted cpu,cpuacct goes with it, and CPU time is then read from /proc; v2 is left whole', () => {
+    const v1 = support({ cpu: 'v1', cpuUsage: 'v1', parents: { cpu: '/cc/p', cpuacct: '/cc/p', pids: '/p/p' } });
+    expect(supportFor(v1, NO_LIMITS)).toMatchObject({ parents: { pids: '/p/p' }, cpuUsage: null });
+    const v2 = support({ mode: 'v2', cpu: 'v2', parents: { unified: '/u/p' } });
+    expect(supportFor(v2, NO_LIMITS)).toBe(v2);
   });
 });
 

@@ -4,6 +4,7 @@ import { execa, type ResultPromise } from 'execa';
 import { allStats } from '../../src/process/proc.js';
 import type { SessionInfo } from '../../src/contract/session.js';
 import { expectAllGone, killAll, runningDescendants, tempHome, waitFor } from '../helpers/proc.js';
+import { removeCgroupsOf } from '../helpers/cgroups.js';
 
 export const SESSIONCTL = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'sessionctl.js');
 
@@ -109,6 +110,7 @@ export class Harness {
       await expectAllGone([...this.seen], 8000);
     } finally {
       killAll(this.seen);
+      await removeCgroupsOf(this.home);
       this.cleanupDir();
     }
   }

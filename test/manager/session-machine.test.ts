@@ -13,6 +13,10 @@ const INPUTS: SessionInput[] = [
   { kind: 'supervisor_exited', exit: exit(null, 'SIGKILL') },
   { kind: 'fault', reason: 'boom' },
   { kind: 'stopped' },
+  { kind: 'pause' },
+  { kind: 'resume' },
+  { kind: 'expired', ms: 1000 },
+  { kind: 'idle_timeout', ms: 1000 },
 ];
 const at = (status: SessionStatus, stopping: StopCause | null = null): MachineState => ({ status, stopping });
 
@@ -36,6 +40,15 @@ describe('session machine', () => {
     ['idle', { kind: 'hung', reason: 'x' }, 'idle', undefined, 'hung'],
     ['active', { kind: 'supervisor_exited', exit: exit(1) }, 'active', undefined, 'supervisor_exited'],
     ['active', { kind: 'fault', reason: 'x' }, 'terminating', 'session.terminating', 'fault'],
+    ['active', { kind: 'pause' }, 'paused', 'session.paused', undefined],
+    ['idle', { kind: 'pause' }, 'paused', 'session.paused', undefined],
+    ['paused', { kind: 'pause' }, 'paused', undefined, undefined],
+    ['active', { kind: 'resume' }, 'active', undefined, undefined],
+    ['paused', { kind: 'quiet' }, 'paused', undefined, undefined],
+    ['paused', { kind: 'terminate' }, 'terminating', 'session.terminating', 'requested'],
+    ['initializing', { kind: 'expired', ms: 5 }, 'terminating', 'session.terminating', 'expired'],
+    ['paused', { kind: 'expired', ms: 5 }, 'terminating', 'session.terminating', 'expired'],
+    ['idle', { kind: 'idle_timeout', ms: 5 }, 'terminating', 'session.terminating', 'idle_timeout'],
   ] as const)('%s + %o → %s', (from, input, to, emit, stop) => {
     const next = step(at(from), input);
     expect(next.state.status).toBe(to);
@@ -51,6 +64,15 @@ describe('session machine', () => {
     }
     expect(step(at('active'), { kind: 'ready' }).ignored).toMatch(/ready ignored/);
     expect(step(at('active'), { kind: 'start_failed', reason: 'late' }).ignored).toBeDefined();
+    expect(step(at('initializing'), { kind: 'pause' }).ignored).toMatch(/initializing/);
+    expect(step(at('initializing'), { kind: 'idle_timeout', ms: 5 }).ignored).toBeDefined();
+  });
+
+  it('a resume goes back to the status the pause left', () => {
+    for (const from of ['active', 'idle'] as const) {
+      const paused = step(at(from), { kind: 'pause' }).state;
+      expect(step(paused, { kind: 'resume' })).toEqual({ state: at(from), emit: 'session.resumed' });
+    }
   });
 
   it('a second stop never begins while one runs; the end of the stop is terminated', () => {
@@ -70,5 +92,7 @@ describe('session machine', () => {
     expect(outcome({ kind: 'supervisor_exited', exit: exit(null, 'SIGKILL') }, true, null)).toEqual({ error: 'supervisor crashed: signal SIGKILL', crashed: true });
     expect(outcome({ kind: 'supervisor_exited', exit: exit(3) }, false, null)).toEqual({ error: 'supervisor crashed: exit code 3', crashed: false });
     expect(outcome({ kind: 'hung', reason: 'supervisor hung: no pong' }, true, null)).toEqual({ error: 'supervisor hung: no pong', crashed: true });
+    expect(outcome({ kind: 'expired', ms: 2000 }, true, null)).toEqual({ error: 'ttl expired after 2000 ms', crashed: false });
+    expect(outcome({ kind: 'idle_timeout', ms: 900 }, true, null)).toEqual({ error: 'idle for 900 ms', crashed: false });
   });
 });

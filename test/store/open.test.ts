@@ -95,25 +95,36 @@ describe('store: open', () => {
     const store = Store.open(file);
     store.sessions.put(recordFor('kept'));
     store.close();
-    const next: Migration = { version: 2, description: 'a column', up: (db) => db.exec('ALTER TABLE sessions ADD COLUMN note TEXT') };
+    const next: Migration = { version: SCHEMA_VERSION + 1, description: 'a column', up: (db) => db.exec('ALTER TABLE sessions ADD COLUMN note TEXT') };
     const db = openDatabase(file, [...MIGRATIONS, next]);
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 1);
     expect(db.prepare('SELECT id, note FROM sessions').all()).toEqual([{ id: 'kept', note: null }]);
     db.close();
+  });
+
+  it('version 2 lets sessions be paused and keeps the rows of version 1', () => {
+    const v1 = openDatabase(file, MIGRATIONS.slice(0, 1));
+    v1.prepare("INSERT INTO sessions (id, status, spec, created_at, updated_at) VALUES ('kept', 'active', ?, '2000-01-01T00:00:00.000Z', '2000-01-01T00:00:00.000Z')").run(JSON.stringify(recordFor('kept').spec));
+    expect(() => v1.prepare("UPDATE sessions SET status = 'paused'").run()).toThrow(/CHECK/);
+    v1.close();
+    const store = Store.open(file);
+    store.sessions.put({ ...recordFor('resting'), status: 'paused' });
+    expect(store.sessions.listResurrectable().map((r) => [r.id, r.status])).toEqual([['kept', 'active'], ['resting', 'paused']]);
+    store.close();
   });
 
   it('rolls a failing step back whole and names it', () => {
     Store.open(file).close();
     const broken: Migration = {
-      version: 2,
+      version: SCHEMA_VERSION + 1,
       description: 'half a change',
       up: (db) => db.exec("ALTER TABLE sessions ADD COLUMN note TEXT; SELECT no_such_function('x')"),
     };
     const error = expectUnusable(file, 'migration_failed', () => openDatabase(file, [...MIGRATIONS, broken]));
-    expect(error.message).toContain('to version 2 failed');
-    expect(error.message).toContain('stays at version 1');
+    expect(error.message).toContain(`to version ${SCHEMA_VERSION + 1} failed`);
+    expect(error.message).toContain(`stays at version ${SCHEMA_VERSION}`);
     const db = new Database(file, { readonly: true });
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.prepare('SELECT name FROM pragma_table_info(?)').all('sessions')).not.toContainEqual({ name: 'note' });
     db.close();
     Store.open(file).close();

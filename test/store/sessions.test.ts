@@ -21,12 +21,12 @@ describe('store: sessions', () => {
     expect(t.store.sessions.get('s1')).toMatchObject({ status: 'terminating', supervisorPid: null });
   });
 
-  it('lists live sessions by default, all with all, and resurrects initializing, active and idle', () => {
-    const statuses = ['initializing', 'active', 'idle', 'terminating', 'terminated'] as const;
+  it('lists live sessions by default, all with all, and resurrects initializing, active, idle and paused', () => {
+    const statuses = ['initializing', 'active', 'idle', 'paused', 'terminating', 'terminated'] as const;
     statuses.forEach((status, i) => t.store.sessions.put(recordFor(status, { status }, `2026-01-0${i + 1}T00:00:00.000Z`)));
-    expect(t.store.sessions.list().map((r) => r.id)).toEqual(['initializing', 'active', 'idle', 'terminating']);
+    expect(t.store.sessions.list().map((r) => r.id)).toEqual(['initializing', 'active', 'idle', 'paused', 'terminating']);
     expect(t.store.sessions.list({ all: true }).map((r) => r.id)).toEqual([...statuses]);
-    expect(t.store.sessions.listResurrectable().map((r) => r.id)).toEqual(['initializing', 'active', 'idle']);
+    expect(t.store.sessions.listResurrectable().map((r) => r.id)).toEqual(['initializing', 'active', 'idle', 'paused']);
   });
 
   it('create refuses the id of a live session and replaces a terminated one, keeping its events', () => {

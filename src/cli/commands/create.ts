@@ -13,6 +13,11 @@ interface CreateArgs extends GlobalArgs {
   strategy?: string;
   'max-restarts'?: number;
   'max-seconds'?: number;
+  'memory-max'?: string;
+  'cpu-max'?: string;
+  'max-processes'?: string;
+  'ttl-ms'?: string;
+  'idle-terminate-ms'?: string;
 }
 
 const SPEC_FORMAT = `Spec file (--spec FILE): one JSON object, every key optional, e.g.
@@ -43,6 +48,12 @@ export const create: CommandModule<GlobalArgs, CreateArgs> = {
       .option('strategy', { type: 'string', choices: ['one_for_one', 'one_for_all', 'rest_for_one'], describe: 'restart strategy' })
       .option('max-restarts', { type: 'number', describe: 'restart intensity: at most N restarts…' })
       .option('max-seconds', { type: 'number', describe: '…within S seconds' })
+      .option('memory-max', { type: 'string', describe: 'memory of the session\'s processes together: bytes, or 512M, 2G' })
+      .option('cpu-max', { type: 'string', describe: 'CPU in percent of one core (150: one and a half cores); needs a cgroup' })
+      .option('max-processes', { type: 'string', describe: 'tasks (processes and threads) at once; needs a cgroup' })
+      .option('ttl-ms', { type: 'string', describe: 'terminate the session N ms after its create' })
+      .option('idle-terminate-ms', { type: 'string', describe: 'terminate the session after N ms without child activity' })
+      .example('$0 create --memory-max 512M --cpu-max 50 --ttl-ms 3600000', 'a bounded session that lives at most an hour')
       .example('$0 create', 'a session running the Placeholder')
       .example('id=$($0 create --metadata task=demo)', 'keep the id in a shell variable')
       .example("$0 create --child agent=./agent.mjs --command 'web=python3 -m http.server 8080'", 'a Node child and a command child')
@@ -53,9 +64,10 @@ export const create: CommandModule<GlobalArgs, CreateArgs> = {
     run(args, async (client) => {
       const { buildCreateInput, childFlagsInOrder } = await import('../create-input.js');
       const flags = { id: args.id, strategy: args.strategy, maxRestarts: args['max-restarts'], maxSeconds: args['max-seconds'] };
-      const input = buildCreateInput({ ...flags, metadata: args.metadata, llmConfig: args['llm-config'], children: childFlagsInOrder(hideBin(process.argv)), spec: args.spec }, process.cwd());
+      const limits = { memoryMax: args['memory-max'], cpuMax: args['cpu-max'], maxProcesses: args['max-processes'], ttlMs: args['ttl-ms'], idleTerminateMs: args['idle-terminate-ms'] };
+      const input = buildCreateInput({ ...flags, metadata: args.metadata, llmConfig: args['llm-config'], children: childFlagsInOrder(hideBin(process.argv)), spec: args.spec, limits }, process.cwd());
       const session = await client.create(input, process.cwd()).catch((error: unknown) => {
-        throw nameFlagsAsTyped(error, givenFlags(flags));
+        throw nameFlagsAsTyped(error, givenFlags({ ...flags, ...limits }));
       });
       print(args, session, () => session.id);
     }),

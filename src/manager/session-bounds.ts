@@ -1,0 +1,149 @@
+import { enforcementOf, needsWatchdog, noCgroups, SessionCgroup, supportFor, type CgroupSupport } from '../cgroup/index.js';
+import { errorMessage } from '../contract/errors.js';
+import type { Enforcement, ExitInfo, SessionStats } from '../contract/session.js';
+import type { SessionSpec } from '../contract/spec.js';
+import { hasLimits, type ResourceLimits } from '../limits/limits.js';
+import { membersOf, MemoryWatchdog } from './memory-watchdog.js';
+import { SessionPause } from './pause.js';
+
+export interface BoundsOptions {
+  /** What the daemon detected; none: every limit but memory is refused, memory is watched. */
+  readonly cgroups: CgroupSupport;
+  /** Give a session without limits its own group too (its stop then reaches every process it made). */
+  readonly groupEverySession: boolean;
+}
+
+/** What the bounds read of their session's runtime. */
+export interface BoundedSession {
+  readonly supervisor: () => number | null;
+  /** The supervisor and the running children (each the leader of its process group). */
+  readonly leaders: () => readonly number[];
+  readonly warn: (message: string) => void;
+}
+
+export const NO_BOUNDS: BoundsOptions = { cgroups: noCgroups('the session manager was given no cgroups (sessiond detects them when it starts)'), groupEverySession: false };
+
+/**
+ * What bounds one session: its cgroup (created before its supervisor gets init, so every child
+ * is born inside), the memory watchdog where the host has no memory controller, the ttl timer,
+ * pause, and the stats the kernel counts. The runtime calls it at its steps: prepare → enter →
+ * watch → (exitReason, stats, pause) → beforeStop → release.
+ */
+export class SessionBounds {
+  readonly pause: SessionPause;
+  private group: SessionCgroup | null = null;
+  /** Whether the session gets a group (false once making it failed; still true once it is removed). */
+  private grouped: boolean;
+  private watchdog: MemoryWatchdog | null = null;
+  private ttl: NodeJS.Timeout | null = null;
+  private oomSeen = 0;
+  private cpu: { at: number; usageUs: number } = { at: 0, usageUs: 0 };
+  private readonly limits: ResourceLimits;
+
+  constructor(
+    private readonly spec: SessionSpec,
+    private readonly options: BoundsOptions,
+    private readonly session: BoundedSession,
+  ) {
+    this.limits = { memoryMax: spec.memoryMax ?? null, cpuMax: spec.cpuMax ?? null, maxProcesses: spec.maxProcesses ?? null };
+    this.grouped = options.cgroups.mode !== 'none' && (options.groupEverySession || hasLimits(this.limits));
+    this.pause = new SessionPause(
+      () => this.group,
+      () => {
+        const supervisor = session.supervisor();
+        return { supervisor, groups: session.leaders().filter((pid) => pid !== supervisor) };
+      },
+    );
+  }
+
+  /** `limits.enforcement` of the session JSON. */
+  get enforcement(): Enforcement {
+    return enforcementOf(this.support(), this.limits);
+  }
+
+  /**
+   * Creates the session's group with its limits (before the supervisor is spawned). A session
+   * without limits whose group cannot be made runs without one, with a warning; one with limits
+   * fails to start (start_failed, with the kernel's errno).
+   */
+  prepare(): void {
+    if (!this.grouped || this.group) return;
+    try {
+      this.group = SessionCgroup.create(supportFor(this.options.cgroups, this.limits), this.spec.id, this.limits);
+    } catch (error) {
+      if (hasLimits(this.limits)) throw error;
+      this.grouped = false;
+      this.session.warn(`session ${this.spec.id}: runs without a cgroup: ${errorMessage(error)}`);
+      return;
+    }
+    this.cpu = { at: performance.now(), usageUs: 0 };
+  }
+
+  /** Moves the just spawned supervisor (and a spare's Placeholder, if it brings one) into the group, before its init: what they fork is inside. */
+  enter(...pids: number[]): void {
+    for (const pid of pids) this.group?.addProcess(pid);
+  }
+
+  /** Starts the memory watchdog if the session needs one, and the ttl timer (counted from createdAt). */
+  watch(createdAt: string, expire: (ms: number) => void): void {
+    const { memoryMax } = this.limits;
+    if (memoryMax !== null && needsWatchdog(this.support(), this.limits) && !this.watchdog) {
+      const pids = () => this.group?.pids() ?? membersOf(this.session.leaders());
+      this.watchdog = new MemoryWatchdog(memoryMax, { pids, supervisor: this.session.supervisor, paused: () => this.pause.suspended, warn: this.session.warn });
+    }
+    const ttlMs = this.spec.ttlMs ?? null;
+    if (ttlMs !== null && !this.ttl) {
+      const left = Math.max(0, Date.parse(createdAt) + ttlMs - Date.now());
+      this.ttl = setTimeout(() => expire(ttlMs), left);
+    }
+  }
+
+  /** `memory` when the child that exited (its last pid) was killed for memory: by the watchdog, or by the kernel in its group. */
+  exitReason(pid: number | null, exit: Pick<ExitInfo, 'signal'>): 'memory' | null {
+    if (this.watchdog?.tookDown(pid)) return 'memory';
+    if (!this.group || exit.signal !== 'SIGKILL') return null;
+    const kills = this.group.oomKills();
+    if (kills <= this.oomSeen) return null;
+    this.oomSeen = kills;
+    return 'memory';
+  }
+
+  /** The session's memory (as its limit counts it) and cpu % since the last read, from the group; null without both counters. */
+  stats(): SessionStats | null {
+    if (!this.group) return null;
+    const { memoryBytes, cpuUsageUs } = this.group.stats();
+    if (memoryBytes === null || cpuUsageUs === null) return null;
+    const now = performance.now();
+    const elapsedUs = (now - this.cpu.at) * 1000;
+    const cpu = elapsedUs > 0 ? ((cpuUsageUs - this.cpu.usageUs) / elapsedUs) * 100 : 0;
+    this.cpu = { at: now, usageUs: cpuUsageUs };
+    return { cpu: Math.max(0, Math.round(cpu * 10) / 10), memory: memoryBytes };
+  }
+
+  /** First step of every stop: no more sampling or ttl, and a paused session continued, so SIGTERM reaches handlers that run. */
+  async beforeStop(): Promise<void> {
+    this.stopTimers();
+    await this.pause.resume().catch((error: unknown) => this.session.warn(`session ${this.spec.id}: continuing it before its stop failed: ${errorMessage(error)}`));
+  }
+
+  /** Last step of every stop: whatever is still in the group (a process that left its tree) is SIGKILLed, and the group removed. */
+  async release(): Promise<void> {
+    this.stopTimers();
+    const group = this.group;
+    if (!group) return;
+    if (!(await group.killAll())) this.session.warn(`session ${this.spec.id}: processes ${group.pids().join(', ')} outlived the SIGKILL of cgroup ${group.name}`);
+    if (!(await group.remove())) this.session.warn(`session ${this.spec.id}: cgroup ${group.paths.join(', ')} could not be removed yet; the next daemon start sweeps it`);
+    this.group = null;
+  }
+
+  // What enforces this session's limits: the host's cgroups if it has a group, else nothing but the watchdog.
+  private support(): CgroupSupport {
+    return this.grouped ? this.options.cgroups : NO_BOUNDS.cgroups;
+  }
+
+  private stopTimers(): void {
+    this.watchdog?.stop();
+    if (this.ttl) clearTimeout(this.ttl);
+    this.ttl = null;
+  }
+}

@@ -1,0 +1,38 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CgroupSupport } from '../../src/cgroup/index.js';
+import { readStat } from '../../src/process/proc.js';
+import { fixture, type Harness } from './harness.js';
+
+export const MiB = 1024 ** 2;
+export const limitsFixture = (name: string) => fixture(`limits/${name}`);
+
+/** The lines a child printed so far (its log in the session's folder). */
+export function logLines(h: Harness, id: string, child: string): string[] {
+  try {
+    return readFileSync(join(h.home.dir, 'logs', 'sessions', id, `${child}.log`), 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/** The session groups still under the daemon's parents: none once every session is gone. */
+export function groupsLeft(support: CgroupSupport): string[] {
+  return Object.values(support.parents).flatMap((parent) => {
+    try {
+      return readdirSync(parent, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(parent, e.name));
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** A session's group directory in the v2 hierarchy (where the freezer and cgroup.kill are on this host). */
+export function unifiedGroup(support: CgroupSupport, id: string): string | null {
+  return support.parents.unified ? join(support.parents.unified, `s-${id}`) : null;
+}
+
+/** The state letter of /proc/PID/stat: `T` once SIGSTOP has stopped it. */
+export function procState(pid: number): string | null {
+  return readStat(pid)?.state ?? null;
+}
