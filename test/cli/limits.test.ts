@@ -94,13 +94,13 @@ describe('limits through the CLI', { timeout: 60_000 }, () => {
   });
 
   it('--ttl-ms and --idle-terminate-ms end sessions with their errors; session.expired comes first', async () => {
-    const [mortal, quiet] = await Promise.all([h.create(['--ttl-ms', '800']), h.create(['--idle-terminate-ms', '1500'])]);
+    const [mortal, quiet] = await Promise.all([h.create(['--ttl-ms', '2500']), h.create(['--idle-terminate-ms', '2500'])]);
     const ended = async (id: string) => {
       const info = await h.json<SessionInfo>(['info', id]);
       return info.status === 'terminated' ? info : null;
     };
-    expect((await waitFor(() => ended(mortal.id), 'the ttl')).error).toBe('ttl expired after 800 ms');
-    expect((await waitFor(() => ended(quiet.id), 'the idle terminate')).error).toBe('idle for 1500 ms');
+    expect((await waitFor(() => ended(mortal.id), 'the ttl')).error).toBe('ttl expired after 2500 ms');
+    expect((await waitFor(() => ended(quiet.id), 'the idle terminate')).error).toBe('idle for 2500 ms');
     const types = (await h.cli(['events', '--session', mortal.id, '--json'])).stdout.trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
     expect(types.slice(-4)).toEqual(['session.expired', 'session.terminating', 'child.exited', 'session.terminated']);
   });
