@@ -3,6 +3,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { packageVersion } from '../contract/version.js';
+import { child } from './commands/child.js';
 import { create } from './commands/create.js';
 import { daemon } from './commands/daemon.js';
 import { events } from './commands/events.js';
@@ -12,7 +13,10 @@ import { kill } from './commands/kill.js';
 import { list } from './commands/list.js';
 import { llmAgent } from './commands/llm-agent.js';
 import { logs } from './commands/logs.js';
+import { messages } from './commands/messages.js';
 import { registryKeyCommand } from './commands/registry-key.js';
+import { restart } from './commands/restart.js';
+import { send } from './commands/send.js';
 import { terminate } from './commands/terminate.js';
 import { top } from './commands/top.js';
 import { withStdinValues } from './argv.js';
@@ -36,6 +40,10 @@ await yargs(withStdinValues(hideBin(process.argv)))
   .command(kill)
   .command(events)
   .command(logs)
+  .command(restart)
+  .command(child)
+  .command(send)
+  .command(messages)
   .command(top)
   .completion('completion', 'Print a shell completion script (bash; zsh when $SHELL is zsh): commands, flags, and the ids of a running daemon', completion(await sessionIdsToComplete()))
   .demandCommand(1, 'give a command; see sessionctl --help')
