@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
+import { hideBin } from 'yargs/helpers';
 import { SessiondError } from '../../contract/errors.js';
 import { run, type GlobalArgs } from '../run.js';
 
@@ -30,7 +31,8 @@ export const send: CommandModule<GlobalArgs, SendArgs> = {
       .epilog("The child's handler threw: exit 1 with its message (child_error). No reply in time (timeout), a command child (not_supported) or a child not running: exit 1. A message is at most 1 MiB; messages are never logged.") as unknown as Argv<SendArgs>,
   handler: (args) =>
     run(args, async (client) => {
-      const body = parseBody(args.message);
+      // yargs reads a lone `-` as an empty positional: the raw words tell it from a '' typed.
+      const body = parseBody(args.message === '' && hideBin(process.argv).includes('-') ? '-' : args.message);
       const options = { ...(args.child === undefined ? {} : { child: args.child }), ...(args['timeout-ms'] === undefined ? {} : { timeoutMs: args['timeout-ms'] }) };
       const reply = await client.send(args.id, body, options).catch((error: unknown) => {
         throw error instanceof SessiondError && error.code === 'child_error' ? new SessiondError('child_error', `the child's onMessage handler failed: ${error.message}`) : error;
