@@ -16,6 +16,7 @@ import { crashScenario } from './scenarios/crash.js';
 import { cyclesScenario } from './scenarios/cycles.js';
 import { orphansScenario } from './scenarios/orphans.js';
 import { scaleScenario } from './scenarios/scale.js';
+import { sendScenario } from './scenarios/send.js';
 import { startupScenario } from './scenarios/startup.js';
 import { terminateScenario } from './scenarios/terminate.js';
 import { checkTargets } from './targets.js';
@@ -34,6 +35,7 @@ const SCENARIOS = {
   scale: scaleScenario,
   cycles: cyclesScenario,
   orphans: orphansScenario,
+  send: sendScenario,
 } as const satisfies Record<string, (systems: readonly System[], plan: Plan, ctx: BenchContext) => Promise<Figure[]>>;
 type ScenarioName = keyof typeof SCENARIOS;
 
