@@ -55,6 +55,22 @@ describe('SessionClient and live sessions', { timeout: 60_000 }, () => {
     expect(await code(client.stopChild('nobody-here', 'placeholder'))).toBe('not_found');
   });
 
+  it('over the socket: child-add without a cwd resolves against the session’s own; bad params change nothing', async () => {
+    const fixtures = join(import.meta.dirname, '..', 'fixtures');
+    await client.create({ id: 'raw', children: [{ name: 'first', file: 'agent.mjs' }] }, fixtures);
+    h.noteDaemon();
+    const added = await client.request('child-add', { id: 'raw', child: { name: 'second', file: 'agent.mjs' } });
+    h.noteSession(added);
+    expect(added.children.map((c) => [c.name, c.cwd])).toEqual([['first', fixtures], ['second', fixtures]]);
+    expect(await code(client.request('send', { id: 'raw' } as never))).toBe('invalid_params');
+    expect(await code(client.request('send', { id: 'raw', body: 1, timeoutMs: 0 }))).toBe('invalid_params');
+    expect(await code(client.request('child-stop', { id: 'raw', name: '../x' }))).toBe('invalid_params');
+    expect(await code(client.request('child-add', { id: 'raw', child: { name: 'third', file: AGENT }, cwd: 'relative' }))).toBe('invalid_params');
+    expect(await code(client.request('messages', { session: 'raw', follow: 'yes' } as never))).toBe('invalid_params');
+    expect((await client.getSessionInfo('raw')).children.map((c) => c.name)).toEqual(['first', 'second']);
+    expect(await client.send('raw', { op: 'echo', value: 'still fine' }, { child: 'second' })).toEqual({ echo: 'still fine', child: 'second' });
+  });
+
   it('a message too big for the socket is refused before it is sent, and the connection goes on', async () => {
     h.noteSession(await client.create({ id: 'big', children: [{ name: 'agent', file: AGENT }] }));
     h.noteDaemon();

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { SessiondError } from '../../contract/errors.js';
+import { givenFlags, nameFlagsAsTyped } from '../flag-names.js';
 import { run, type GlobalArgs } from '../run.js';
 
 interface SendArgs extends GlobalArgs {
@@ -35,7 +36,8 @@ export const send: CommandModule<GlobalArgs, SendArgs> = {
       const body = parseBody(args.message === '' && hideBin(process.argv).includes('-') ? '-' : args.message);
       const options = { ...(args.child === undefined ? {} : { child: args.child }), ...(args['timeout-ms'] === undefined ? {} : { timeoutMs: args['timeout-ms'] }) };
       const reply = await client.send(args.id, body, options).catch((error: unknown) => {
-        throw error instanceof SessiondError && error.code === 'child_error' ? new SessiondError('child_error', `the child's onMessage handler failed: ${error.message}`) : error;
+        if (error instanceof SessiondError && error.code === 'child_error') throw new SessiondError('child_error', `the child's onMessage handler failed: ${error.message}`);
+        throw nameFlagsAsTyped(error, givenFlags(options));
       });
       process.stdout.write(`${JSON.stringify(reply)}\n`);
     }),
