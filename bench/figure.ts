@@ -6,7 +6,7 @@ export interface Figure {
   /** Stable key, e.g. `crash.replacement_ready`. */
   readonly key: string;
   readonly label: string;
-  readonly unit: 'ms' | 'MB';
+  readonly unit: 'ms' | 'MB' | 'ops/s';
   readonly samples: Partial<Record<SystemName, Sample[]>>;
   /** Samples recorded as null because they passed this limit (ms): shown as "> limit". */
   readonly limit?: number;
@@ -31,6 +31,10 @@ export interface Plan {
   readonly orphanTrials: number;
   /** How long the orphan test waits for the last process before calling it never (ms). */
   readonly orphanLimitMs: number;
+  /** Sends timed one at a time (the round trip), then bursts of `sendBurst` sends 100 in flight, `sendTrials` of them. */
+  readonly sendRoundTrips: number;
+  readonly sendBurst: number;
+  readonly sendTrials: number;
 }
 
 export const FULL_PLAN: Plan = {
@@ -47,6 +51,9 @@ export const FULL_PLAN: Plan = {
   orphanSessions: 10,
   orphanTrials: 8,
   orphanLimitMs: 3000,
+  sendRoundTrips: 2000,
+  sendBurst: 10_000,
+  sendTrials: 5,
 };
 
 export const QUICK_PLAN: Plan = {
@@ -60,4 +67,7 @@ export const QUICK_PLAN: Plan = {
   orphanSessions: 3,
   orphanTrials: 2,
   orphanLimitMs: 3000,
+  sendRoundTrips: 200,
+  sendBurst: 1000,
+  sendTrials: 2,
 };

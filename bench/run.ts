@@ -17,6 +17,7 @@ import { limitsScenario } from './scenarios/limits.js';
 import { cyclesScenario } from './scenarios/cycles.js';
 import { orphansScenario } from './scenarios/orphans.js';
 import { scaleScenario } from './scenarios/scale.js';
+import { sendScenario } from './scenarios/send.js';
 import { startupScenario } from './scenarios/startup.js';
 import { terminateScenario } from './scenarios/terminate.js';
 import { checkTargets } from './targets.js';
@@ -36,6 +37,7 @@ const SCENARIOS = {
   cycles: cyclesScenario,
   orphans: orphansScenario,
   limits: limitsScenario,
+  send: sendScenario,
 } as const satisfies Record<string, (systems: readonly System[], plan: Plan, ctx: BenchContext) => Promise<Figure[]>>;
 type ScenarioName = keyof typeof SCENARIOS;
 

@@ -50,6 +50,8 @@ export interface System {
   stop(unit: Unit): Promise<void>;
   /** One listing of every unit over the control channel; resolves with their count. */
   list?(): Promise<number>;
+  /** A request to the unit's worker and its reply, over the control channel (sessiond's `send`). */
+  send?(unit: Unit, body: unknown): Promise<unknown>;
   /** The daemon's pid, or null for the floor. */
   daemonPid(): number | null;
   orphanGroup(count: number): Promise<OrphanGroup>;

@@ -20,6 +20,14 @@ function upTo(target: string, value: number | null, limit: number, show: (v: num
   return { target, measured: show(value), met, margin: met ? `met (${Math.abs(pct).toFixed(0)}% under)` : `missed by ${show(value - limit)} (${pct.toFixed(0)}% over)` };
 }
 
+function atLeast(target: string, value: number | null, floor: number, show: (v: number) => string): TargetResult {
+  if (value === null || !Number.isFinite(value)) return { target, measured: 'n/a', met: null, margin: 'not measured' };
+  const met = value >= floor;
+  const pct = ((value - floor) / floor) * 100;
+  return { target, measured: show(value), met, margin: met ? `met (${pct.toFixed(0)}% over)` : `missed by ${show(floor - value)} (${Math.abs(pct).toFixed(0)}% under)` };
+}
+
+const perSecond = (v: number) => `${Math.round(v).toLocaleString('en-US')}/s`;
 const ms = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)} ms`;
 const mb = (v: number) => `${v.toFixed(1)} MB`;
 const times = (v: number) => `${v.toFixed(2)}×`;
@@ -72,6 +80,8 @@ export function checkTargets(figures: readonly Figure[]): TargetResult[] {
     results.push(upTo('memory limit, watchdog: most held ≤ 1.5× the limit (worst trial)', share(worst('limits.memory_watchdog'), MEMORY_LIMIT_MIB), 1.5, times));
     results.push(upTo('a cgroup per session adds ≤ 5 ms to create → active (p50 of paired rounds)', get('limits.create_cgroup_cost', 'sessiond')?.median ?? null, 5, ms));
   }
+  results.push(upTo('send round trip p50 via SessionClient ≤ 2 ms', get('send.round_trip', 'sessiond')?.median ?? null, 2, ms));
+  results.push(atLeast('send throughput, 100 in flight, p50 ≥ 5,000/s', get('send.throughput', 'sessiond')?.median ?? null, 5000, perSecond));
   const orphans = get('orphans.last_gone', 'sessiond');
   results.push(upTo('last session process gone ≤ 300 ms after the daemon’s SIGKILL (p90)', orphans && orphans.failed === 0 ? orphans.p90 : orphans?.n === 0 ? Infinity : (orphans?.p90 ?? null), 300, ms));
   return results;

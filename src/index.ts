@@ -6,6 +6,8 @@ export type { SessionEvent, StoredEvent, EventType } from './contract/events.js'
 export type { SessionSpecInput, ChildSpecInput } from './contract/spec.js';
 export { SessionClient, type SessionClientOptions } from './control/client.js';
 export type { EventsOptions, LogsOptions } from './control/client-streams.js';
+export type { MessagesOptions } from './control/client-messages.js';
+export type { PublishedMessage } from './manager/message-log.js';
 export type { FollowOptions } from './control/follow.js';
 export type { DaemonStatus, Method as ControlMethod, Results as ControlResults } from './control/protocol.js';
 export { detectCgroups, removeParents, sweepLeftovers, type CgroupSupport, type DetectOptions } from './cgroup/index.js';

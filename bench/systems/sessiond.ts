@@ -85,6 +85,10 @@ export class SessiondSystem implements System {
     await this.requireClient().terminateSession(unit.id);
   }
 
+  send(unit: Unit, body: unknown): Promise<unknown> {
+    return this.requireClient().send(unit.id, body);
+  }
+
   async list(): Promise<number> {
     return (await this.requireClient().listSessions()).length;
   }

@@ -34,6 +34,8 @@ if (env.BENCH_READY === 'sessiond') {
       if (m?.type !== 'sessiond:shutdown') for (const l of listeners) l(m);
     });
   }
+  // The send scenario: each message comes back as its reply.
+  child.onMessage((body) => body);
   child.ready();
   notifyHub(env.BENCH_UNIT ?? child.init.session);
 } else {

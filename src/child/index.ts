@@ -29,14 +29,29 @@ export interface SessionChild {
   onMessage(handler: (body: unknown) => unknown): void;
   /** Publishes `data` under `topic`: the daemon keeps the session's last 1000 (`sessionctl messages`). */
   publish(topic: string, data: unknown): void;
+  /** Ends this child with `code` once every reply and publish it made is out (process.exit alone may drop them). */
+  exit(code?: number): void;
 }
 
 export function startChild(options: StartChildOptions = {}): Promise<SessionChild> {
   if (!process.send) {
     return Promise.reject(new Error('startChild: no IPC channel: this module must be run by a sessiond supervisor'));
   }
+  // Messages written but not yet out (a full pipe): `exit` waits for them, since process.exit drops them.
+  let unsent = 0;
+  let flushed: (() => void) | null = null;
+  const sent = () => {
+    unsent -= 1;
+    if (unsent === 0) flushed?.();
+  };
   const send = (message: FromChild) => {
-    if (process.connected) process.send!(message);
+    if (!process.connected) return;
+    unsent += 1;
+    process.send!(message, undefined, {}, sent);
+  };
+  const exit = (code = 0) => {
+    if (unsent === 0 || !process.connected) process.exit(code);
+    flushed = () => process.exit(code);
   };
   let stopping = false;
   const stop = async () => {
@@ -73,6 +88,7 @@ export function startChild(options: StartChildOptions = {}): Promise<SessionChil
             activity: (detail) => send(detail === undefined ? { type: 'sessiond:activity' } : { type: 'sessiond:activity', detail }),
             onMessage: (h) => void (handler = h),
             publish: (topic, data) => send({ type: 'sessiond:publish', topic, data }),
+            exit,
           };
           if (options.ready !== false) child.ready();
           resolve(child);

@@ -16,6 +16,7 @@ export interface CreateFlags {
   readonly maxRestarts?: number;
   readonly maxSeconds?: number;
   readonly limits?: LimitFlags;
+  readonly autoShutdown?: string;
 }
 
 export interface ChildFlag {
@@ -40,6 +41,7 @@ export function buildCreateInput(flags: CreateFlags, cwd: string): SessionSpecIn
   if (flags.maxRestarts !== undefined) input.maxRestarts = flags.maxRestarts;
   if (flags.maxSeconds !== undefined) input.maxSeconds = flags.maxSeconds;
   Object.assign(input, parseLimitFlags(flags.limits ?? {}));
+  if (flags.autoShutdown !== undefined) input.autoShutdown = flags.autoShutdown;
   return input as SessionSpecInput;
 }
 
@@ -71,7 +73,8 @@ function addChildren(specChildren: unknown, flags: readonly ChildFlag[], cwd: st
   return children;
 }
 
-function childOf(flag: ChildFlag, cwd: string): ChildSpecInput {
+/** One `--child NAME=FILE` (FILE made absolute against `cwd`) or `--command NAME=CMDLINE` (split into the executable and its args). */
+export function childOf(flag: ChildFlag, cwd: string): ChildSpecInput {
   const [name, rest] = pair(flag.value, `--${flag.kind}`, flag.kind === 'child' ? 'NAME=FILE' : 'NAME=CMDLINE');
   if (flag.kind === 'child') return { name, file: resolve(cwd, rest) };
   const [command, ...args] = splitWords(rest);
@@ -79,7 +82,8 @@ function childOf(flag: ChildFlag, cwd: string): ChildSpecInput {
   return { name, command, args };
 }
 
-function pair(text: string, flag: string, shape: string): [string, string] {
+/** `K=V` → [K, V]; anything else names the flag and the shape it wants. */
+export function pair(text: string, flag: string, shape: string): [string, string] {
   const eq = text.indexOf('=');
   if (eq <= 0) throw new SessiondError('invalid_params', `${flag} ${JSON.stringify(text)}: expected ${shape}`);
   return [text.slice(0, eq), text.slice(eq + 1)];
@@ -126,12 +130,17 @@ function readSpec(file: string): Record<string, unknown> {
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new SessiondError('invalid_params', `spec file ${file} must hold a JSON object`);
   const children = (spec as { children?: unknown }).children;
   if (!Array.isArray(children)) return spec as Record<string, unknown>;
-  // A spec's module paths are relative to the spec file, as in a compose file.
+  // A spec's module paths and working directories are relative to the spec file, as in a compose file.
   const dir = dirname(file);
-  const resolved = children.map((c: unknown) =>
-    c !== null && typeof c === 'object' && typeof (c as { file?: unknown }).file === 'string' ? { ...c, file: resolve(dir, (c as { file: string }).file) } : c,
-  );
+  const resolved = children.map((c: unknown) => (c !== null && typeof c === 'object' && !Array.isArray(c) ? { ...c, ...resolvedPaths(c as { file?: unknown; cwd?: unknown }, dir) } : c));
   return { ...(spec as Record<string, unknown>), children: resolved };
+}
+
+function resolvedPaths(child: { file?: unknown; cwd?: unknown }, dir: string): { file?: string; cwd?: string } {
+  return {
+    ...(typeof child.file === 'string' ? { file: resolve(dir, child.file) } : {}),
+    ...(typeof child.cwd === 'string' && child.cwd !== '' ? { cwd: resolve(dir, child.cwd) } : {}),
+  };
 }
 
 function asObject(value: unknown): Record<string, unknown> {

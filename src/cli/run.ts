@@ -16,6 +16,12 @@ const EXIT_BY_CODE: Partial<Record<ErrorCode, number>> = {
   invalid_params: EXIT.usage,
   not_found: EXIT.notFound,
   capacity: EXIT.failed,
+  // A request the session cannot take as it is (a child running, not running, without a channel, failing, slow): failed.
+  running: EXIT.failed,
+  not_running: EXIT.failed,
+  not_supported: EXIT.failed,
+  child_error: EXIT.failed,
+  timeout: EXIT.failed,
 };
 
 export function exitCodeOf(error: unknown): number {

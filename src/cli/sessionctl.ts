@@ -3,6 +3,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { packageVersion } from '../contract/version.js';
+import { child } from './commands/child.js';
 import { create } from './commands/create.js';
 import { daemon } from './commands/daemon.js';
 import { events } from './commands/events.js';
@@ -14,7 +15,10 @@ import { llmAgent } from './commands/llm-agent.js';
 import { logs } from './commands/logs.js';
 import { pause } from './commands/pause.js';
 import { resume } from './commands/resume.js';
+import { messages } from './commands/messages.js';
 import { registryKeyCommand } from './commands/registry-key.js';
+import { restart } from './commands/restart.js';
+import { send } from './commands/send.js';
 import { terminate } from './commands/terminate.js';
 import { top } from './commands/top.js';
 import { withStdinValues } from './argv.js';
@@ -38,6 +42,10 @@ await yargs(withStdinValues(hideBin(process.argv)))
   .command(kill)
   .command(events)
   .command(logs)
+  .command(restart)
+  .command(child)
+  .command(send)
+  .command(messages)
   .command(top)
   .completion('completion', 'Print a shell completion script (bash; zsh when $SHELL is zsh): commands, flags, and the ids of a running daemon', completion(await sessionIdsToComplete()))
   .command(pause)

@@ -69,7 +69,7 @@ export async function logsStream(target: StreamTarget, id: string, options: Logs
 }
 
 // A follow outlives its connection; a one-off read is one request, ended early (quietly) by `signal`.
-async function run(
+export async function run(
   target: StreamTarget,
   attempt: (connection: Connection) => Promise<void>,
   options: FollowOptions & { readonly follow?: boolean },

@@ -9,6 +9,9 @@ import { statePaths, type StatePaths } from '../contract/paths.js';
 import type { StoredEvent } from '../contract/events.js';
 import type { DaemonStatus, LogsResult, Method, ParamsInput, Results } from './protocol.js';
 import { eventsStream, logsStream, type EventsOptions, type LogsOptions, type StreamTarget } from './client-streams.js';
+import type { ChildSpecInput } from '../contract/spec.js';
+import type { PublishedMessage } from '../manager/message-log.js';
+import { messagesStream, type MessagesOptions } from './client-messages.js';
 
 export interface SessionClientOptions {
   /** State dir of the daemon to talk to; default: the contract's. */
@@ -112,6 +115,49 @@ export class SessionClient {
    */
   logs(id: string, options: LogsOptions, onText: (text: string) => void, signal?: AbortSignal): Promise<LogsResult> {
     return logsStream(this.streamTarget(), id, options, onText, signal);
+  }
+
+  /** Starts one more child in a running session, after the others; resolves with the session once it is ready. Its relative `file` and `cwd` resolve against `cwd`. */
+  addChild(id: string, child: ChildSpecInput, cwd = process.cwd()): Promise<SessionInfo> {
+    return this.request('child-add', { id, child, cwd: isAbsolute(cwd) ? cwd : resolve(cwd) });
+  }
+
+  /** Stops a child as a terminate would; it keeps its spec and stays stopped until restarted. */
+  stopChild(id: string, name: string): Promise<SessionInfo> {
+    return this.request('child-stop', { id, name });
+  }
+
+  /** Starts a stopped child, or stops and starts a running one; counts toward no intensity. */
+  restartChild(id: string, name: string): Promise<SessionInfo> {
+    return this.request('child-restart', { id, name });
+  }
+
+  /** Forgets a stopped child; a running one is refused (code `running`). */
+  removeChild(id: string, name: string): Promise<SessionInfo> {
+    return this.request('child-remove', { id, name });
+  }
+
+  /** Restarts every child of the session in start order, counting toward no intensity. */
+  restartSession(id: string): Promise<SessionInfo> {
+    return this.request('session-restart', { id });
+  }
+
+  /**
+   * Sends JSON (under 1 MiB) to a Node child (default: the session's first) and resolves with its
+   * reply; rejects with child_error (its handler threw), timeout (default 30 s), not_supported (a
+   * command child) or not_running. Many may be in flight at once: each gets its own reply.
+   */
+  async send(id: string, body: unknown, options: { child?: string; timeoutMs?: number } = {}): Promise<unknown> {
+    return (await this.request('send', { id, body: body ?? null, ...options })).reply;
+  }
+
+  /**
+   * What children published, oldest first (the daemon keeps each session's last 1000, in memory
+   * only), each passed to `onMessage`; with `follow`, then every new one until `signal` aborts.
+   * A follower rides out a daemon restart as `events` does, going on with the new daemon's messages.
+   */
+  messages(options: MessagesOptions, onMessage: (message: PublishedMessage) => void, signal?: AbortSignal): Promise<void> {
+    return messagesStream(this.streamTarget(), options, onMessage, signal);
   }
 
   /** The daemon's status; `running: false` (never an error) when it is not running. */

@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { SessiondError } from '../contract/errors.js';
 import { LineSplitter } from './framing.js';
+import { MAX_LINE_BYTES } from './line-limit.js';
 import type { Reply, WireError } from './protocol.js';
 
 // Replies (a long list, say) may be far larger than a request; this only bounds a broken daemon.
@@ -50,9 +51,12 @@ export class Connection {
   request(method: string, params: unknown, partial?: (result: unknown) => void): Promise<unknown> {
     if (this.closedError) return Promise.reject(this.closedError);
     const id = this.nextId++;
+    const line = `${JSON.stringify({ id, method, params })}\n`;
+    // The daemon would refuse the line and close the connection: say what is too big instead, and keep the connection.
+    if (line.length * 3 > MAX_LINE_BYTES && Buffer.byteLength(line) > MAX_LINE_BYTES) return Promise.reject(tooLong(method, Buffer.byteLength(line)));
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, partial });
-      this.socket.write(`${JSON.stringify({ id, method, params })}\n`);
+      this.socket.write(line);
     });
   }
 
@@ -84,6 +88,11 @@ export class Connection {
 
 function fromWire(error: WireError): SessiondError {
   return new SessiondError(error.code, error.message);
+}
+
+function tooLong(method: string, bytes: number): SessiondError {
+  const what = method === 'send' ? 'the message body must be smaller than 1 MiB' : 'give less in one request';
+  return new SessiondError('invalid_params', `${method}: the request is ${bytes} bytes, over the control socket's limit of ${MAX_LINE_BYTES} bytes (1 MiB) for one request: ${what}`);
 }
 
 function unavailable(path: string, error: NodeJS.ErrnoException): SessiondError {

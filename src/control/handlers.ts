@@ -10,6 +10,7 @@ import type { Store } from '../store/index.js';
 import type { Handlers } from './dispatch.js';
 import { streamEvents } from './events-stream.js';
 import { streamLogs } from './logs-stream.js';
+import { createLiveHandlers } from './live-handlers.js';
 import type { SessionCounts } from './protocol.js';
 
 export interface DaemonContext {
@@ -107,6 +108,7 @@ export function createHandlers(daemon: DaemonContext): Handlers {
       await daemon.stop({ keepSessions: true });
       return { stopped: true, pid: process.pid };
     },
+    ...createLiveHandlers(manager, store, info),
   };
 }
 

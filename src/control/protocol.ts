@@ -7,9 +7,9 @@ import type { StoredEvent } from '../contract/events.js';
 import type { SessionInfo, SessionStatus } from '../contract/session.js';
 import { sessionSpecInput } from '../contract/spec.js';
 import type { CgroupSupport } from '../cgroup/types.js';
+import { LIVE_PARAMS, type LiveResults } from './live-protocol.js';
 
-/** A line longer than this is refused and its connection closed: nothing legitimate comes near it. */
-export const MAX_LINE_BYTES = 1024 * 1024;
+export { MAX_LINE_BYTES } from './line-limit.js';
 
 const sessionId = z.string().regex(SESSION_ID_PATTERN, `must be a session id matching ${SESSION_ID_PATTERN.source}`);
 const byId = z.strictObject({ id: sessionId });
@@ -61,6 +61,7 @@ export const PARAMS = {
   status: z.strictObject({}),
   stop: z.strictObject({}),
   restart: z.strictObject({}),
+  ...LIVE_PARAMS,
 } as const;
 
 export type Method = keyof typeof PARAMS;
@@ -109,7 +110,7 @@ export interface KillResult extends PidResult {
 }
 
 /** What each method answers: exactly what the CLI prints with --json. */
-export interface Results {
+export interface Results extends LiveResults {
   create: SessionInfo;
   list: SessionInfo[];
   info: SessionInfo;

@@ -18,6 +18,12 @@ export const SESSIONS_KEPT = 200;
 export class MessageLog extends EventEmitter<{ message: [PublishedMessage] }> {
   private readonly bySession = new Map<string, PublishedMessage[]>();
 
+  constructor() {
+    super();
+    // Each `messages --follow` listens: any number of followers is normal, not a leak.
+    this.setMaxListeners(0);
+  }
+
   add(message: PublishedMessage): void {
     const kept = this.bySession.get(message.session) ?? [];
     kept.push(message);

@@ -35,9 +35,10 @@ test('npm run bench -- --quick finishes, prints the table and writes the JSON', 
   for (const key of ['startup.supervisor', 'startup.placeholder', 'create.client', 'create.cli', 'crash.replacement_ready', 'terminate.cooperative', 'terminate.ignoring', 'orphans.last_gone']) {
     expect(keys).toContain(key);
   }
-  for (const key of ['startup.supervisor', 'startup.placeholder']) {
+  for (const key of ['startup.supervisor', 'startup.placeholder', 'send.round_trip', 'send.throughput']) {
     expect(json.figures.find((f) => f.key === key)!.summary.sessiond?.n).toBeGreaterThan(0);
   }
+  expect(stdout).toContain('send round trip p50 via SessionClient ≤ 2 ms');
   const crash = json.figures.find((f) => f.key === 'crash.replacement_ready')!;
   expect(crash.summary.sessiond?.n).toBeGreaterThan(0);
   expect(crash.summary.floor?.n).toBeGreaterThan(0);

@@ -75,3 +75,19 @@ it('refuses a spec file that is not JSON, or not an object', () => {
   expect(() => buildCreateInput({ spec: 'bad.json' }, dir.dir)).toThrow(/is not valid JSON/);
   expect(() => buildCreateInput({ spec: 'list.json' }, dir.dir)).toThrow(/must hold a JSON object/);
 });
+
+it("resolves a spec child's cwd against the spec file's directory; keeps significant; --auto-shutdown over the spec's", () => {
+  mkdirSync(join(dir.dir, 'specs'));
+  writeFileSync(
+    join(dir.dir, 'specs', 'live.json'),
+    JSON.stringify({ autoShutdown: 'all_significant', children: [{ name: 'a', file: 'a.mjs', cwd: 'work', restart: 'temporary', significant: true }, { name: 'b', command: 'sleep', cwd: '/abs' }] }),
+  );
+  const input = buildCreateInput({ spec: 'specs/live.json', autoShutdown: 'any_significant' }, dir.dir);
+  expect(input).toEqual({
+    autoShutdown: 'any_significant',
+    children: [
+      { name: 'a', file: join(dir.dir, 'specs', 'a.mjs'), cwd: join(dir.dir, 'specs', 'work'), restart: 'temporary', significant: true },
+      { name: 'b', command: 'sleep', cwd: '/abs' },
+    ],
+  });
+});

@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { resolve } from 'node:path';
 import { hideBin } from 'yargs/helpers';
 import { givenFlags, nameFlagsAsTyped } from '../flag-names.js';
 import { run, print, type GlobalArgs } from '../run.js';
@@ -18,6 +19,8 @@ interface CreateArgs extends GlobalArgs {
   'max-processes'?: string;
   'ttl-ms'?: string;
   'idle-terminate-ms'?: string;
+  cwd?: string;
+  'auto-shutdown'?: string;
 }
 
 const SPEC_FORMAT = `Spec file (--spec FILE): one JSON object, every key optional, e.g.
@@ -32,7 +35,7 @@ const SPEC_FORMAT = `Spec file (--spec FILE): one JSON object, every key optiona
         "env": { "PORT": "8080" }, "shutdownMs": 2000 }
     ]
   }
-A child has "file" (a Node module, relative to the spec file) or "command" (one executable, looked up in PATH and never split: its arguments go in "args"); "restart" is permanent (default), transient or temporary; "shutdownMs" is its SIGTERM-to-SIGKILL grace (default 5000). --child and --command add children after the spec's; other flags override its keys. "llmConfig" (or --llm-config @FILE) reaches the children over IPC only, never argv or env.`;
+A child has "file" (a Node module, relative to the spec file) or "command" (one executable, looked up in PATH and never split: its arguments go in "args"); "restart" is permanent (default), transient or temporary; "shutdownMs" is its SIGTERM-to-SIGKILL grace (default 5000); "cwd" where it runs (relative to the spec file; default --cwd, else this working directory); "significant": true (transient or temporary children only) makes its end count for "autoShutdown" (never, any_significant, all_significant). --child and --command add children after the spec's; other flags override its keys. "llmConfig" (or --llm-config @FILE) reaches the children over IPC only, never argv or env.`;
 
 export const create: CommandModule<GlobalArgs, CreateArgs> = {
   command: 'create',
@@ -53,20 +56,25 @@ export const create: CommandModule<GlobalArgs, CreateArgs> = {
       .option('max-processes', { type: 'string', describe: 'tasks (processes and threads) at once; needs a cgroup' })
       .option('ttl-ms', { type: 'string', describe: 'terminate the session N ms after its create' })
       .option('idle-terminate-ms', { type: 'string', describe: 'terminate the session after N ms without child activity' })
+      .option('cwd', { type: 'string', describe: 'where every child without a "cwd" of its own runs (default: this working directory)' })
+      .option('auto-shutdown', { type: 'string', choices: ['never', 'any_significant', 'all_significant'], describe: 'end the session when any (all) significant children have exited for good' })
       .example('$0 create --memory-max 512M --cpu-max 50 --ttl-ms 3600000', 'a bounded session that lives at most an hour')
       .example('$0 create', 'a session running the Placeholder')
       .example('id=$($0 create --metadata task=demo)', 'keep the id in a shell variable')
       .example("$0 create --child agent=./agent.mjs --command 'web=python3 -m http.server 8080'", 'a Node child and a command child')
       .example('$0 create --spec session.json --id my-session --json', 'from a spec file, printing the session JSON')
+      .example('$0 create --cwd ~/project --auto-shutdown any_significant', 'children run in ~/project; the session ends when a significant child is done')
       .example('$0 create --llm-config @llm.json', 'LLM config (an API key, say) from a file: never in argv or shell history')
       .epilog(SPEC_FORMAT) as unknown as Argv<CreateArgs>,
   handler: (args) =>
     run(args, async (client) => {
       const { buildCreateInput, childFlagsInOrder } = await import('../create-input.js');
-      const flags = { id: args.id, strategy: args.strategy, maxRestarts: args['max-restarts'], maxSeconds: args['max-seconds'] };
+      const flags = { id: args.id, strategy: args.strategy, maxRestarts: args['max-restarts'], maxSeconds: args['max-seconds'], autoShutdown: args['auto-shutdown'] };
       const limits = { memoryMax: args['memory-max'], cpuMax: args['cpu-max'], maxProcesses: args['max-processes'], ttlMs: args['ttl-ms'], idleTerminateMs: args['idle-terminate-ms'] };
       const input = buildCreateInput({ ...flags, metadata: args.metadata, llmConfig: args['llm-config'], children: childFlagsInOrder(hideBin(process.argv)), spec: args.spec, limits }, process.cwd());
-      const session = await client.create(input, process.cwd()).catch((error: unknown) => {
+      // Files given as flags resolve against this directory (above); --cwd is only where the children run.
+      const cwd = args.cwd === undefined ? process.cwd() : resolve(args.cwd);
+      const session = await client.create(input, cwd).catch((error: unknown) => {
         throw nameFlagsAsTyped(error, givenFlags({ ...flags, ...limits }));
       });
       print(args, session, () => session.id);
