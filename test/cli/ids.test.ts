@@ -69,7 +69,7 @@ describe('session id prefixes and completion', { timeout: 60_000 }, () => {
     };
     expect(await complete('')).toEqual(expect.arrayContaining(['daemon', 'create', 'list', 'info', 'top', 'completion']));
     expect(await complete('daemon', 'st')).toEqual(['start', 'stop', 'status']);
-    expect(await complete('create', '--max-')).toEqual(['--max-processes', '--max-restarts', '--max-seconds']);
+    expect(await complete('create', '--max-')).toEqual(['--max-restarts', '--max-seconds', '--max-processes']);
     expect((await complete('info', '')).every((word) => word.startsWith('--'))).toBe(true); // no daemon: flags only
     expect(h.daemonPid()).toBeNull(); // asking for ids started nothing
 
