@@ -8,7 +8,9 @@ import { Connection } from './connection.js';
 import { statePaths, type StatePaths } from '../contract/paths.js';
 import type { StoredEvent } from '../contract/events.js';
 import type { DaemonStatus, LogsResult, Method, ParamsInput, Results } from './protocol.js';
-import { eventsStream, logsStream, type EventsOptions, type LogsOptions, type StreamTarget } from './client-streams.js';
+import type { LogEntry } from '../logs/log-records.js';
+import type { SessionDescription } from './describe.js';
+import { eventsStream, logEntriesStream, logsStream, type EventsOptions, type LogsOptions, type StreamTarget } from './client-streams.js';
 
 export interface SessionClientOptions {
   /** State dir of the daemon to talk to; default: the contract's. */
@@ -61,6 +63,11 @@ export class SessionClient {
     return this.request('info', { id });
   }
 
+  /** How each child of a session is run: command or file, args, cwd, env keys (never values), restart settings, log files. */
+  describe(id: string): Promise<SessionDescription> {
+    return this.request('describe', { id });
+  }
+
   getSessionPid(id: string): Promise<number | NotFound> {
     return this.pidOrNotFound(this.request('find', { id }));
   }
@@ -102,6 +109,11 @@ export class SessionClient {
    */
   logs(id: string, options: LogsOptions, onText: (text: string) => void, signal?: AbortSignal): Promise<LogsResult> {
     return logsStream(this.streamTarget(), id, options, onText, signal);
+  }
+
+  /** As `logs`, each line (then each piece it prints) as { at, stream, text, end }: when sessiond captured it, and from stdout or stderr. */
+  logEntries(id: string, options: LogsOptions, onEntries: (entries: readonly LogEntry[], tail: boolean) => void, signal?: AbortSignal): Promise<LogsResult> {
+    return logEntriesStream(this.streamTarget(), id, options, onEntries, signal);
   }
 
   /** The daemon's status; `running: false` (never an error) when it is not running. */

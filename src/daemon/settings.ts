@@ -1,10 +1,12 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage, SessiondError } from '../contract/errors.js';
+import { parseSize } from '../limits/size.js';
+import type { LogRotation } from '../logs/child-log.js';
 import type { RetentionOptions } from '../store/index.js';
 import { parseMetricsAddress, type MetricsAddress } from './metrics-address.js';
 
-type Kind = 'positive' | 'count' | 'address' | 'flag';
+type Kind = 'positive' | 'count' | 'size' | 'address' | 'flag';
 
 interface SettingDefinition {
   readonly kind: Kind;
@@ -26,6 +28,8 @@ export const SETTINGS = {
   'warm-supervisors': { kind: 'count', arg: 'N', describe: 'supervisors kept spawned ahead of need (default 0): a create then costs one Node start-up, not two' },
   metrics: { kind: 'address', arg: 'HOST:PORT', describe: 'serve Prometheus metrics at http://HOST:PORT/metrics (default off; loopback only)' },
   'metrics-public': { kind: 'flag', describe: 'let --metrics listen on an address other machines can reach' },
+  'log-max-bytes': { kind: 'size', arg: 'SIZE', describe: "a child's log rotates past SIZE bytes (512k, 10M too; default 5M)" },
+  'log-files': { kind: 'count', arg: 'N', describe: "rotated files kept of a child's log, .1 (newest) to .N (default 3; 0: none)" },
 } as const satisfies Record<string, SettingDefinition>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -41,6 +45,7 @@ export interface SettingsOptions {
   readonly warmSupervisors?: number | undefined;
   readonly retention: RetentionOptions;
   readonly metrics?: MetricsAddress | undefined;
+  readonly logRotation: Partial<LogRotation>;
 }
 
 export function settingsFile(home: string): string {
@@ -64,6 +69,7 @@ function parseValue(kind: Kind, value: unknown, label: string): unknown {
     if (typeof value === 'boolean') return value;
     throw new SessiondError('invalid_params', `${label} is true or false, not ${JSON.stringify(value)}`);
   }
+  if (kind === 'size') return parseSize(value, label);
   if (kind === 'address') {
     if (typeof value !== 'string') throw new SessiondError('invalid_params', `${label} takes HOST:PORT, not ${JSON.stringify(value)}`);
     parseMetricsAddress(value, label);
@@ -112,12 +118,14 @@ export function settingsOptions(settings: Settings): SettingsOptions {
   }
   const keepDays = settings['keep-days'];
   const maxTerminated = settings['keep-terminated'];
+  const [maxBytes, files] = [settings['log-max-bytes'], settings['log-files']];
   return {
     idleTimeoutMs: settings['idle-timeout-ms'],
     heartbeatMs: settings['heartbeat-ms'],
     warmSupervisors: settings['warm-supervisors'],
     retention: { ...(maxTerminated === undefined ? {} : { maxTerminated }), ...(keepDays === undefined ? {} : { maxAgeMs: keepDays * 86_400_000 }) },
     metrics,
+    logRotation: { ...(maxBytes === undefined ? {} : { maxBytes }), ...(files === undefined ? {} : { files }) },
   };
 }
 

@@ -11,6 +11,8 @@ import { MAX_MESSAGE_BYTES } from '../supervisor/publish.js';
 import { MessageLog, type PublishedMessage } from './message-log.js';
 import { toChildSpec, toSessionSpec, upgradeStoredSpec } from './session-input.js';
 import { SessionRuntime } from './session-runtime.js';
+import { supervisorSettings, type SupervisorSettings } from './supervisor-settings.js';
+import type { LogRotation } from '../logs/child-log.js';
 import { DEFAULT_CONCURRENT_STARTS, StartGate } from './start-gate.js';
 import { SupervisorPool } from './supervisor-pool.js';
 import { NO_STATS, StatsSampler } from './stats.js';
@@ -31,6 +33,8 @@ export interface SessionManagerOptions {
   readonly concurrentStarts?: number;
   /** Terminated sessions kept in memory for info and list --all, oldest dropped first (default 100). */
   readonly keepTerminated?: number;
+  /** How each child's log rotates: past `maxBytes` (default 5 MiB), keeping `files` rotated files (default 3). */
+  readonly logRotation?: Partial<LogRotation>;
 }
 
 export type CreateSessionInput = SessionSpecInput;
@@ -44,7 +48,7 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   private readonly sessions = new Map<string, SessionRuntime>();
   /** What children published: the last 1000 of each session, in memory only. */
   readonly messages = new MessageLog();
-  private readonly runtime: { heartbeatMs: number; startTimeoutMs: number; idleTimeoutMs: number; sessionsDir: string };
+  private readonly runtime: { heartbeatMs: number; startTimeoutMs: number; idleTimeoutMs: number; sessionsDir: string; supervisor: SupervisorSettings };
   private readonly keepTerminated: number;
   private readonly pool: SupervisorPool;
   private closed = false;
@@ -59,6 +63,7 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
       startTimeoutMs: options.startTimeoutMs ?? DEFAULTS.startTimeoutMs,
       idleTimeoutMs: options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
       sessionsDir: paths.sessionsDir,
+      supervisor: supervisorSettings(options.logRotation),
     };
     this.keepTerminated = options.keepTerminated ?? 100;
     this.gate = new StartGate(options.concurrentStarts ?? DEFAULT_CONCURRENT_STARTS);
