@@ -1,10 +1,11 @@
 import type { ChildDescription, SessionDescription } from '../control/describe.js';
 
-/** `info`'s lines on how the session's children are run, as `describe` returns it. */
-export function descriptionDetails(d: SessionDescription): string {
-  const lines = [`intensity:    at most ${d.maxRestarts} restarts in ${d.maxSeconds} s`, `autoShutdown: ${d.autoShutdown}`];
-  for (const child of d.children) lines.push(...childLines(child));
-  return lines.join('\n');
+/** `info`'s lines on how the session is run (beside its status), and on how each child is (after the children's table). */
+export function descriptionDetails(d: SessionDescription): { readonly session: string[]; readonly children: string[] } {
+  return {
+    session: [`intensity:    at most ${d.maxRestarts} restarts in ${d.maxSeconds} s`, `autoShutdown: ${d.autoShutdown}`],
+    children: d.children.flatMap(childLines),
+  };
 }
 
 function childLines(c: ChildDescription): string[] {

@@ -19,6 +19,7 @@ export const info = idCommand({
       if (error instanceof SessiondError && error.code === 'invalid_request') return null;
       throw error;
     });
-    print(args, session, () => [sessionDetails(session), ...(description ? [descriptionDetails(description)] : [])].join('\n'));
+    const details = description ? descriptionDetails(description) : { session: [], children: [] };
+    print(args, session, () => [sessionDetails(session, details.session), ...details.children].join('\n'));
   },
 });
