@@ -14,8 +14,9 @@ export interface NodeResolve {
 /**
  * The node flags a Node child needs so that `import … from 'sessiond/child'` works from its file
  * wherever it is: none when sessiond is found from there already (the child is in this package,
- * or a node_modules above it has sessiond), `--require` of a tiny CommonJS patch for a CommonJS
- * file (.cjs, or a package of "type": "commonjs"), else `--import` of the resolve hook (what that costs: bench startup.hook).
+ * or a node_modules above it has sessiond); `--require` of a tiny CommonJS patch for a CommonJS
+ * file (.cjs, or in a package of "type": "commonjs"); else `--import` of the resolve hook (what
+ * that costs: the bench's startup.hook figures).
  */
 export function nodeFlags(file: string, cwd: string, paths: NodeResolve | undefined): string[] {
   if (!paths) return [];

@@ -280,14 +280,7 @@ export class Supervisor {
     const childInit = { session: this.spec.id, metadata: { ...this.spec.metadata }, llmConfig: { ...this.spec.llmConfig }, heartbeatMs: init.heartbeatMs };
     const slot = new ChildSlot(
       child,
-      {
-        init: childInit,
-        startTimeoutMs: init.startTimeoutMs,
-        missedHeartbeats: DEFAULTS.missedHeartbeats,
-        logPath: init.logDir ? childLogFile(init.logDir, child.name) : null,
-        logRotation: init.logRotation,
-        nodeResolve: init.nodeResolve,
-      },
+      { init: childInit, startTimeoutMs: init.startTimeoutMs, missedHeartbeats: DEFAULTS.missedHeartbeats, logPath: init.logDir ? childLogFile(init.logDir, child.name) : null, ...childSettings(init) },
       {
         onExit: (s, exit, run) => void this.enqueue(() => this.handleExit(s, exit, run)),
         onHung: (s) => this.handleHung(s),
@@ -335,6 +328,11 @@ export class Supervisor {
     });
     return this.queue;
   }
+}
+
+// The daemon's settings for every child: how its log rotates, what lets a Node child import 'sessiond/child'.
+function childSettings(init: Omit<SupervisorInit, 'session'>) {
+  return { logRotation: init.logRotation, nodeResolve: init.nodeResolve };
 }
 
 function startFailure(slot: ChildSlot, failure: string): string {
