@@ -4,8 +4,9 @@
 // Beside the wall time, the CPU time the process used until its reply (every thread's, from
 // /proc), which the load of a shared machine hardly moves.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Figure, Plan } from '../figure.js';
 import type { BenchContext, System } from '../system.js';
 import { message, progress } from './trials.js';
@@ -58,10 +59,14 @@ export async function startupScenario(systems: readonly System[], plan: Plan, ct
   progress('start-up of each entry over bare Node');
   const entry = (name: string) => join(ctx.repo, 'dist/children', `${name}.js`);
   const init = { session: 'bench', name: 'placeholder', metadata: {}, llmConfig: {}, heartbeatMs: 60_000 };
+  const child = nodeChildren(ctx);
   const probes = {
     bare: { args: ['-e', 'process.on("message", (m) => process.send(m))'], message: { type: 'ping', seq: 1 } },
     supervisor: { args: [entry('session-supervisor')], message: { type: 'ping', seq: 1 } },
     placeholder: { args: [entry('placeholder')], message: { type: 'sessiond:init', init } },
+    // A user's child importing 'sessiond/child': installed next to it, or found through the supervisor's resolve hook.
+    child: { args: [child.installed], message: { type: 'sessiond:init', init } },
+    hooked: { args: ['--import', child.hook, child.loose], message: { type: 'sessiond:init', init } },
   } satisfies Record<string, Probe>;
   type Name = keyof typeof probes;
   const names = Object.keys(probes) as Name[];
@@ -87,6 +92,7 @@ export async function startupScenario(systems: readonly System[], plan: Plan, ct
       return time && bare ? time[of] - bare[of] : null;
     });
   const bare = (of: keyof Timing) => rounds.map((r) => r.bare?.[of] ?? null);
+  const hookCost = (of: keyof Timing) => rounds.map((r) => (r.hooked && r.child ? r.hooked[of] - r.child[of] : null));
   return [
     { key: 'startup.bare', label: 'start-up: bare node, spawn → first IPC reply', unit: 'ms', samples: { floor: bare('wallMs') } },
     { key: 'startup.supervisor', label: 'start-up over bare Node: supervisor (spawn → pong)', unit: 'ms', samples: { sessiond: over('supervisor', 'wallMs') } },
@@ -94,5 +100,20 @@ export async function startupScenario(systems: readonly System[], plan: Plan, ct
     { key: 'startup.bare_cpu', label: 'start-up CPU: bare node, until its reply', unit: 'ms', samples: { floor: bare('cpuMs') } },
     { key: 'startup.supervisor_cpu', label: 'start-up CPU over bare Node: supervisor', unit: 'ms', samples: { sessiond: over('supervisor', 'cpuMs') } },
     { key: 'startup.placeholder_cpu', label: 'start-up CPU over bare Node: Placeholder', unit: 'ms', samples: { sessiond: over('placeholder', 'cpuMs') } },
+    { key: 'startup.child', label: "start-up over bare Node: a child importing 'sessiond/child' (installed next to it)", unit: 'ms', samples: { sessiond: over('child', 'wallMs') } },
+    { key: 'startup.hook', label: "start-up cost of the resolve hook ('sessiond/child' from anywhere)", unit: 'ms', samples: { sessiond: hookCost('wallMs') } },
+    { key: 'startup.hook_cpu', label: 'start-up CPU cost of the resolve hook', unit: 'ms', samples: { sessiond: hookCost('cpuMs') } },
   ];
+}
+
+/** The same child twice: in a folder whose node_modules has sessiond, and in one without (it needs the hook). */
+function nodeChildren(ctx: BenchContext): { installed: string; loose: string; hook: string } {
+  const body = "import { startChild } from 'sessiond/child';\nawait startChild();\n";
+  const [installed, loose] = [join(ctx.tmp, 'child-installed'), join(ctx.tmp, 'child-loose')];
+  mkdirSync(join(installed, 'node_modules'), { recursive: true });
+  mkdirSync(loose, { recursive: true });
+  symlinkSync(ctx.repo, join(installed, 'node_modules', 'sessiond'), 'dir');
+  for (const dir of [installed, loose]) writeFileSync(join(dir, 'agent.mjs'), body);
+  const hook = pathToFileURL(join(ctx.repo, 'dist', 'src', 'child', 'anywhere', 'import.js')).href;
+  return { installed: join(installed, 'agent.mjs'), loose: join(loose, 'agent.mjs'), hook };
 }

@@ -49,7 +49,8 @@ export function sessionTable(sessions: readonly SessionInfo[], now = Date.now())
   );
 }
 
-export function sessionDetails(s: SessionInfo): string {
+/** `info`'s text; `extra` lines (the session's description) go before its children. */
+export function sessionDetails(s: SessionInfo, extra: readonly string[] = []): string {
   const lines = [
     `id:           ${s.id}`,
     `status:       ${s.status}`,
@@ -65,7 +66,7 @@ export function sessionDetails(s: SessionInfo): string {
     `llm config:   ${JSON.stringify(s.llmConfig)}`,
   ];
   if (s.error) lines.push(`error:        ${s.error}`);
-  lines.push('children:');
+  lines.push(...extra, 'children:');
   const rows = s.children.map((c) => [
     `  ${c.name}`,
     String(c.pid ?? '-'),

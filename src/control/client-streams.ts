@@ -1,6 +1,7 @@
 import type { StoredEvent } from '../contract/events.js';
 import type { Connection } from './connection.js';
 import { followAcross, type FollowOptions } from './follow.js';
+import type { LogEntry } from '../logs/log-records.js';
 import type { LogsResult, LogsText, ParamsInput, Results } from './protocol.js';
 
 /** How a client stream reaches the daemon: its first connection (started if asked), and the socket to come back to. */
@@ -37,25 +38,53 @@ export async function eventsStream(target: StreamTarget, options: EventsOptions,
 }
 
 /** SessionClient.logs: a follower resumes at the byte after the last text it delivered, in the file it was reading. */
-export async function logsStream(target: StreamTarget, id: string, options: LogsOptions, onText: (text: string) => void, signal?: AbortSignal): Promise<LogsResult> {
+export function logsStream(target: StreamTarget, id: string, options: LogsOptions, onText: (text: string) => void, signal?: AbortSignal): Promise<LogsResult> {
+  return logStream(target, id, options, false, signal, {
+    tail: (logs) => logs.lines.forEach((line) => onText(`${line}\n`)),
+    more: (reply) => 'text' in reply && onText(reply.text),
+  });
+}
+
+/** SessionClient.logEntries: as logsStream, each line (then each piece followed) with its capture time and stream. */
+export function logEntriesStream(
+  target: StreamTarget,
+  id: string,
+  options: LogsOptions,
+  onEntries: (entries: readonly LogEntry[], tail: boolean) => void,
+  signal?: AbortSignal,
+): Promise<LogsResult> {
+  return logStream(target, id, options, true, signal, {
+    tail: (logs) => onEntries(logs.entries ?? [], true),
+    more: (reply) => 'entries' in reply && onEntries(reply.entries, false),
+  });
+}
+
+async function logStream(
+  target: StreamTarget,
+  id: string,
+  options: LogsOptions,
+  entries: boolean,
+  signal: AbortSignal | undefined,
+  deliver: { readonly tail: (logs: LogsResult) => void; readonly more: (reply: LogsText) => void },
+): Promise<LogsResult> {
   let result: LogsResult | null = null;
   let position: { offset: number; fileId: string | null } | null = null;
   const opened = (logs: LogsResult) => {
     position = { offset: logs.offset, fileId: logs.fileId };
     if (!result) {
       result = logs;
-      for (const line of logs.lines) onText(`${line}\n`);
+      deliver.tail(logs);
     } else if (logs.gap) options.onNotice?.(`the log of ${logs.child} was replaced while sessiond was away: going on from its start`);
   };
   const partial = (reply: unknown) => {
-    if (!('text' in (reply as object))) return opened(reply as LogsResult);
-    const { text, offset, fileId } = reply as LogsText;
-    position = { offset, fileId };
-    onText(text);
+    if ('lines' in (reply as object)) return opened(reply as LogsResult);
+    const text = reply as LogsText;
+    position = { offset: text.offset, fileId: text.fileId };
+    deliver.more(text);
   };
   const params = (): ParamsInput<'logs'> => {
     const child = result?.child ?? options.child;
-    const which = child === undefined ? {} : { child };
+    const which = { entries, ...(child === undefined ? {} : { child }) };
     if (!position) return { id, lines: options.lines ?? 100, follow: options.follow ?? false, ...which };
     const { offset, fileId } = position;
     return { id, ...which, follow: true, lines: 0, offset, ...(fileId === null ? {} : { fileId }) };

@@ -8,10 +8,12 @@ import { Connection } from './connection.js';
 import { statePaths, type StatePaths } from '../contract/paths.js';
 import type { StoredEvent } from '../contract/events.js';
 import type { DaemonStatus, LogsResult, Method, ParamsInput, Results } from './protocol.js';
-import { eventsStream, logsStream, type EventsOptions, type LogsOptions, type StreamTarget } from './client-streams.js';
 import type { ChildSpecInput } from '../contract/spec.js';
 import type { PublishedMessage } from '../manager/message-log.js';
 import { messagesStream, type MessagesOptions } from './client-messages.js';
+import type { LogEntry } from '../logs/log-records.js';
+import type { SessionDescription } from './describe.js';
+import { eventsStream, logEntriesStream, logsStream, type EventsOptions, type LogsOptions, type StreamTarget } from './client-streams.js';
 
 export interface SessionClientOptions {
   /** State dir of the daemon to talk to; default: the contract's. */
@@ -72,6 +74,11 @@ export class SessionClient {
 
   getSessionInfo(id: string): Promise<SessionInfo> {
     return this.request('info', { id });
+  }
+
+  /** How each child of a session is run: command or file, args, cwd, env keys (never values), restart settings, log files. */
+  describe(id: string): Promise<SessionDescription> {
+    return this.request('describe', { id });
   }
 
   getSessionPid(id: string): Promise<number | NotFound> {
@@ -158,6 +165,11 @@ export class SessionClient {
    */
   messages(options: MessagesOptions, onMessage: (message: PublishedMessage) => void, signal?: AbortSignal): Promise<void> {
     return messagesStream(this.streamTarget(), options, onMessage, signal);
+  }
+
+  /** As `logs`, each line (then each piece it prints) as { at, stream, text, end }: when sessiond captured it, and from stdout or stderr. */
+  logEntries(id: string, options: LogsOptions, onEntries: (entries: readonly LogEntry[], tail: boolean) => void, signal?: AbortSignal): Promise<LogsResult> {
+    return logEntriesStream(this.streamTarget(), id, options, onEntries, signal);
   }
 
   /** The daemon's status; `running: false` (never an error) when it is not running. */

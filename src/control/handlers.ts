@@ -9,6 +9,7 @@ import { storedSessionInfo } from '../manager/session-view.js';
 import type { Store } from '../store/index.js';
 import type { Handlers } from './dispatch.js';
 import { streamEvents } from './events-stream.js';
+import { describeSession } from './describe.js';
 import { streamLogs } from './logs-stream.js';
 import { createLiveHandlers } from './live-handlers.js';
 import type { SessionCounts } from './protocol.js';
@@ -64,6 +65,7 @@ export function createHandlers(daemon: DaemonContext): Handlers {
     },
     list: ({ all }) => (all ? allSessions() : manager.listSessions()),
     info: ({ id }) => info(id),
+    describe: async ({ id }) => describeSession(spec(id), daemon.sessionsDir),
     find: ({ id }) => pidOf(id, manager.findSupervisor(id), 'supervisor'),
     'llm-agent': ({ id }) => pidOf(id, manager.getLlmAgentPid(id), 'child named llm_agent'),
     async pause({ id }) {

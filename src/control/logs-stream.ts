@@ -2,13 +2,15 @@ import { SessiondError } from '../contract/errors.js';
 import type { SessionSpec } from '../contract/spec.js';
 import { childLogFile, sessionLogDir } from '../contract/paths.js';
 import { canResume, followLog, readTail, type LogPosition } from '../logs/log-files.js';
+import { decodeRecords, plainText } from '../logs/log-records.js';
 import type { RequestContext } from './dispatch.js';
 import { MAX_UNREAD_BYTES } from './events-stream.js';
 import type { LogsResult, LogsText, ParamsOf } from './protocol.js';
 
 /**
  * `logs`: the last lines a child printed (default: the session's first child); with `follow`,
- * then what it prints next, as partials `{ text, offset, fileId }`, until the client goes. A
+ * then what it prints next, as partials `{ text, offset, fileId }` (with `entries`: `{ entries,
+ * offset, fileId }`, each piece with its capture time and stream), until the client goes. A
  * follower back after a daemon restart gives its last `offset` and `fileId` and goes on from
  * there (or, with `gap`, from the start of a log that was replaced meanwhile).
  */
@@ -21,8 +23,8 @@ export async function streamLogs(spec: SessionSpec, sessionsDir: string, params:
   const file = childLogFile(sessionLogDir(sessionsDir, spec.id), child);
   let result: LogsResult;
   if (params.offset === undefined) {
-    const { lines, position } = await readTail(file, params.lines);
-    result = { id: spec.id, child, file, lines, ...position };
+    const { lines, entries, position } = await readTail(file, params.lines);
+    result = { id: spec.id, child, file, lines, ...(params.entries ? { entries } : {}), ...position };
   } else {
     const from: LogPosition = { fileId: params.fileId ?? null, offset: params.offset };
     const gap = !canResume(file, from);
@@ -41,7 +43,9 @@ export async function streamLogs(spec: SessionSpec, sessionsDir: string, params:
         cutOff = true;
         return stop.abort();
       }
-      context.partial({ text, ...position } satisfies LogsText);
+      // The file holds stamped records (log-records.ts): the client gets what the child printed.
+      const entries = decodeRecords(text);
+      context.partial((params.entries ? { entries, ...position } : { text: plainText(entries), ...position }) satisfies LogsText);
     },
     stop.signal,
     { fileId: result.fileId, offset: result.offset },

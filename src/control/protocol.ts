@@ -4,6 +4,8 @@ import type { ErrorCode } from '../contract/errors.js';
 import { SESSION_ID_PATTERN } from '../contract/ids.js';
 import { signalName } from '../contract/signals.js';
 import type { StoredEvent } from '../contract/events.js';
+import type { LogEntry } from '../logs/log-records.js';
+import type { SessionDescription } from './describe.js';
 import type { SessionInfo, SessionStatus } from '../contract/session.js';
 import { sessionSpecInput } from '../contract/spec.js';
 import type { CgroupSupport } from '../cgroup/types.js';
@@ -28,6 +30,7 @@ export const PARAMS = {
   }),
   list: z.strictObject({ all: z.boolean().default(false) }),
   info: byId,
+  describe: byId,
   find: byId,
   'llm-agent': byId,
   terminate: byId,
@@ -52,6 +55,8 @@ export const PARAMS = {
       child: z.string().min(1).optional(),
       lines: z.number().int().min(0).max(100_000).default(100),
       follow: z.boolean().default(false),
+      // Each line (and each followed piece) as { at, stream, text, end }, for stamps and streams.
+      entries: z.boolean().default(false),
       // A follower resumes where it left off: the position of its last text (no `fileId`: the start of whatever file is there).
       offset: z.number().int().min(0).optional(),
       fileId: z.string().max(64).optional(),
@@ -114,6 +119,8 @@ export interface Results extends LiveResults {
   create: SessionInfo;
   list: SessionInfo[];
   info: SessionInfo;
+  /** How each child is run: its spec (env keys only) and log files. */
+  describe: SessionDescription;
   find: PidResult;
   'llm-agent': PidResult;
   terminate: SessionInfo;
@@ -135,6 +142,8 @@ export interface LogsResult {
   readonly file: string;
   /** The last lines; none when resuming (`offset` given). */
   readonly lines: string[];
+  /** With `entries`: the same lines, each with when it was captured and its stream. */
+  readonly entries?: LogEntry[];
   /** The position just past `lines` (or the resumed one): a follower that reconnects gives it back as `offset` and `fileId`. */
   readonly offset: number;
   readonly fileId: string | null;
@@ -142,12 +151,11 @@ export interface LogsResult {
   readonly gap?: boolean;
 }
 
-/** What a followed log gets next, and the position just past it. */
-export interface LogsText {
-  readonly text: string;
+/** What a followed log gets next (its text, or with `entries` its pieces), and the position just past it. */
+export type LogsText = ({ readonly text: string } | { readonly entries: LogEntry[] }) & {
   readonly offset: number;
   readonly fileId: string | null;
-}
+};
 
 /** The envelope of a request; params are checked per method after it. */
 export const request = z.object({

@@ -6,6 +6,7 @@ import { checkSocketPath, sessionLogDir, statePaths } from '../contract/paths.js
 import { ControlServer } from '../control/server.js';
 import { withSessionIds } from '../control/session-ids.js';
 import { SessionManager } from '../manager/session-manager.js';
+import type { LogRotation } from '../logs/child-log.js';
 import { Store, type RetentionOptions } from '../store/index.js';
 import { InstanceLock } from './instance-lock.js';
 import { prepareCgroups, releaseCgroups, type CgroupMode } from './cgroups.js';
@@ -34,6 +35,8 @@ export interface DaemonOptions {
   readonly heartbeatMs?: number | undefined;
   readonly warmSupervisors?: number | undefined;
   readonly retention?: RetentionOptions;
+  /** How children's logs rotate (`--log-max-bytes`, `--log-files`). */
+  readonly logRotation?: Partial<LogRotation>;
   /** Serve Prometheus metrics there (`--metrics`); off by default. */
   readonly metrics?: MetricsAddress | undefined;
   /** Log to stdout as well as to the log file: under systemd, the journal. */
@@ -80,7 +83,16 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   // The store holds terminated sessions: the manager need not keep them in memory too.
   const { idleTimeoutMs, heartbeatMs, warmSupervisors } = options;
   const cgroups = await prepareCgroups(paths.home, options.cgroups ?? 'auto', log);
-  const manager = new SessionManager({ home: paths.home, keepTerminated: 0, idleTimeoutMs, heartbeatMs, warmSupervisors, cgroups, maxSessions: options.maxSessions });
+  const manager = new SessionManager({
+    home: paths.home,
+    keepTerminated: 0,
+    idleTimeoutMs,
+    heartbeatMs,
+    warmSupervisors,
+    cgroups,
+    maxSessions: options.maxSessions,
+    logRotation: options.logRotation ?? {},
+  });
   manager.on('warning', (message) => log.warn(message));
   manager.on('debug', (message) => log.debug(message));
   const journal = new Journal(store, manager, log);

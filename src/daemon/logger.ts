@@ -12,7 +12,7 @@ export interface LoggerOptions {
 }
 
 /**
- * The daemon's structured log. Synchronous writes: the daemon logs a few lines a request,
+ * The daemon's structured log, reopened on SIGUSR1. Synchronous writes: the daemon logs a few lines a request,
  * and a line written before a crash or SIGKILL must be on disk.
  */
 export function createLogger(file: string, options: LoggerOptions = {}): Logger {
@@ -23,8 +23,13 @@ export function createLogger(file: string, options: LoggerOptions = {}): Logger 
     if (rotateIfLarge(file, maxBytes)) destination.reopen();
   }, CHECK_EVERY_MS).unref();
   const settings = { base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime };
-  if (!options.stdout) return pino(settings, destination);
-  return pino(settings, pino.multistream([{ stream: destination }, { stream: journalLines() }]));
+  const log = options.stdout ? pino(settings, pino.multistream([{ stream: destination }, { stream: journalLines() }])) : pino(settings, destination);
+  // logrotate (without copytruncate) renames the file, then signals: the next lines go to a new one.
+  process.on('SIGUSR1', () => {
+    destination.reopen();
+    log.info({ file }, 'log reopened (SIGUSR1)');
+  });
+  return log;
 }
 
 /**

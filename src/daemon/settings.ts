@@ -1,11 +1,13 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage, SessiondError } from '../contract/errors.js';
+import { parseSize } from '../limits/size.js';
+import type { LogRotation } from '../logs/child-log.js';
 import type { RetentionOptions } from '../store/index.js';
 import type { CgroupMode } from './cgroups.js';
 import { parseMetricsAddress, type MetricsAddress } from './metrics-address.js';
 
-type Kind = 'positive' | 'count' | 'address' | 'flag' | 'cgroups';
+type Kind = 'positive' | 'count' | 'size' | 'address' | 'flag' | 'cgroups';
 
 interface SettingDefinition {
   readonly kind: Kind;
@@ -30,6 +32,8 @@ export const SETTINGS = {
   'max-sessions': { kind: 'positive', arg: 'N', describe: 'a create past N sessions not yet terminated fails at once (code capacity)' },
   metrics: { kind: 'address', arg: 'HOST:PORT', describe: 'serve Prometheus metrics at http://HOST:PORT/metrics (default off; loopback only)' },
   'metrics-public': { kind: 'flag', describe: 'let --metrics listen on an address other machines can reach' },
+  'log-max-bytes': { kind: 'size', arg: 'SIZE', describe: "a child's log rotates past SIZE bytes (512k, 10M too; default 5M)" },
+  'log-files': { kind: 'count', arg: 'N', describe: "rotated files kept of a child's log, .1 (newest) to .N (default 3; 0: none)" },
 } as const satisfies Record<string, SettingDefinition>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -47,6 +51,7 @@ export interface SettingsOptions {
   readonly metrics?: MetricsAddress | undefined;
   readonly cgroups?: CgroupMode | undefined;
   readonly maxSessions?: number | undefined;
+  readonly logRotation: Partial<LogRotation>;
 }
 
 export function settingsFile(home: string): string {
@@ -74,6 +79,7 @@ function parseValue(kind: Kind, value: unknown, label: string): unknown {
     if (value === 'auto' || value === 'off') return value;
     throw new SessiondError('invalid_params', `${label} takes auto or off, not ${JSON.stringify(value)}`);
   }
+  if (kind === 'size') return parseSize(value, label);
   if (kind === 'address') {
     if (typeof value !== 'string') throw new SessiondError('invalid_params', `${label} takes HOST:PORT, not ${JSON.stringify(value)}`);
     parseMetricsAddress(value, label);
@@ -122,6 +128,7 @@ export function settingsOptions(settings: Settings): SettingsOptions {
   }
   const keepDays = settings['keep-days'];
   const maxTerminated = settings['keep-terminated'];
+  const [maxBytes, files] = [settings['log-max-bytes'], settings['log-files']];
   return {
     idleTimeoutMs: settings['idle-timeout-ms'],
     heartbeatMs: settings['heartbeat-ms'],
@@ -130,6 +137,7 @@ export function settingsOptions(settings: Settings): SettingsOptions {
     metrics,
     cgroups: settings.cgroups,
     maxSessions: settings['max-sessions'] === undefined ? undefined : Math.floor(settings['max-sessions']),
+    logRotation: { ...(maxBytes === undefined ? {} : { maxBytes }), ...(files === undefined ? {} : { files }) },
   };
 }
 

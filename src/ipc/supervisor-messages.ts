@@ -59,6 +59,10 @@ export const supervisorInit = object({
   /** The whole start's budget; a restarted child gets as much for itself. */
   startTimeoutMs: int(1),
   logDir: nullable(string),
+  /** A child's log rotates past maxBytes, keeping `files` rotated files (default 5 MiB, 3). */
+  logRotation: optional(object({ maxBytes: int(1), files: int(0) })),
+  /** This install's preloads, which let a Node child anywhere import 'sessiond/child' (node-flags.ts). */
+  nodeResolve: optional(object({ import: string, require: string, root: string })),
 });
 export type SupervisorInit = Infer<typeof supervisorInit>;
 

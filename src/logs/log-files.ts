@@ -1,6 +1,7 @@
 import { statSync, watch, type Stats } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import { decodeRecords, joinLines, type LogEntry } from './log-records.js';
 
 /** A place in a log: the file (by fileId: a rotation renames it, a new file gets another) and a byte offset in it. */
 export interface LogPosition {
@@ -9,17 +10,32 @@ export interface LogPosition {
   readonly offset: number;
 }
 
-/** The last `count` lines of a log, reaching into its rotated `.1` when the current file is short. */
+/** The last `count` lines of a log, as the child printed them, reaching into its rotated `.1` … `.N`. */
 export async function readLastLines(path: string, count: number): Promise<string[]> {
   return (await readTail(path, count)).lines;
 }
 
-/** As readLastLines, with the position just past those lines: where a follower starts. */
-export async function readTail(path: string, count: number): Promise<{ lines: string[]; position: LogPosition }> {
+export interface LogTail {
+  /** The last lines, each with its capture time and stream (log-records.ts). */
+  readonly entries: LogEntry[];
+  /** The same lines' text. */
+  readonly lines: string[];
+  /** Just past those lines: where a follower starts. */
+  readonly position: LogPosition;
+}
+
+/** As readLastLines, with stamps and streams, and the position a follower starts from. */
+export async function readTail(path: string, count: number): Promise<LogTail> {
   const current = await readFrom(path, 0);
-  const lines = splitLines(current?.text ?? '');
-  if (lines.length < count) lines.unshift(...splitLines(await readFile(`${path}.1`, 'utf8').catch(() => '')));
-  return { lines: count > 0 ? lines.slice(-count) : [], position: { fileId: current?.fileId ?? null, offset: current?.end ?? 0 } };
+  let entries = decodeRecords(current?.text ?? '');
+  // Older files while the lines are too few, and one line more: the first may have begun in the file before.
+  for (let n = 1; count > 0 && joinLines(entries).length <= count; n++) {
+    const older = await readFile(`${path}.${n}`, 'utf8').catch(() => null);
+    if (older === null) break;
+    entries = [...decodeRecords(older), ...entries];
+  }
+  const lines = count > 0 ? joinLines(entries).slice(-count) : [];
+  return { entries: lines, lines: lines.map((l) => l.text), position: { fileId: current?.fileId ?? null, offset: current?.end ?? 0 } };
 }
 
 /**
@@ -84,7 +100,9 @@ const CHUNK_BYTES = 256 * 1024;
 /**
  * Reads `file` from `offset` (from its start if it is shorter: truncated), through one handle
  * so that text and file agree; null if it is missing or (`fileId` given) another file now. A
- * read cut at `limit` ends at its last newline, so no character is split.
+ * read ends at its last newline, so no record (nor character) is split: the rest comes with the
+ * next read, once the writer has finished it. Only a read cut at `limit` with no newline at all
+ * (an old log's giant line) is given as it is.
  */
 async function readFrom(file: string, offset: number, fileId: string | null = null, limit = Infinity): Promise<Chunk | null> {
   const handle = await open(file, 'r').catch(() => null);
@@ -96,17 +114,13 @@ async function readFrom(file: string, offset: number, fileId: string | null = nu
     const start = size < offset ? 0 : offset;
     const buffer = Buffer.alloc(Math.min(size - start, limit));
     let { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
-    if (start + bytesRead < size && buffer.lastIndexOf(0x0a, bytesRead - 1) >= 0) bytesRead = buffer.lastIndexOf(0x0a, bytesRead - 1) + 1;
+    const newline = bytesRead > 0 ? buffer.lastIndexOf(0x0a, bytesRead - 1) : -1;
+    const limited = start + bytesRead < size;
+    if (bytesRead > 0 && buffer[bytesRead - 1] !== 0x0a && (newline >= 0 || !limited)) bytesRead = newline + 1;
     return { text: buffer.subarray(0, bytesRead).toString('utf8'), fileId: idOf(stat), end: start + bytesRead };
   } finally {
     await handle.close();
   }
-}
-
-function splitLines(text: string): string[] {
-  const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  return lines;
 }
 
 function statOf(path: string): { fileId: string; size: number } | null {

@@ -12,6 +12,8 @@ import { MAX_MESSAGE_BYTES } from '../supervisor/publish.js';
 import { MessageLog, type PublishedMessage } from './message-log.js';
 import { toChildSpec, toSessionSpec, upgradeStoredSpec } from './session-input.js';
 import { SessionRuntime, type RuntimeOptions } from './session-runtime.js';
+import { supervisorSettings, type SupervisorSettings } from './supervisor-settings.js';
+import type { LogRotation } from '../logs/child-log.js';
 import { DEFAULT_CONCURRENT_STARTS, StartGate } from './start-gate.js';
 import { SupervisorPool, type Spare, type SpareInfo } from './supervisor-pool.js';
 import { entryPath } from '../process/entries.js';
@@ -42,6 +44,8 @@ export interface SessionManagerOptions {
   readonly cgroupEverySession?: boolean;
   /** A create past this many sessions not yet terminated fails with code capacity (default: no limit). */
   readonly maxSessions?: number;
+  /** How each child's log rotates: past `maxBytes` (default 5 MiB), keeping `files` rotated files (default 3). */
+  readonly logRotation?: Partial<LogRotation>;
 }
 
 export type CreateSessionInput = SessionSpecInput;
@@ -55,7 +59,14 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   private readonly sessions = new Map<string, SessionRuntime>();
   /** What children published: the last 1000 of each session, in memory only. */
   readonly messages = new MessageLog();
-  private readonly runtime: { heartbeatMs: number; startTimeoutMs: number; idleTimeoutMs: number; sessionsDir: string; bounds: ReturnType<typeof boundsOptions> };
+  private readonly runtime: {
+    heartbeatMs: number;
+    startTimeoutMs: number;
+    idleTimeoutMs: number;
+    sessionsDir: string;
+    bounds: ReturnType<typeof boundsOptions>;
+    supervisor: SupervisorSettings;
+  };
   private readonly maxSessions: number;
   private readonly keepTerminated: number;
   private readonly pool: SupervisorPool;
@@ -72,6 +83,7 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
       idleTimeoutMs: options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
       sessionsDir: paths.sessionsDir,
       bounds: boundsOptions(options),
+      supervisor: supervisorSettings(options.logRotation),
     };
     this.maxSessions = options.maxSessions ?? Infinity;
     this.keepTerminated = options.keepTerminated ?? 100;

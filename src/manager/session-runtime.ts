@@ -7,6 +7,7 @@ import { DEFAULTS, describeIssues, type ChildSpec, type SessionSpec } from '../c
 import { fromSupervisor, type FromSupervisor, type SupervisorRequest, type ToSupervisor } from '../ipc/supervisor-messages.js';
 import type { PublishedMessage } from './message-log.js';
 import { SupervisorRequests } from './supervisor-requests.js';
+import type { SupervisorSettings } from './supervisor-settings.js';
 import type { Spawned } from '../process/spawn.js';
 import type { SessionRecord } from '../store/sessions.js';
 import { SessionBounds, NO_BOUNDS, type BoundsOptions } from './session-bounds.js';
@@ -21,6 +22,8 @@ export interface RuntimeOptions {
   readonly idleTimeoutMs: number;
   /** Parent of every session's folder of logs (see contract/paths.ts). */
   readonly sessionsDir: string;
+  /** What every supervisor's init carries besides its session: log rotation, the child preloads. */
+  readonly supervisor?: SupervisorSettings;
   /** A new session (not a resurrection): the logs of a terminated session of the same id go. */
   readonly fresh: boolean;
   readonly emit: (type: EventType, fields?: Record<string, unknown>) => void;
@@ -249,7 +252,7 @@ export class SessionRuntime {
     proc.subprocess.on('message', (raw: unknown) => this.guard('a supervisor message', () => this.receive(raw)));
     void proc.exited.then((exit) => this.guard('the supervisor exit', () => this.input({ kind: 'supervisor_exited', exit })));
     const { heartbeatMs, startTimeoutMs } = this.options;
-    this.post({ type: 'init', init: { session: this.spec, heartbeatMs, startTimeoutMs, logDir } });
+    this.post({ type: 'init', init: { session: this.spec, heartbeatMs, startTimeoutMs, logDir, ...this.options.supervisor } });
     // The supervisor times its children itself, so its error can name the child; this timer,
     // a little later, catches a supervisor that never answers.
     const reason = `supervisor not ready within ${startTimeoutMs} ms`;

@@ -21,3 +21,9 @@ export function entryPath(name: 'session-supervisor' | 'placeholder' | 'sessiond
   const folder = name === 'sessiond' ? 'daemon' : 'children';
   return join(PACKAGE_ROOT, 'dist', folder, `${name}.js`);
 }
+
+/** The preloads that let a Node child anywhere import 'sessiond/child' (src/child/anywhere/, supervisor/node-flags.ts). */
+export function childPreloads(): { import: string; require: string; root: string } {
+  const dir = join(PACKAGE_ROOT, 'dist', 'src', 'child', 'anywhere');
+  return { import: join(dir, 'import.js'), require: join(dir, 'require.cjs'), root: PACKAGE_ROOT };
+}

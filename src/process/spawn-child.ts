@@ -15,12 +15,17 @@ export interface Spawned extends SpawnedBase {
   send(message: Serializable): void;
 }
 
+export interface ChildSpawnOptions extends SpawnOptions {
+  /** Node's own flags, before a module's file (`--import …`). */
+  readonly nodeArgs?: readonly string[];
+}
+
 /** Spawns a Node module with an IPC channel, or any executable without a shell. */
-export function spawnProcess(target: SpawnTarget, options: SpawnOptions): Spawned {
+export function spawnProcess(target: SpawnTarget, options: ChildSpawnOptions): Spawned {
   const args = [...(options.args ?? [])];
   const output = ['ignore', options.stdout, options.stderr] as const;
   const [file, argv, stdio]: [string, string[], StdioOptions] =
-    'file' in target ? [process.execPath, [target.file, ...args], [...output, 'ipc']] : [target.command, args, [...output]];
+    'file' in target ? [process.execPath, [...(options.nodeArgs ?? []), target.file, ...args], [...output, 'ipc']] : [target.command, args, [...output]];
   let subprocess: ChildProcess;
   try {
     subprocess = spawn(file, argv, {

@@ -6,8 +6,12 @@ import { killGroups } from '../process/kill.js';
 import { markerEnv, type RunMarker } from '../process/marker.js';
 import { killProcess, stopProcess } from '../process/stop.js';
 import { spawnProcess, type Spawned } from '../process/spawn-child.js';
-import { ChildLog } from '../logs/child-log.js';
+import { ChildLog, type LogRotation } from '../logs/child-log.js';
 import { ChildCalls } from './child-calls.js';
+import { nodeFlags, type NodeResolve } from './node-flags.js';
+
+// What a newcomer's Node module that never says ready is missing.
+const NOT_READY_HINT = `a Node module child must call startChild() from 'sessiond/child', which says ready; a program that does not is run as a command: --command "NAME=node FILE"`;
 
 export interface SlotHooks {
   /** Run `run` exited without being asked to stop (a crash, or a normal exit). */
@@ -24,6 +28,8 @@ export interface SlotOptions {
   readonly startTimeoutMs: number;
   readonly missedHeartbeats: number;
   readonly logPath: string | null;
+  readonly logRotation?: LogRotation | undefined;
+  readonly nodeResolve?: NodeResolve | undefined;
 }
 
 /**
@@ -46,13 +52,16 @@ export class ChildSlot {
   private readyAt: number | null = null;
   private readonly calls = new ChildCalls();
   readonly log: ChildLog;
+  /** Node's flags for a module child: what lets it import 'sessiond/child' from anywhere. */
+  private readonly nodeArgs: readonly string[];
 
   constructor(
     readonly spec: ChildSpec,
     private readonly options: SlotOptions,
     private readonly hooks: SlotHooks,
   ) {
-    this.log = new ChildLog(options.logPath);
+    this.log = new ChildLog(options.logPath, options.logRotation);
+    this.nodeArgs = spec.file === undefined ? [] : nodeFlags(spec.file, spec.cwd, options.nodeResolve);
   }
 
   /** The pid of the current run while it runs; never -1 (a spawn that failed has none). */
@@ -96,10 +105,10 @@ export class ChildSlot {
     this.runs += 1;
     const env = { ...spec.env, ...markerEnv(this.marker) };
     // A spare's Placeholder was spawned ahead, with this run's marker: it only needs its init.
-    const proc = prespawned ?? spawnProcess(target, { args: spec.args, env, cwd: spec.cwd, stdout: 'pipe', stderr: 'pipe' });
+    const proc = prespawned ?? spawnProcess(target, { args: spec.args, env, cwd: spec.cwd, stdout: 'pipe', stderr: 'pipe', nodeArgs: this.nodeArgs });
     this.proc = proc;
-    this.log.attach(proc.subprocess.stdout);
-    this.log.attach(proc.subprocess.stderr);
+    this.log.attach(proc.subprocess.stdout, 'out');
+    this.log.attach(proc.subprocess.stderr, 'err');
     void proc.exited.then((exit) => this.exited(proc, exit));
     if (proc.pid > 0) this.hooks.onSpawned(this);
     if (spec.file === undefined) {
@@ -141,7 +150,7 @@ export class ChildSlot {
     const limitMs = Math.max(0, deadline - Date.now());
     return new Promise<string | null>((resolve) => {
       const timeout = setTimeout(() => {
-        resolve(`was not ready within the start timeout (${this.options.startTimeoutMs} ms)`);
+        resolve(`was not ready within the start timeout (${this.options.startTimeoutMs} ms): ${NOT_READY_HINT}`);
         void killProcess(proc, [], this.marker);
       }, limitMs);
       void proc.exited.then((exit) => {

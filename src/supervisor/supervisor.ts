@@ -11,6 +11,7 @@ import { ChildSlot } from './child-slot.js';
 import { childrenToRestart, shouldRestart } from './decisions.js';
 import { RestartIntensity } from './intensity.js';
 import { publishable } from './publish.js';
+import { startFailureText } from './start-failure.js';
 
 type FromSupervisorChild = Extract<FromSupervisor, { type: 'child' }>;
 type Phase = 'starting' | 'running' | 'stopping';
@@ -283,7 +284,7 @@ export class Supervisor {
     const childInit = { session: this.spec.id, metadata: { ...this.spec.metadata }, llmConfig: { ...this.spec.llmConfig }, heartbeatMs: init.heartbeatMs };
     const slot = new ChildSlot(
       child,
-      { init: childInit, startTimeoutMs: init.startTimeoutMs, missedHeartbeats: DEFAULTS.missedHeartbeats, logPath: init.logDir ? childLogFile(init.logDir, child.name) : null },
+      { init: childInit, startTimeoutMs: init.startTimeoutMs, missedHeartbeats: DEFAULTS.missedHeartbeats, logPath: init.logDir ? childLogFile(init.logDir, child.name) : null, ...childSettings(init) },
       {
         onExit: (s, exit, run) => void this.enqueue(() => this.handleExit(s, exit, run)),
         onHung: (s) => this.handleHung(s),
@@ -333,7 +334,11 @@ export class Supervisor {
   }
 }
 
+// The daemon's settings for every child: how its log rotates, what lets a Node child import 'sessiond/child'.
+function childSettings(init: Omit<SupervisorInit, 'session'>) {
+  return { logRotation: init.logRotation, nodeResolve: init.nodeResolve };
+}
+
 function startFailure(slot: ChildSlot, failure: string): string {
-  const output = slot.log.tail().slice(-5);
-  return `child ${slot.spec.name} ${failure}${output.length ? `; it printed: ${output.join(' | ')}` : ''}`;
+  return startFailureText(slot.spec.name, failure, slot.log.tail(Infinity));
 }

@@ -77,8 +77,8 @@ describe("a newcomer's first hour", { timeout: 60_000 }, () => {
     }, 'two lines of output');
     const lines = logs.trim().split('\n').map((line) => JSON.parse(line) as unknown);
     expect(lines).toEqual([
-      { session: session.id, child: 'talk', line: 'hello' },
-      { session: session.id, child: 'talk', line: 'world' },
+      { session: session.id, child: 'talk', stream: 'out', at: expect.any(String), line: 'hello' },
+      { session: session.id, child: 'talk', stream: 'err', at: expect.any(String), line: 'world' },
     ]);
     expect((await h.cli(['list'])).stdout.split('\n')[0]).toMatch(/\bRSS$/);
   });

@@ -1,9 +1,10 @@
-import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { followLog, readLastLines } from '../../src/logs/log-files.js';
 import { ChildLog } from '../../src/logs/child-log.js';
+import { decodeRecords } from '../../src/logs/log-records.js';
 import { tempHome, waitFor } from '../helpers/proc.js';
 import { fixture, Harness } from '../manager/harness.js';
 
@@ -19,12 +20,16 @@ afterEach(async () => {
 });
 
 describe('log files', () => {
-  it('reads the last lines, reaching into the rotated file', async () => {
+  it('reads the last lines, reaching into the rotated files', async () => {
     const path = join(home.dir, 'x.log');
+    writeFileSync(`${path}.3`, 'y\nz\n');
+    writeFileSync(`${path}.2`, '');
     writeFileSync(`${path}.1`, 'a\nb\n');
     writeFileSync(path, 'c\nd\n');
     expect(await readLastLines(path, 3)).toEqual(['b', 'c', 'd']);
-    expect(await readLastLines(path, 10)).toEqual(['a', 'b', 'c', 'd']);
+    expect(await readLastLines(path, 5)).toEqual(['z', 'a', 'b', 'c', 'd']);
+    expect(await readLastLines(path, 10)).toEqual(['y', 'z', 'a', 'b', 'c', 'd']);
+    expect(await readLastLines(path, 0)).toEqual([]);
     expect(await readLastLines(join(home.dir, 'missing.log'), 5)).toEqual([]);
   });
 
@@ -44,20 +49,21 @@ describe('log files', () => {
     expect(seen.join('')).not.toContain('old');
   });
 
-  it('ChildLog rotates past its cap and keeps the last lines', async () => {
+  it('ChildLog rotates past its cap, keeping N files, and keeps the last lines', async () => {
     const path = join(home.dir, 'c.log');
-    const log = new ChildLog(path, 10);
+    const log = new ChildLog(path, { maxBytes: 10, files: 2 });
     const stream = new PassThrough();
-    log.attach(stream);
-    stream.write('12345678\n');
-    stream.write('abcdefgh\n');
+    log.attach(stream, 'out');
+    for (const line of ['one', 'two', 'three']) stream.write(`${line}\n`);
     stream.write('tail');
-    await waitFor(() => log.tail().length === 3, 'three writes');
-    expect(log.tail()).toEqual(['12345678', 'abcdefgh', 'tail']);
+    await waitFor(() => log.tail().length === 4, 'four writes');
+    expect(log.tail()).toEqual(['one', 'two', 'three', 'tail']);
     log.close();
-    // Each write past the 10-byte cap rotated: the file before it is kept as .1, older ones dropped.
-    expect(readFileSync(`${path}.1`, 'utf8')).toBe('abcdefgh\n');
-    expect(readFileSync(path, 'utf8')).toBe('tail');
+    // Each record is past the 10-byte cap: every write rotated; two rotated files are kept, the oldest dropped.
+    const text = (file: string) => decodeRecords(readFileSync(file, 'utf8')).map((e) => e.text);
+    expect([text(`${path}.2`), text(`${path}.1`), text(path)]).toEqual([['two'], ['three'], ['tail']]);
+    expect(existsSync(`${path}.3`)).toBe(false);
+    expect(await readLastLines(path, 10)).toEqual(['two', 'three', 'tail']);
   });
 
   it("captures a child's output to logs/sessions/<session>/<child>.log, and puts its last lines in the exit event", async () => {

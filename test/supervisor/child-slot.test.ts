@@ -83,7 +83,9 @@ describe('ChildSlot.start', () => {
 
   it('a child not ready by the deadline: the failure names the start timeout, and the run is SIGKILLed', async () => {
     run = new SlotRun({ name: 'slow', file: fixture('never-ready.mjs') }, { startTimeoutMs: 300 });
-    expect(await run.slot.start()).toBe('was not ready within the start timeout (300 ms)');
+    expect(await run.slot.start()).toBe(
+      `was not ready within the start timeout (300 ms): a Node module child must call startChild() from 'sessiond/child', which says ready; a program that does not is run as a command: --command "NAME=node FILE"`,
+    );
     expect(await run.waitExit()).toMatchObject({ code: null, signal: 'SIGKILL' });
   });
 });
