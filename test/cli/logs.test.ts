@@ -64,7 +64,7 @@ describe('logs --all, --timestamps', { timeout: 60_000 }, () => {
     expect(at).toMatch(STAMP);
     expect(at! >= before && at! <= after).toBe(true);
     // With --all, the stamp follows the child's prefix.
-    for (const line of lines((await h.cli(['logs', session.id, '--all', '--timestamps'])).stdout)) expect(line).toMatch(/^[ab] [|!] \d{4}-\S+Z [ab]-(out|err)$/);
+    for (const line of lines((await h.cli(['logs', session.id, '--all', '--timestamps'])).stdout)) expect(line).toMatch(/^([ab]) \| \d{4}-\S+Z (out|err) \1-\2$/);
     // --json carries both, whatever the flags.
     const json = lines((await h.cli(['logs', session.id, '--all', '--json'])).stdout).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(json.find((l) => l.line === 'a-err')).toEqual({ session: session.id, child: 'a', stream: 'err', at: expect.stringMatching(STAMP), line: 'a-err' });
@@ -81,8 +81,8 @@ describe('logs --all, --timestamps', { timeout: 60_000 }, () => {
     const one = follow(['logs', session.id, '--child', 'tock', '--timestamps', '--follow', '--lines', '0']);
     await waitFor(() => lines(all.stdout()).length >= 6 && lines(one.stdout()).length >= 3, 'lines followed');
     const seen = lines(all.stdout());
-    for (const line of seen) expect(line).toMatch(/^(tick \| \S+Z tick|tock ! \S+Z tock) \d+$/);
-    expect(seen.some((l) => l.startsWith('tick | ')) && seen.some((l) => l.startsWith('tock ! '))).toBe(true);
+    for (const line of seen) expect(line).toMatch(/^(tick \| \S+Z out tick|tock \| \S+Z err tock) \d+$/);
+    expect(seen.some((l) => l.startsWith('tick | ')) && seen.some((l) => l.startsWith('tock | '))).toBe(true);
     for (const line of lines(one.stdout())) expect(line).toMatch(/^\S+Z tock \d+$/);
     for (const follower of [all, one]) {
       follower.subprocess.kill('SIGINT');

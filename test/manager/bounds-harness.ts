@@ -1,16 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CgroupSupport } from '../../src/cgroup/index.js';
+import { decodeRecords, joinLines } from '../../src/logs/log-records.js';
 import { readStat } from '../../src/process/proc.js';
 import { fixture, type Harness } from './harness.js';
 
 export const MiB = 1024 ** 2;
 export const limitsFixture = (name: string) => fixture(`limits/${name}`);
 
-/** The lines a child printed so far (its log in the session's folder). */
+/** The lines a child printed so far (its log in the session's folder, decoded from its records). */
 export function logLines(h: Harness, id: string, child: string): string[] {
   try {
-    return readFileSync(join(h.home.dir, 'logs', 'sessions', id, `${child}.log`), 'utf8').split('\n').filter(Boolean);
+    const records = decodeRecords(readFileSync(join(h.home.dir, 'logs', 'sessions', id, `${child}.log`), 'utf8'));
+    return joinLines(records).map((line) => line.text).filter(Boolean);
   } catch {
     return [];
   }
