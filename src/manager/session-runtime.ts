@@ -7,6 +7,7 @@ import { DEFAULTS, describeIssues, type ChildSpec, type SessionSpec } from '../c
 import { fromSupervisor, type FromSupervisor, type SupervisorRequest, type ToSupervisor } from '../ipc/supervisor-messages.js';
 import type { PublishedMessage } from './message-log.js';
 import { SupervisorRequests } from './supervisor-requests.js';
+import { childOf, withChild, withHold, withoutChild } from './live-spec.js';
 import type { SupervisorSettings } from './supervisor-settings.js';
 import type { Spawned } from '../process/spawn.js';
 import type { SessionRecord } from '../store/sessions.js';
@@ -87,17 +88,13 @@ export class SessionRuntime {
 
   /** Starts one more child after the others; resolves with its state once it is ready. */
   async addChild(child: ChildSpec): Promise<void> {
-    if (this.current.children.some((c) => c.name === child.name)) {
-      throw new SessiondError('already_exists', `session ${this.spec.id} already has a child named ${child.name}`);
-    }
     // The spec holds the child before the supervisor reports it, so the record of its events has it.
-    const before = this.current;
-    this.current = { ...before, children: [...before.children, child] };
+    this.current = withChild(this.current, child);
     this.children.add(child.name);
     try {
       await this.request({ op: 'add_child', spec: child }, this.options.startTimeoutMs + 1000);
     } catch (error) {
-      this.current = { ...this.current, children: this.current.children.filter((c) => c.name !== child.name) };
+      this.current = withoutChild(this.current, child.name);
       this.children.remove(child.name);
       throw error;
     }
@@ -105,21 +102,21 @@ export class SessionRuntime {
 
   /** Stops a child as a terminate would; it keeps its spec and is not restarted until asked. */
   async stopChild(name: string): Promise<void> {
-    this.childSpec(name);
-    this.hold(name, true);
+    childOf(this.current, name);
+    this.current = withHold(this.current, name, true);
     await this.request({ op: 'stop_child', name }, supervisorGraceMs(this.current));
   }
 
   /** Starts a stopped child, or stops and starts a running one; no crash, no intensity. */
   async restartChild(name: string): Promise<void> {
-    this.childSpec(name);
-    this.hold(name, false);
+    childOf(this.current, name);
+    this.current = withHold(this.current, name, false);
     await this.request({ op: 'restart_child', name }, supervisorGraceMs(this.current) + this.options.startTimeoutMs);
   }
 
   /** Forgets a stopped child (a running one is refused: `running`). */
   async removeChild(name: string): Promise<void> {
-    this.childSpec(name);
+    childOf(this.current, name);
     await this.request({ op: 'remove_child', name }, 5000);
   }
 
@@ -131,7 +128,7 @@ export class SessionRuntime {
   /** Delivers `body` to a Node child's onMessage handler and resolves with its reply. */
   send(name: string | undefined, body: unknown, timeoutMs: number): Promise<unknown> {
     const child = name ?? this.current.children[0]!.name;
-    this.childSpec(child);
+    childOf(this.current, child);
     return this.request({ op: 'call', child, body }, timeoutMs, () => `child ${child} of session ${this.spec.id} did not reply within ${timeoutMs} ms`);
   }
 
@@ -140,17 +137,6 @@ export class SessionRuntime {
       return Promise.reject(new SessiondError('not_running', `session ${this.spec.id} is ${this.status}: its children cannot be changed or sent to`));
     }
     return this.requests.request(request, timeoutMs, onTimeout ?? (() => `the supervisor of session ${this.spec.id} did not answer ${request.op} within ${timeoutMs} ms`));
-  }
-
-  private childSpec(name: string): ChildSpec {
-    const child = this.current.children.find((c) => c.name === name);
-    if (!child) throw new SessiondError('not_found', `session ${this.spec.id} has no child named ${name}; its children are ${this.current.children.map((c) => c.name).join(', ')}`);
-    return child;
-  }
-
-  private hold(name: string, held: boolean): void {
-    const others = (this.current.held ?? []).filter((n) => n !== name);
-    this.current = { ...this.current, held: held ? [...others, name] : others };
   }
 
   /** Spawns the supervisor and resolves once every child is ready; rejects with start_failed. */
@@ -316,7 +302,7 @@ export class SessionRuntime {
     this.restarts = restarts;
     this.touch();
     if (event === 'removed') {
-      this.current = { ...this.current, children: this.current.children.filter((c) => c.name !== child.name), held: (this.current.held ?? []).filter((n) => n !== child.name) };
+      this.current = withoutChild(this.current, child.name);
       this.children.remove(child.name);
     }
     // 'spawned' and 'waiting' only tell the daemon a pid or a restart delay: no event of the contract.
