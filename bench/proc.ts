@@ -2,15 +2,30 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** True once the process has exited: no /proc entry, or a zombie waiting to be reaped. */
-export function isGone(pid: number): boolean {
+/** The process's state letter from /proc/PID/stat (R running, S sleeping, Z zombie…); null when it is gone. */
+export function procState(pid: number): string | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state === 'Z' || state === 'X';
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
   } catch {
-    return true;
+    return null;
   }
+}
+
+/** True once the process has exited: no /proc entry, or a zombie waiting to be reaped. */
+export function isGone(pid: number): boolean {
+  const state = procState(pid);
+  return state === null || state === 'Z' || state === 'X';
+}
+
+/**
+ * Whether the processes are idle: each asleep, and none used CPU over `windowMs`. How the bench
+ * tells from outside that a spare has finished loading.
+ */
+export async function quiescent(pids: readonly number[], windowMs = 30): Promise<boolean> {
+  const before = pids.map(cpuMs);
+  await sleep(windowMs);
+  return pids.every((pid, i) => procState(pid) === 'S' && before[i] !== null && cpuMs(pid) === before[i]);
 }
 
 /**
@@ -27,6 +42,16 @@ export async function waitGone(pids: readonly number[], since: number, timeoutMs
     left = left.filter((pid) => !isGone(pid));
   }
   return performance.now() - since;
+}
+
+/** CPU time the process has used so far (ms, every thread's, from schedstat's ns); null when it is gone. */
+export function cpuMs(pid: number): number | null {
+  try {
+    const tasks = readdirSync(`/proc/${pid}/task`);
+    return tasks.reduce((sum, tid) => sum + Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]), 0) / 1e6;
+  } catch {
+    return null;
+  }
 }
 
 export interface Memory {

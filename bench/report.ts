@@ -27,9 +27,11 @@ export function machine() {
 
 const RATIO_PAIRS: ReadonlyArray<readonly [SystemName, SystemName]> = [
   ['sessiond', 'floor'],
+  ['sessiond-cold', 'floor'],
   ['pm2', 'floor'],
   ['supervisord', 'floor'],
   ['sessiond', 'pm2'],
+  ['sessiond-cold', 'pm2'],
   ['sessiond', 'supervisord'],
 ];
 
@@ -74,13 +76,13 @@ export function renderTables(figures: readonly Figure[], systems: readonly Syste
     'Ratios of medians',
     table(['figure', ...pairs.map(([a, b]) => `${a} ÷ ${b}`)], ratioRows),
     '',
-    'Targets (issue 5)',
-    table(['target', 'measured', 'verdict'], targets.map((t) => [t.target, t.measured, t.met === null ? 'n/a' : t.margin])),
+    'Targets (issues 5 and 11)',
+    table(['target', 'measured', 'verdict'], targets.map((t) => [t.target, t.measured, t.margin])),
     ...(notes.length || skipped.length ? ['', ...skipped, ...notes] : []),
   ].join('\n');
 }
 
-export async function writeJson(path: string, data: { plan: Plan; systems: readonly SystemEntry[]; figures: readonly Figure[]; targets: readonly TargetResult[]; machine: ReturnType<typeof machine>; startedAt: string; durationS: number }): Promise<void> {
+export async function writeJson(path: string, data: { plan: Plan; systems: readonly SystemEntry[]; figures: readonly Figure[]; targets: readonly TargetResult[]; machine: ReturnType<typeof machine>; loads: ReadonlyArray<{ scenario: string; load: number[] }>; startedAt: string; durationS: number }): Promise<void> {
   const figures = data.figures.map((f) => ({
     ...f,
     summary: Object.fromEntries(Object.entries(f.samples).map(([name, samples]) => [name, summarize(samples ?? [])])),

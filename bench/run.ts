@@ -1,9 +1,10 @@
 // npm run bench [-- --quick] [--only sessiond,floor] [--scenarios create,crash] [--out FILE] [--no-install]
-// Runs every scenario with sessiond, PM2, supervisord and the floor side by side, prints the
-// tables and writes the JSON. Everything it starts is stopped at the end, on failure and on Ctrl-C.
+// Runs every scenario with sessiond (spares on; spares off as sessiond-cold), PM2, supervisord and
+// the floor side by side, prints the tables and writes the JSON. Everything it starts is stopped
+// at the end, on failure and on Ctrl-C.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -18,6 +19,7 @@ import { cyclesScenario } from './scenarios/cycles.js';
 import { orphansScenario } from './scenarios/orphans.js';
 import { scaleScenario } from './scenarios/scale.js';
 import { sendScenario } from './scenarios/send.js';
+import { progress } from './scenarios/trials.js';
 import { startupScenario } from './scenarios/startup.js';
 import { terminateScenario } from './scenarios/terminate.js';
 import { checkTargets } from './targets.js';
@@ -25,7 +27,7 @@ import { sweepByEnv } from './proc.js';
 import { SYSTEM_NAMES, type BenchContext, type System, type SystemName } from './system.js';
 import { FloorSystem } from './systems/floor.js';
 import { installPm2, pm2Dir, pm2Installed, Pm2System } from './systems/pm2.js';
-import { SessiondSystem } from './systems/sessiond.js';
+import { SESSIOND_VARIANTS, SessiondSystem } from './systems/sessiond.js';
 import { SupervisordSystem, supervisordVersion } from './systems/supervisord.js';
 
 const SCENARIOS = {
@@ -105,7 +107,7 @@ async function main(): Promise<number> {
     entries.push({ name: system.name, driver: system.driver });
   };
   for (const name of wanted) {
-    if (name === 'sessiond') add(new SessiondSystem(ctx));
+    if (name === 'sessiond' || name === 'sessiond-cold') add(new SessiondSystem(ctx, SESSIOND_VARIANTS[name]));
     if (name === 'floor') add(new FloorSystem(ctx));
     if (name === 'pm2') {
       if (!pm2Installed() && (values.quick || values['no-install'])) {
@@ -125,15 +127,20 @@ async function main(): Promise<number> {
 
   const info = machine();
   const figures: Figure[] = [];
+  // The load average as each scenario starts: the machine may be shared, and its load moves wall times.
+  const loads: Array<{ scenario: string; load: number[] }> = [];
   const save = () =>
-    writeJson(out, { plan, systems: entries, figures, targets: checkTargets(figures), machine: info, startedAt: startedAt.toISOString(), durationS: Math.round((Date.now() - startedAt.getTime()) / 1000) });
+    writeJson(out, { plan, systems: entries, figures, targets: checkTargets(figures), machine: info, loads, startedAt: startedAt.toISOString(), durationS: Math.round((Date.now() - startedAt.getTime()) / 1000) });
   for (const scenario of scenarios) {
+    loads.push({ scenario, load: loadavg().map((l) => Number(l.toFixed(2))) });
+    progress(`load average ${loads.at(-1)!.load.join(' ')}`);
     figures.push(...(await SCENARIOS[scenario](ordered, plan, ctx)));
     await save(); // a run cut short still leaves what it measured
   }
 
   const targets = checkTargets(figures);
-  console.log(`\nsessiond bench${plan.quick ? ' (quick)' : ''}: ${startedAt.toISOString()}, ${info.nproc} × ${info.cpu}, ${info.memoryGiB} GiB, Node ${info.node}, load at start ${info.loadAtStart.join(' ')}\n`);
+  const loadRange = loads.map((l) => l.load[0]!);
+  console.log(`\nsessiond bench${plan.quick ? ' (quick)' : ''}: ${startedAt.toISOString()}, ${info.nproc} × ${info.cpu}, ${info.memoryGiB} GiB, Node ${info.node}, load at start ${info.loadAtStart.join(' ')}, 1-min load as scenarios started ${Math.min(...loadRange)}–${Math.max(...loadRange)}\n`);
   console.log(renderTables(figures, entries, targets));
   console.log(`\nwrote ${out}`);
   return 0;

@@ -1,8 +1,9 @@
 // The one small interface every system under test implements: sessiond, its peers, the floor.
 import type { Hub } from './hub.js';
 
-export type SystemName = 'sessiond' | 'pm2' | 'supervisord' | 'floor';
-export const SYSTEM_NAMES: readonly SystemName[] = ['sessiond', 'pm2', 'supervisord', 'floor'];
+// sessiond twice: with its defaults (spares on) and with spares off (`--warm 0`).
+export type SystemName = 'sessiond' | 'sessiond-cold' | 'pm2' | 'supervisord' | 'floor';
+export const SYSTEM_NAMES: readonly SystemName[] = ['sessiond', 'sessiond-cold', 'pm2', 'supervisord', 'floor'];
 
 export interface BenchContext {
   /** The repository root: dist/ and bench/workers/ live under it. */
@@ -15,7 +16,13 @@ export interface BenchContext {
 }
 
 export interface UnitOptions {
-  /** Run the worker variant that ignores SIGTERM (stopped by SIGKILL after 5 s). */
+  /**
+   * The unit must run the bench worker (it tells the hub when it is ready: the crash and
+   * terminate scenarios). Without it, sessiond with spares creates a default session (the
+   * Placeholder, no children), as `sessionctl create` does; every other system runs the worker anyway.
+   */
+  readonly worker?: boolean;
+  /** Run the worker variant that ignores SIGTERM (stopped by SIGKILL after 5 s); implies `worker`. */
   readonly ignoreTerm?: boolean;
 }
 
@@ -46,6 +53,12 @@ export interface System {
   start(name: string, options?: UnitOptions): Promise<Unit>;
   /** As start, through the system's command-line tool (a new process per call). */
   startViaCli?(name: string): Promise<Unit>;
+  /** One run of the command-line tool that needs no daemon: the CLI's own start-up. */
+  cliStartup?(): Promise<void>;
+  /** Waits, untimed, until the system is as a user would find it before a create (sessiond: its spares loaded). */
+  settle?(): Promise<void>;
+  /** The processes of the idle spares (sessiond with spares): none for the others. */
+  sparePids?(): Promise<number[]>;
   /** Asks for the unit to be stopped; resolves when the system answers. */
   stop(unit: Unit): Promise<void>;
   /** One listing of every unit over the control channel; resolves with their count. */

@@ -9,7 +9,7 @@ export async function crashScenario(systems: readonly System[], plan: Plan, ctx:
     const units = new Map<System, Unit>();
     for (const system of ready) {
       try {
-        units.set(system, await system.start(unitName('crash')));
+        units.set(system, await system.start(unitName('crash'), { worker: true }));
       } catch (error) {
         console.error(`bench: ${system.name}: left out of the crash scenario: ${message(error)}`);
       }

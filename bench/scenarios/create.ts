@@ -1,13 +1,22 @@
-// (1) create → active: from the request until the worker is ready, via the API and via the CLI.
+// (1) create → active: from the request until the unit is ready, via the API and via the CLI;
+// the CLI's own start-up beside it; with spares, a create with a Node module child of its own
+// (it takes the spare's supervisor alone), and an idle spare's PSS. Every trial starts with the
+// system settled (sessiond: its spare loaded), as a user finds it; settling is not timed.
 import type { Figure, Plan } from '../figure.js';
-import { waitGone } from '../proc.js';
+import { totalPss, waitGone } from '../proc.js';
 import { unitName, type System, type Unit } from '../system.js';
-import { alternate, progress, withSystems } from './trials.js';
+import { alternate, progress, withSystems, type Samples } from './trials.js';
+
+const MB = 1024 * 1024;
 
 export async function createScenario(systems: readonly System[], plan: Plan): Promise<Figure[]> {
   progress('create → active');
   return withSystems(systems, 2, async (ready) => {
+    const sparePss: Samples = {};
     const timed = async (system: System, start: (name: string) => Promise<Unit>) => {
+      await system.settle?.();
+      const spares = (await system.sparePids?.()) ?? [];
+      if (spares.length) (sparePss[system.name] ??= []).push(totalPss(spares) / MB);
       const t0 = performance.now();
       const unit = await start(unitName('create'));
       const elapsed = performance.now() - t0;
@@ -19,9 +28,25 @@ export async function createScenario(systems: readonly System[], plan: Plan): Pr
     // The CLI figure: systems with a CLI path, beside the floor (which has none: it is the same bare start).
     const withCli = ready.filter((s) => s.startViaCli || s.name === 'floor');
     const cli = await alternate(withCli, plan.trials, (system) => timed(system, (name) => (system.startViaCli ?? system.start).call(system, name)));
+    // One system is enough: both sessiond variants run the same CLI.
+    const cliStartup = await alternate(
+      ready.filter((s) => s.cliStartup).slice(0, 1),
+      plan.trials,
+      async (system) => {
+        const t0 = performance.now();
+        await system.cliStartup!();
+        return performance.now() - t0;
+      },
+    );
+    // A Node module child under sessiond with spares (the spare's supervisor), beside spares off and the floor.
+    const withChild = ready.filter((s) => s.name === 'sessiond' || s.name === 'sessiond-cold' || s.name === 'floor');
+    const child = await alternate(withChild, plan.trials, (system) => timed(system, (name) => system.start(name, { worker: true })));
     return [
       { key: 'create.client', label: 'create → active (API: SessionClient / pm2.start / startProcess)', unit: 'ms', samples: api },
       { key: 'create.cli', label: 'create → active (CLI: sessionctl create)', unit: 'ms', samples: cli },
+      { key: 'create.cli_startup', label: 'CLI start-up (sessionctl registry-key x, no daemon)', unit: 'ms', samples: cliStartup },
+      { key: 'create.child', label: 'create → active, a Node module child (API)', unit: 'ms', samples: child },
+      { key: 'create.spare_pss', label: 'an idle spare: PSS of its supervisor + Placeholder', unit: 'MB', samples: sparePss },
     ];
   });
 }

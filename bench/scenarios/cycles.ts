@@ -14,6 +14,7 @@ export async function cyclesScenario(systems: readonly System[], plan: Plan): Pr
   const series: Partial<Record<SystemName, number[]>> = {};
   await withSystems(withDaemon, plan.cycleSize, (ready) =>
     alternate(ready, plan.cycles, async (system) => {
+      await system.settle?.();
       const settled = await Promise.allSettled(Array.from({ length: plan.cycleSize }, () => system.start(unitName('cycle'))));
       await stopAll(system, settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : [])));
       await sleep(200);

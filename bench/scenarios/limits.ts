@@ -8,7 +8,7 @@ import type { Figure, Plan } from '../figure.js';
 import { isGone, waitGone } from '../proc.js';
 import type { Sample } from '../stats.js';
 import { unitName, type BenchContext, type System } from '../system.js';
-import { SessiondSystem } from '../systems/sessiond.js';
+import { SESSIOND_VARIANTS, SessiondSystem } from '../systems/sessiond.js';
 import { message, progress } from './trials.js';
 
 const MiB = 1024 * 1024;
@@ -18,7 +18,7 @@ export const MEMORY_LIMIT_MIB = 200;
 export async function limitsScenario(systems: readonly System[], plan: Plan, ctx: BenchContext): Promise<Figure[]> {
   if (!systems.some((s) => s.name === 'sessiond')) return [];
   const withCgroups = new SessiondSystem(ctx);
-  const watchdog = new SessiondSystem(ctx, ['--cgroups', 'off']);
+  const watchdog = new SessiondSystem(ctx, SESSIOND_VARIANTS.sessiond, ['--cgroups', 'off']);
   try {
     await withCgroups.setup();
     await watchdog.setup();

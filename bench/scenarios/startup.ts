@@ -8,6 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Figure, Plan } from '../figure.js';
+import { cpuMs } from '../proc.js';
 import type { BenchContext, System } from '../system.js';
 import { message, progress } from './trials.js';
 
@@ -24,12 +25,6 @@ interface Timing {
 
 const TIMEOUT_MS = 10_000;
 
-// The first field of /proc/PID/task/TID/schedstat: ns the thread has run on a CPU.
-function cpuMs(pid: number): number {
-  const tasks = readdirSync(`/proc/${pid}/task`);
-  return tasks.reduce((sum, tid) => sum + Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]), 0) / 1e6;
-}
-
 /** Spawn → the process's first IPC message; it is SIGKILLed and reaped before this resolves. */
 function replyTime(probe: Probe): Promise<Timing> {
   return new Promise((resolve, reject) => {
@@ -41,7 +36,7 @@ function replyTime(probe: Probe): Promise<Timing> {
     const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
     child.once('message', () => {
       const wallMs = performance.now() - t0;
-      timing = { wallMs, cpuMs: cpuMs(child.pid!) };
+      timing = { wallMs, cpuMs: cpuMs(child.pid!) ?? NaN };
       child.kill('SIGKILL');
     });
     child.once('error', reject);

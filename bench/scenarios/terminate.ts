@@ -11,7 +11,7 @@ export async function terminateScenario(systems: readonly System[], plan: Plan):
     progress(ignoreTerm ? 'terminate, worker ignoring SIGTERM' : 'terminate, cooperative');
     const samples = await withSystems(systems, 2, (ready) =>
       alternate(ready, ignoreTerm ? plan.slowTrials : plan.trials, async (system) => {
-        const unit = await system.start(unitName('term'), { ignoreTerm });
+        const unit = await system.start(unitName('term'), { worker: true, ignoreTerm });
         const t0 = performance.now();
         await system.stop(unit);
         return waitGone(unit.pids, t0, 15_000);

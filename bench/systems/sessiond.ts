@@ -1,20 +1,37 @@
 // sessiond: its daemon on a fresh state dir, driven by SessionClient over the control socket
-// (and by `sessionctl` for the CLI figure). Each session runs the bench worker as its one child.
+// (and by `sessionctl` for the CLI figure). Two variants, each its own system in the report:
+// - `sessiond`: the daemon's defaults (spares on, `--warm 1`); a create is a default session
+//   (the Placeholder, no children), as `sessionctl create` makes, unless the scenario needs the
+//   bench worker (crash, terminate): then the session takes the spare's supervisor alone;
+// - `sessiond-cold`: spares off (`--warm 0`); each session runs the bench worker as its one
+//   child (a Node module), like for like with the peers' worker.
 import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { detectCgroups, removeParents, SessionClient, sweepLeftovers, type SessionInfo } from 'sessiond';
 import { onCleanup } from '../cleanup.js';
-import { Leftovers } from '../proc.js';
+import { Leftovers, quiescent } from '../proc.js';
 import { unitsUnderDaemon, type BenchContext, type OrphanGroup, type System, type Unit, type UnitOptions } from '../system.js';
 import { spawnNode, stopChild, waitForLine } from './child.js';
 
 const run = promisify(execFile);
 
+export interface SessiondVariant {
+  readonly name: 'sessiond' | 'sessiond-cold';
+  /** `sessiond --warm N`: spare sessions kept ahead of need. */
+  readonly warm: number;
+}
+
+export const SESSIOND_VARIANTS: Readonly<Record<SessiondVariant['name'], SessiondVariant>> = {
+  sessiond: { name: 'sessiond', warm: 1 },
+  'sessiond-cold': { name: 'sessiond-cold', warm: 0 },
+};
+
 export class SessiondSystem implements System {
-  readonly name = 'sessiond' as const;
-  readonly driver = 'SessionClient over the control socket (create resolves once the child is ready); CLI: sessionctl create --spec';
+  readonly name: SessiondVariant['name'];
+  readonly driver: string;
   private home = '';
   private daemon: ChildProcess | null = null;
   private client: SessionClient | null = null;
@@ -23,15 +40,23 @@ export class SessiondSystem implements System {
 
   constructor(
     private readonly ctx: BenchContext,
-    /** Flags for the daemon (`--cgroups off`, say). */
+    private readonly variant: SessiondVariant = SESSIOND_VARIANTS.sessiond,
+    /** More flags for the daemon (`--cgroups off`, say). */
     private readonly daemonArgs: readonly string[] = [],
-  ) {}
+  ) {
+    this.name = variant.name;
+    this.driver =
+      variant.warm > 0
+        ? `sessiond --warm ${variant.warm} (its default): SessionClient create of a default session (the Placeholder; the bench worker where a scenario needs it); CLI: sessionctl create`
+        : 'sessiond --warm 0 (spares off): SessionClient create of a session whose one child is the bench worker; CLI: sessionctl create --spec';
+  }
 
   async setup(): Promise<void> {
     this.dropCleanup = onCleanup(() => this.teardown());
-    this.home = await mkdtemp(join(this.ctx.tmp, 'sessiond-'));
+    this.home = await mkdtemp(join(this.ctx.tmp, `${this.name}-`));
     await writeFile(join(this.home, 'bench-spec.json'), JSON.stringify(this.spec({})));
-    this.daemon = spawnNode(join(this.ctx.repo, 'dist/daemon/sessiond.js'), ['--home', this.home, ...this.daemonArgs], process.env, ['ignore', 'pipe', 'inherit']);
+    const args = ['--home', this.home, '--warm', String(this.variant.warm), ...this.daemonArgs];
+    this.daemon = spawnNode(join(this.ctx.repo, 'dist/daemon/sessiond.js'), args, process.env, ['ignore', 'pipe', 'inherit']);
     await waitForLine(this.daemon, /listening/, 15_000);
     this.client = new SessionClient({ home: this.home });
   }
@@ -55,7 +80,9 @@ export class SessiondSystem implements System {
   }
 
   async start(name: string, options: UnitOptions = {}): Promise<Unit> {
-    return this.unitOf(await this.requireClient().create(this.spec({ id: name, ...options })));
+    // A default session has no id of its own: that is what lets it take a whole spare.
+    const input = this.defaultSessions(options) ? {} : this.spec({ id: name, ...options });
+    return this.unitOf(await this.requireClient().create(input));
   }
 
   /** A session of any spec (the limits scenario's), as the daemon returns it once it is active. */
@@ -76,9 +103,28 @@ export class SessiondSystem implements System {
 
   async startViaCli(name: string): Promise<Unit> {
     const cli = join(this.ctx.repo, 'dist/src/cli/sessionctl.js');
-    const spec = join(this.home, 'bench-spec.json');
-    await run(process.execPath, [cli, '--home', this.home, 'create', '--spec', spec, '--id', name]);
-    return this.unitOf(await this.requireClient().getSessionInfo(name));
+    const args = this.defaultSessions({}) ? [] : ['--spec', join(this.home, 'bench-spec.json'), '--id', name];
+    const { stdout } = await run(process.execPath, [cli, '--home', this.home, 'create', ...args]);
+    return this.unitOf(await this.requireClient().getSessionInfo(stdout.trim()));
+  }
+
+  async cliStartup(): Promise<void> {
+    await run(process.execPath, [join(this.ctx.repo, 'dist/src/cli/sessionctl.js'), 'registry-key', 'x']);
+  }
+
+  // Polled, outside any timing: the daemon lists a spare once its Placeholder is spawned, and the
+  // bench waits until both its processes are idle too (the Placeholder loaded, waiting for its init).
+  async settle(): Promise<void> {
+    if (this.variant.warm === 0) return;
+    for (const deadline = performance.now() + 15_000; performance.now() < deadline; await sleep(10)) {
+      const spares = await this.readySpares();
+      if (spares.length >= this.variant.warm && (await quiescent(spares.flatMap((s) => [s.supervisorPid, s.placeholderPid!])))) return;
+    }
+    throw new Error(`${this.name}: no spare ready and idle within 15 s`);
+  }
+
+  async sparePids(): Promise<number[]> {
+    return (await this.readySpares()).flatMap((s) => [s.supervisorPid, s.placeholderPid!]);
   }
 
   async stop(unit: Unit): Promise<void> {
@@ -97,8 +143,22 @@ export class SessiondSystem implements System {
     return this.daemon?.pid ?? null;
   }
 
-  orphanGroup(count: number): Promise<OrphanGroup> {
-    return unitsUnderDaemon(this, count);
+  // The spares are the daemon's processes too: none may outlive its SIGKILL either.
+  async orphanGroup(count: number): Promise<OrphanGroup> {
+    const group = await unitsUnderDaemon(this, count);
+    await this.settle();
+    const spares = await this.sparePids();
+    this.leftovers.add(spares);
+    return { pids: [...group.pids, ...spares], killDaemon: group.killDaemon };
+  }
+
+  private defaultSessions(options: UnitOptions): boolean {
+    return this.variant.warm > 0 && !options.worker && !options.ignoreTerm;
+  }
+
+  private async readySpares() {
+    const status = await this.requireClient().request('status', {});
+    return (status.spares ?? []).filter((s) => s.placeholderPid !== null);
   }
 
   private spec(options: UnitOptions & { id?: string }) {
@@ -125,7 +185,7 @@ export class SessiondSystem implements System {
   }
 
   private requireClient(): SessionClient {
-    if (!this.client) throw new Error('sessiond: not set up');
+    if (!this.client) throw new Error(`${this.name}: not set up`);
     return this.client;
   }
 }

@@ -26,7 +26,15 @@ import { completion, sessionIdsToComplete } from './completion.js';
 import { EXIT, type GlobalArgs } from './run.js';
 import { explainUsageError } from './usage-errors.js';
 
-await yargs(withStdinValues(hideBin(process.argv)))
+type Usage = { cacheHelpMessage?: () => void };
+const parser = yargs(withStdinValues(hideBin(process.argv)));
+// yargs renders a command's whole help text each time the command runs, only to keep it for a
+// failure's usage output, which .fail() below never prints: for `create` that cost more than the
+// daemon's whole answer from a spare. `--help` still renders it when asked.
+const usage = (parser as unknown as { getInternalMethods?: () => { getUsageInstance?: () => Usage } }).getInternalMethods?.().getUsageInstance?.();
+if (usage?.cacheHelpMessage) usage.cacheHelpMessage = () => undefined;
+
+await parser
   .scriptName('sessionctl')
   .usage('$0 <command> [options]\n\nControl sessiond: sessions as real OS process trees, supervised as in OTP.')
   .option('home', { type: 'string', global: true, describe: 'state dir (default $SESSIOND_HOME, $XDG_STATE_HOME/sessiond, ~/.local/state/sessiond)' })

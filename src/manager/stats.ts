@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import pidusage from 'pidusage';
 import type { SessionStats } from '../contract/session.js';
-import { allStats, type ProcStat } from '../process/proc.js';
+import { allStats, readStat, type ProcStat } from '../process/proc.js';
 import { ProcUsage, uptimeSeconds } from './proc-usage.js';
 
 /** cpu % and memory bytes summed over pids by pidusage; a pid that exits meanwhile counts for nothing. */
@@ -22,6 +22,14 @@ export const NO_STATS: SessionStats = { cpu: 0, memory: 0 };
 /** How long a session's sampled stats are served before they are sampled again. */
 export const STATS_TTL_MS = 1000;
 
+/**
+ * How long one read of all /proc serves the sessions sampled after it: a burst of creates, each
+ * answered with its session's stats, reads /proc once rather than once per create (a read of
+ * every process on the machine, while hundreds are starting). A leader started since is read on
+ * its own; what it started since counts from the next read.
+ */
+export const SCAN_REUSE_MS = 500;
+
 // Where /proc is, the sampler reads it itself (no fd held); elsewhere pidusage samples the leaders.
 const HAS_PROCFS = existsSync('/proc/self/stat');
 
@@ -35,6 +43,7 @@ const HAS_PROCFS = existsSync('/proc/self/stat');
 export class StatsSampler<S extends object> {
   private readonly sampled = new WeakMap<S, { at: number; stats: SessionStats }>();
   private readonly usage = new ProcUsage();
+  private scan: { at: number; uptime: number; stats: Map<number, ProcStat>; groups: Map<number, number[]> } | null = null;
 
   constructor(
     private readonly leadersOf: (session: S) => readonly number[],
@@ -52,9 +61,10 @@ export class StatsSampler<S extends object> {
       else if (cached && now - cached.at < STATS_TTL_MS) result.set(session, cached.stats);
       else stale.push(session);
     }
+    if (!stale.length) return result;
     const counted = stale.map((session) => this.direct(session));
     const sampled = stale.filter((_, i) => counted[i] === null);
-    const fresh = !sampled.length ? [] : HAS_PROCFS ? this.fromProc(sampled) : await Promise.all(sampled.map((session) => statsOf(this.leadersOf(session))));
+    const fresh = !sampled.length ? [] : HAS_PROCFS ? this.fromProc(sampled, now) : await Promise.all(sampled.map((session) => statsOf(this.leadersOf(session))));
     let next = 0;
     stale.forEach((session, i) => {
       const stats = counted[i] ?? fresh[next++]!;
@@ -64,13 +74,25 @@ export class StatsSampler<S extends object> {
     return result;
   }
 
-  private fromProc(sessions: readonly S[]): SessionStats[] {
-    const stats = new Map(allStats().map((stat) => [stat.pid, stat]));
-    const uptime = uptimeSeconds();
-    const groups = processGroups(stats.values());
+  private fromProc(sessions: readonly S[], now: number): SessionStats[] {
+    const { stats, groups, uptime } = this.read(sessions.flatMap((session) => this.leadersOf(session)), now);
     const sampled = sessions.map((session) => this.usage.of(new Set(this.leadersOf(session).flatMap((pid) => groups.get(pid) ?? [pid])), stats, uptime));
     this.usage.forget(stats);
     return sampled;
+  }
+
+  private read(leaders: readonly number[], now: number) {
+    if (!this.scan || now - this.scan.at >= SCAN_REUSE_MS) {
+      const stats = new Map(allStats().map((stat) => [stat.pid, stat]));
+      this.scan = { at: now, uptime: uptimeSeconds(), stats, groups: processGroups(stats.values()) };
+      return this.scan;
+    }
+    for (const pid of leaders) {
+      if (this.scan.stats.has(pid)) continue;
+      const stat = readStat(pid);
+      if (stat) this.scan.stats.set(pid, stat);
+    }
+    return this.scan;
   }
 }
 

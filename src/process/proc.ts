@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 
 /** What sessiond reads of a process from /proc/PID/stat. */
 export interface ProcStat {
@@ -14,11 +14,25 @@ export interface ProcStat {
   readonly rssPages: number;
 }
 
+// One buffer for every read: a stat line is a few hundred bytes (the command name at most 16), and
+// readFileSync would stat the file and grow a buffer of its own each time, at 2–3× the cost; a
+// scan of /proc reads one per process. Latin-1 keeps byte offsets; the fields we read are ASCII.
+const buffer = Buffer.allocUnsafe(4096);
+
+function readStatText(pid: number): string {
+  const fd = openSync(`/proc/${pid}/stat`, 'r');
+  try {
+    return buffer.toString('latin1', 0, readSync(fd, buffer, 0, buffer.length, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 // The command name (field 2) may hold spaces and parentheses, so fields are counted from the last ')'.
 export function readStat(pid: number): ProcStat | null {
   let text: string;
   try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    text = readStatText(pid);
   } catch {
     return null;
   }

@@ -1,0 +1,42 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StatsSampler } from '../../src/manager/stats.js';
+import { readStat, runningInGroup } from '../../src/process/proc.js';
+import { expectAllGone, killAll, waitFor } from '../helpers/proc.js';
+
+interface Session {
+  readonly leaders: number[];
+}
+
+const started: ChildProcess[] = [];
+// Each leads a process group of its own, as a session's children do.
+const leader = (command: string, args: string[]) => {
+  const child = spawn(command, args, { stdio: 'ignore', detached: true });
+  started.push(child);
+  return child.pid!;
+};
+const rss = (pid: number) => readStat(pid)!.rssPages * 4096;
+
+afterEach(async () => {
+  const pids = started.flatMap((c) => [c.pid!, ...runningInGroup(c.pid!)]);
+  killAll(pids);
+  await expectAllGone(pids);
+  started.length = 0;
+});
+
+describe('StatsSampler', () => {
+  it("counts a leader started after the last read of /proc at once, and its group's other processes from the next read", async () => {
+    const sampler = new StatsSampler<Session>((s) => s.leaders);
+    const first: Session = { leaders: [leader('sleep', ['1000'])] };
+    expect((await sampler.of([first])).get(first)!.memory).toBeGreaterThan(0);
+
+    // A session created right after: its leader is not in that read, and is read on its own.
+    const shell = leader('sh', ['-c', 'sleep 1000 & wait']);
+    const second: Session = { leaders: [shell] };
+    const member = (await waitFor(() => runningInGroup(shell).find((pid) => pid !== shell), 'the shell to start its sleep'))!;
+    expect((await sampler.of([second])).get(second)!.memory).toBeGreaterThanOrEqual(rss(shell));
+
+    // Once the sample and the read are old enough, the group's sleep counts too.
+    await waitFor(async () => (await sampler.of([second])).get(second)!.memory >= rss(shell) + rss(member), "the group's sleep counted");
+  });
+});
