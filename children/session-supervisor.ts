@@ -41,7 +41,8 @@ process.on('message', (raw: unknown) => {
       const { pid } = spare.proc;
       // A spare whose Placeholder is gone is no spare: the daemon sees us go and replaces us.
       void spare.proc.exited.then(() => !supervisor && exit(1));
-      if (pid > 0) send({ type: 'spare_ready', placeholderPid: pid });
+      // Ready once the Placeholder has loaded: a create that takes the spare then waits for nothing.
+      if (pid > 0) void spare.loaded().then(() => send({ type: 'spare_ready', placeholderPid: pid }));
       break;
     }
     case 'init': {

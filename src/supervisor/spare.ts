@@ -18,6 +18,26 @@ export class SparePlaceholder {
     this.proc = spawnProcess({ file: spec.file! }, { args: spec.args, env, cwd: spec.cwd, stdout: 'pipe', stderr: 'pipe' });
   }
 
+  /**
+   * Resolves once the Placeholder has loaded: it answers a ping (the helper does before its
+   * init), so a session that takes the spare waits for no part of its start-up.
+   */
+  loaded(): Promise<void> {
+    const { subprocess } = this.proc;
+    return new Promise((resolve) => {
+      const timer = setInterval(() => this.proc.send({ type: 'sessiond:ping', seq: 0 }), 20);
+      const heard = (message: unknown) => {
+        if ((message as { type?: unknown } | null)?.type !== 'sessiond:pong') return;
+        clearInterval(timer);
+        subprocess.off('message', heard);
+        resolve();
+      };
+      subprocess.on('message', heard);
+      void this.proc.exited.then(() => clearInterval(timer));
+      this.proc.send({ type: 'sessiond:ping', seq: 0 });
+    });
+  }
+
   /** The process, if `session` can adopt it: same id, and its first child the Placeholder as spawned. */
   adoptableBy(session: SessionSpec): Spawned | null {
     const first: ChildSpec | undefined = session.children[0];
