@@ -17,7 +17,7 @@ export async function sendScenario(systems: readonly System[], plan: Plan): Prom
     1,
     async (ready) => {
       for (const system of ready) {
-        const unit = await system.start(unitName('send'));
+        const unit = await system.start(unitName('send'), { worker: true }); // the bench worker answers each message
         try {
           for (let i = 0; i < WARM_UP; i++) await echo(system, unit, i);
           const times: number[] = [];

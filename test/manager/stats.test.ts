@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StatsSampler } from '../../src/manager/stats.js';
 import { readStat, runningInGroup } from '../../src/process/proc.js';
@@ -10,9 +11,11 @@ interface Session {
 
 const started: ChildProcess[] = [];
 // Each leads a process group of its own, as a session's children do.
-const leader = (command: string, args: string[]) => {
+const leader = async (command: string, args: string[]) => {
   const child = spawn(command, args, { stdio: 'ignore', detached: true });
   started.push(child);
+  // Sampled once it runs its program: between fork and exec a process has no resident pages of its own yet.
+  await waitFor(() => (readStat(child.pid!)?.rssPages ?? 0) > 0 && readFileSync(`/proc/${child.pid}/comm`, 'utf8').trim() === command, `${command} to run`);
   return child.pid!;
 };
 const rss = (pid: number) => readStat(pid)!.rssPages * 4096;
@@ -27,11 +30,11 @@ afterEach(async () => {
 describe('StatsSampler', () => {
   it("counts a leader started after the last read of /proc at once, and its group's other processes from the next read", async () => {
     const sampler = new StatsSampler<Session>((s) => s.leaders);
-    const first: Session = { leaders: [leader('sleep', ['1000'])] };
+    const first: Session = { leaders: [await leader('sleep', ['1000'])] };
     expect((await sampler.of([first])).get(first)!.memory).toBeGreaterThan(0);
 
     // A session created right after: its leader is not in that read, and is read on its own.
-    const shell = leader('sh', ['-c', 'sleep 1000 & wait']);
+    const shell = await leader('sh', ['-c', 'sleep 1000 & wait']);
     const second: Session = { leaders: [shell] };
     const member = (await waitFor(() => runningInGroup(shell).find((pid) => pid !== shell), 'the shell to start its sleep'))!;
     expect((await sampler.of([second])).get(second)!.memory).toBeGreaterThanOrEqual(rss(shell));
