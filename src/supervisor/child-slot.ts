@@ -1,37 +1,16 @@
 import type { ChildStatus, ExitInfo, ExitReason } from '../contract/session.js';
 import type { ChildSpec } from '../contract/spec.js';
-import type { ChildInit, ToChild } from '../ipc/child-messages.js';
+import type { ToChild } from '../ipc/child-messages.js';
 import type { ChildState } from '../ipc/supervisor-messages.js';
-import { markerEnv, type RunMarker } from '../process/marker.js';
-import { spawnProcess, type Spawned } from '../process/spawn-child.js';
-import { ChildLog, type LogRotation } from '../logs/child-log.js';
+import type { RunMarker } from '../process/marker.js';
+import type { Spawned } from '../process/spawn-child.js';
+import { ChildLog } from '../logs/child-log.js';
 import { ChildCalls } from './child-calls.js';
 import { handshake } from './child-handshake.js';
-import { killRun, stopRun } from './kill-run.js';
-import { nodeFlags, type NodeResolve } from './node-flags.js';
+import { nodeFlags } from './node-flags.js';
 import type { PlanChild } from './plan-restart.js';
-
-export interface SlotHooks {
-  /** Run `run` exited without being asked to stop (a crash, or a normal exit). */
-  onExit(slot: ChildSlot, exit: ExitInfo, run: number): void;
-  /** It stopped answering pings (the owner decides: the supervisor kills it with `kill('hung')`). */
-  onHung(slot: ChildSlot): void;
-  onActivity(slot: ChildSlot): void;
-  /** A run was spawned: its pid is known before it is ready. */
-  onSpawned(slot: ChildSlot): void;
-  onPublish(slot: ChildSlot, topic: string, data: unknown): void;
-}
-
-export interface SlotOptions {
-  readonly init: Omit<ChildInit, 'name'>;
-  readonly startTimeoutMs: number;
-  readonly missedHeartbeats: number;
-  readonly logPath: string | null;
-  readonly logRotation?: LogRotation | undefined;
-  readonly nodeResolve?: NodeResolve | undefined;
-  /** Stopped on request (it comes back stopped). */
-  readonly held?: boolean;
-}
+import { killRun, spawnRun, stopRun } from './run-process.js';
+import type { SlotHooks, SlotOptions } from './slot-options.js';
 
 /**
  * One supervised child, as OTP's child record: its spec and state stay, its process (one run)
@@ -128,10 +107,8 @@ export class ChildSlot {
     this.#ended = false;
     this.log.resetTail();
     this.runs += 1;
-    const env = { ...spec.env, ...markerEnv(this.marker) };
     // A spare's Placeholder was spawned ahead, with this run's marker: it only needs its init.
-    const target = spec.file !== undefined ? { file: spec.file } : { command: spec.command! };
-    const proc = prespawned ?? spawnProcess(target, { args: spec.args, env, cwd: spec.cwd, stdout: 'pipe', stderr: 'pipe', nodeArgs: this.nodeArgs });
+    const proc = prespawned ?? spawnRun(spec, this.marker, this.nodeArgs);
     this.proc = proc;
     this.log.attach(proc.subprocess.stdout, 'out');
     this.log.attach(proc.subprocess.stderr, 'err');

@@ -1,6 +1,4 @@
 import { errorMessage, SessiondError } from '../contract/errors.js';
-import { DEFAULTS } from '../contract/defaults.js';
-import { childLogFile } from '../contract/paths.js';
 import type { ExitInfo } from '../contract/session.js';
 import type { ChildSpec, SessionSpec } from '../contract/spec.js';
 import { EXIT_AUTO_SHUTDOWN, EXIT_GAVE_UP, EXIT_START_FAILED, type FromSupervisor, type SupervisorInit, type SupervisorRequest } from '../ipc/supervisor-messages.js';
@@ -10,7 +8,8 @@ import { ChildSlot } from './child-slot.js';
 import { ChildTable } from './child-table.js';
 import { planRestart, type RestartPlan } from './plan-restart.js';
 import { publishable } from './publish.js';
-import { startFailureText } from './start-failure.js';
+import { slotOptions } from './slot-options.js';
+import { Timers } from './timers.js';
 
 type ChildEvent = Extract<FromSupervisor, { type: 'child' }>['event'];
 type Phase = 'starting' | 'running' | 'stopping';
@@ -25,7 +24,7 @@ export class Supervisor {
   private readonly children = new ChildTable();
   private readonly admin: ChildAdmin;
   /** Pending restarts of children waiting out their restart delay. */
-  private readonly restartTimers = new Set<NodeJS.Timeout>();
+  private readonly restartTimers = new Timers();
   private phase: Phase = 'starting';
   private restarts = 0;
   /** The restarts counted for intensity (monotonic ms). */
@@ -46,25 +45,20 @@ export class Supervisor {
       children: this.children,
       running: () => this.phase === 'running',
       newSlot: (child) => this.newSlot(child, false),
-      stopChild: (slot) => this.stopChild(slot),
+      stopChild: (slot, graceMs) => this.stopChild(slot, graceMs),
+      stopping: () => this.phase === 'stopping',
       reportChild: (slot, event, spec) => this.reportChild(slot, event, undefined, spec),
-      startFailure,
     });
   }
 
   /** Starts every child in order (those stopped on request aside), each once the one before is ready; the first may be a spare's Placeholder. */
   start(prespawned?: Spawned): Promise<void> {
     return this.enqueue(async () => {
-      const deadline = Date.now() + this.init.startTimeoutMs;
-      for (const [i, slot] of this.children.inOrder().entries()) {
-        if (slot.held) continue;
-        const failure = await slot.start(deadline, i === 0 ? prespawned : undefined);
-        if (this.phase === 'stopping') return;
-        if (failure) {
-          this.report({ type: 'start_failed', error: startFailure(slot, failure) });
-          return this.stopAll(EXIT_START_FAILED);
-        }
-        this.reportChild(slot, 'started');
+      const failure = await this.admin.startAll(Date.now() + this.init.startTimeoutMs, prespawned);
+      if (this.phase === 'stopping') return;
+      if (failure !== null) {
+        this.report({ type: 'start_failed', error: failure });
+        return this.stopAll(EXIT_START_FAILED);
       }
       this.phase = 'running';
       this.report({ type: 'ready', children: this.children.states() });
@@ -139,11 +133,7 @@ export class Supervisor {
       member.waitRestart(at);
       this.reportChild(member, 'waiting');
     }
-    const timer = setTimeout(() => {
-      this.restartTimers.delete(timer);
-      void this.enqueue(() => this.startGroup(group));
-    }, plan.delayMs);
-    this.restartTimers.add(timer);
+    this.restartTimers.after(plan.delayMs, () => void this.enqueue(() => this.startGroup(group)));
   }
 
   private async startGroup(group: readonly ChildSlot[]): Promise<void> {
@@ -162,14 +152,8 @@ export class Supervisor {
   private stopAll(code: number): Promise<void> {
     this.phase = 'stopping';
     this.cancelRestarts();
-    this.stopped ??= (async () => {
-      // One deadline for the whole stop: each child gets SIGTERM in turn, and none waits past
-      // the longest shutdownMs from now, so a stop of several stubborn children is no longer.
-      const slots = this.children.inOrder().reverse();
-      const deadline = Date.now() + Math.max(0, ...slots.map((s) => s.spec.shutdownMs));
-      for (const slot of slots) await this.stopChild(slot, Math.min(slot.spec.shutdownMs, Math.max(0, deadline - Date.now())));
-      for (const slot of slots) slot.log.close();
-    })()
+    this.stopped ??= this.admin
+      .stopAll()
       .catch((error: unknown) => process.stderr.write(`session-supervisor: stopping the children failed: ${errorMessage(error)}\n`))
       .then(() => this.finish(code));
     return this.stopped;
@@ -177,7 +161,6 @@ export class Supervisor {
 
   // A stop during a restart delay cancels the restart at once.
   private cancelRestarts(): void {
-    for (const timer of this.restartTimers) clearTimeout(timer);
     this.restartTimers.clear();
     for (const slot of this.children.inOrder()) slot.cancelRestart();
   }
@@ -190,11 +173,7 @@ export class Supervisor {
   }
 
   private newSlot(child: ChildSpec, held: boolean): ChildSlot {
-    const { init, spec } = this;
-    const childInit = { session: spec.id, metadata: { ...spec.metadata }, llmConfig: { ...spec.llmConfig }, heartbeatMs: init.heartbeatMs };
-    const logPath = init.logDir ? childLogFile(init.logDir, child.name) : null;
-    const options = { init: childInit, startTimeoutMs: init.startTimeoutMs, missedHeartbeats: DEFAULTS.missedHeartbeats, logPath, logRotation: init.logRotation, nodeResolve: init.nodeResolve, held };
-    return new ChildSlot(child, options, {
+    return new ChildSlot(child, slotOptions(this.spec, this.init, child, held), {
       onExit: (s, exit, run) => void this.enqueue(() => this.handleExit(s, exit, run)),
       onHung: (s) => {
         this.reportChild(s, 'hung');
@@ -221,8 +200,4 @@ export class Supervisor {
     });
     return this.queue;
   }
-}
-
-function startFailure(slot: ChildSlot, failure: string): string {
-  return startFailureText(slot.spec.name, failure, slot.log.tail(Infinity));
 }

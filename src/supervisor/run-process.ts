@@ -1,7 +1,15 @@
 import { errorMessage } from '../contract/errors.js';
-import type { RunMarker } from '../process/marker.js';
-import type { Spawned } from '../process/spawn-child.js';
+import type { ChildSpec } from '../contract/spec.js';
+import { markerEnv, type RunMarker } from '../process/marker.js';
+import { spawnProcess, type Spawned } from '../process/spawn-child.js';
 import { killProcess, stopProcess } from '../process/stop.js';
+
+/** Spawns one run of a child, its output piped (to its log), its environment carrying the run's marker. */
+export function spawnRun(spec: ChildSpec, marker: RunMarker, nodeArgs: readonly string[]): Spawned {
+  const target = spec.file !== undefined ? { file: spec.file } : { command: spec.command! };
+  const env = { ...spec.env, ...markerEnv(marker) };
+  return spawnProcess(target, { args: spec.args, env, cwd: spec.cwd, stdout: 'pipe', stderr: 'pipe', nodeArgs });
+}
 
 /**
  * The stop and the kill of one run, which never reject: a tree the supervisor may not signal
