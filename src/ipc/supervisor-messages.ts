@@ -42,6 +42,7 @@ export const supervisorInit = object({
     id: string,
     metadata: record(unknown),
     llmConfig: record(unknown),
+    // None is a session whose last child was removed: it comes back as it was, with none.
     children: array(childSpec),
     strategy: oneOf(...STRATEGIES),
     maxRestarts: int(0),
