@@ -88,14 +88,17 @@ describe.skipIf(cannotRun)(`sessions in cgroups${cannotRun ? ` (skipped: ${canno
     await expectAllGone([escaped], 1000);
   });
 
-  it('pause freezes the group: its log stands still, no heartbeat counts as missed; resume goes on; a paused session terminates', async () => {
+  it('pause freezes the children leaf, not the supervisor: its log stands still, no heartbeat counts as missed; resume goes on; a paused session terminates', async () => {
     const { h, support } = withCgroups();
     const id = await h.create({ id: 'frozen', children: [{ name: 'beats', file: limitsFixture('beats.mjs'), restart: 'temporary' }] });
     await waitFor(() => logLines(h, id, 'beats').length > 3, 'beats');
     await h.manager.pauseSession(id);
     expect((await h.manager.getSessionInfo(id)).status).toBe('paused');
     const events = unifiedGroup(support, id);
-    if (support.freeze === 'v2') expect(readFileSync(`${events}/cgroup.events`, 'utf8')).toMatch(/^frozen 1$/m);
+    if (support.freeze === 'v2') {
+      expect(readFileSync(`${events}/children/cgroup.events`, 'utf8')).toMatch(/^frozen 1$/m);
+      expect(readFileSync(`${events}/supervisor/cgroup.events`, 'utf8')).toMatch(/^frozen 0$/m);
+    }
     const still = logLines(h, id, 'beats').length;
     // The one fixed wait: six heartbeats (100 ms) pass, and nothing beats, hangs or ends.
     await sleep(600);
