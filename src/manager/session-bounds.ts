@@ -80,10 +80,7 @@ export class SessionBounds {
     this.cpu = { at: performance.now(), usageUs: 0 };
   }
 
-  /**
-   * Moves the just spawned supervisor into its leaf, and a spare's Placeholder (spawned before its
-   * session) into the children's, before the init: what they fork is inside.
-   */
+  /** Before the init: the supervisor into its leaf, a spare's Placeholder (spawned already) into the children's. */
   enter(supervisor: number, ...children: number[]): void {
     this.group?.addProcess(supervisor, 'supervisor');
     for (const pid of children) this.group?.addProcess(pid, 'children');
@@ -136,10 +133,7 @@ export class SessionBounds {
     await this.pause.resume().catch((error: unknown) => this.session.warn(`session ${this.spec.id}: continuing it before its stop failed: ${errorMessage(error)}`));
   }
 
-  /**
-   * Last step of every stop: whatever is still in the group (a process that left its tree) is
-   * SIGKILLed, and the group removed. Never rejects: the stop that awaits it must finish.
-   */
+  /** Last step of every stop: what is left in the group is SIGKILLed, the group removed; never rejects (the stop must finish). */
   async release(): Promise<void> {
     this.stopTimers();
     const group = this.group;
