@@ -59,7 +59,8 @@ describe.skipIf(cannotRun)(`sessions in cgroups${cannotRun ? ` (skipped: ${canno
   });
 
   it('maxProcesses: forks past pids.max are refused, inside the session only', async () => {
-    const { h } = withCgroups();
+    // Heartbeats of 1 s: each spawn blocks the child's loop, and on a loaded host 30 of them outlast three 100 ms beats.
+    const { h } = withCgroups({ heartbeatMs: 1000 });
     const id = await h.create({ id: 'forker', maxProcesses: 40, children: [{ name: 'forks', file: limitsFixture('forks.mjs'), env: { FORKS: '40' } }] });
     const line = await waitFor(() => logLines(h, id, 'forks').find((l) => l.startsWith('{')), 'the fork tally');
     const tally = JSON.parse(line) as { started: number; refused: number };
