@@ -23,6 +23,8 @@ export interface HandshakeOptions {
   readonly deadline: number;
   readonly startTimeoutMs: number;
   readonly missedHeartbeats: number;
+  /** Paused: the daemon froze the children, not us; their silence is no hang, and no ping piles up. */
+  readonly paused: () => boolean;
 }
 
 /**
@@ -55,6 +57,7 @@ export function handshake(proc: Spawned, options: HandshakeOptions, events: RunE
           events.ready();
           stop();
           heartbeat = setInterval(() => {
+            if (options.paused()) return void (missed = 0);
             if (++missed <= options.missedHeartbeats) return proc.send({ type: 'sessiond:ping', seq: ++seq });
             stop();
             events.hung();

@@ -4,6 +4,7 @@ import type { ToChild } from '../ipc/child-messages.js';
 import type { ChildState } from '../ipc/supervisor-messages.js';
 import type { RunMarker } from '../process/marker.js';
 import type { Spawned } from '../process/spawn-child.js';
+import { leafFrozen } from '../cgroup/children-leaf.js';
 import { ChildLog } from '../logs/child-log.js';
 import { ChildCalls } from './child-calls.js';
 import { handshake } from './child-handshake.js';
@@ -108,7 +109,7 @@ export class ChildSlot {
     this.log.resetTail();
     this.runs += 1;
     // A spare's Placeholder was spawned ahead, with this run's marker: it only needs its init.
-    const proc = prespawned ?? spawnRun(spec, this.marker, this.nodeArgs);
+    const proc = prespawned ?? spawnRun(spec, this.marker, this.nodeArgs, this.options.leaf);
     this.proc = proc;
     this.log.attach(proc.subprocess.stdout, 'out');
     this.log.attach(proc.subprocess.stderr, 'err');
@@ -158,7 +159,8 @@ export class ChildSlot {
   private handshake(proc: Spawned, deadline: number): Promise<string | null> {
     const { options } = this;
     const init = { ...options.init, name: this.spec.name, cwd: this.spec.cwd };
-    const run = handshake(proc, { init, deadline, startTimeoutMs: options.startTimeoutMs, missedHeartbeats: options.missedHeartbeats }, {
+    const paused = () => leafFrozen(options.leaf);
+    const run = handshake(proc, { init, deadline, startTimeoutMs: options.startTimeoutMs, missedHeartbeats: options.missedHeartbeats, paused }, {
       current: () => this.proc === proc,
       ready: () => this.isReady(),
       hung: () => this.hooks.onHung(this),

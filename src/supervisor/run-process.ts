@@ -1,3 +1,4 @@
+import type { ChildrenLeaf } from '../cgroup/children-leaf.js';
 import { errorMessage } from '../contract/errors.js';
 import type { ChildSpec } from '../contract/spec.js';
 import { markerEnv, type RunMarker } from '../process/marker.js';
@@ -5,10 +6,10 @@ import { spawnProcess, type Spawned } from '../process/spawn-child.js';
 import { killProcess, stopProcess } from '../process/stop.js';
 
 /** Spawns one run of a child, its output piped (to its log), its environment carrying the run's marker. */
-export function spawnRun(spec: ChildSpec, marker: RunMarker, nodeArgs: readonly string[]): Spawned {
+export function spawnRun(spec: ChildSpec, marker: RunMarker, nodeArgs: readonly string[], leaf: ChildrenLeaf | undefined): Spawned {
   const target = spec.file !== undefined ? { file: spec.file } : { command: spec.command! };
   const env = { ...spec.env, ...markerEnv(marker) };
-  return spawnProcess(target, { args: spec.args, env, cwd: spec.cwd, stdout: 'pipe', stderr: 'pipe', nodeArgs });
+  return spawnProcess(target, { args: spec.args, env, cwd: spec.cwd, stdout: 'pipe', stderr: 'pipe', nodeArgs, leaf });
 }
 
 /**

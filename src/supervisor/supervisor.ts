@@ -1,3 +1,4 @@
+import { thawForKill } from '../cgroup/children-leaf.js';
 import { errorMessage, SessiondError } from '../contract/errors.js';
 import type { ExitInfo } from '../contract/session.js';
 import type { ChildSpec, SessionSpec } from '../contract/spec.js';
@@ -89,7 +90,11 @@ export class Supervisor {
   async orphaned(): Promise<void> {
     this.phase = 'stopping';
     this.cancelRestarts();
-    await Promise.all(this.children.inOrder().map((slot) => slot.kill()));
+    // The SIGKILLs are sent at once; a paused session's children leaf is then thawed (v1 only),
+    // for a v1 frozen task dies only once it runs.
+    const kills = this.children.inOrder().map((slot) => slot.kill());
+    thawForKill(this.init.childrenLeaf);
+    await Promise.all(kills);
     this.finish(1);
   }
 
