@@ -41,7 +41,8 @@ export const supervisorInit = object({
     id: string,
     metadata: record(unknown),
     llmConfig: record(unknown),
-    children: array(childSpec, 1),
+    // None is a session whose last child was removed: it comes back as it was, with none.
+    children: array(childSpec),
     strategy: oneOf(...STRATEGIES),
     maxRestarts: int(0),
     maxSeconds: positive,
@@ -73,7 +74,8 @@ export const supervisorRequest = tagged('op', {
   restart_child: { name: string },
   remove_child: { name: string },
   restart_all: {},
-  call: { child: string, body: unknown },
+  /** No child: the first that has an onMessage handler. */
+  call: { child: optional(string), body: unknown },
 });
 export type SupervisorRequest = Infer<typeof supervisorRequest>;
 

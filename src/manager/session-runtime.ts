@@ -1,5 +1,5 @@
 import { mkdirSync, rmSync } from 'node:fs';
-import { errorMessage, SessiondError } from '../contract/errors.js';
+import { errorMessage, noChild, SessiondError } from '../contract/errors.js';
 import type { EventType } from '../contract/events.js';
 import { sessionLogDir } from '../contract/paths.js';
 import type { ExitInfo, SessionInfo, SessionStats, SessionStatus } from '../contract/session.js';
@@ -126,10 +126,12 @@ export class SessionRuntime {
   }
 
   /** Delivers `body` to a Node child's onMessage handler and resolves with its reply. */
+  // Without a name, the supervisor picks the first child that has an onMessage handler.
   send(name: string | undefined, body: unknown, timeoutMs: number): Promise<unknown> {
-    const child = name ?? this.current.children[0]!.name;
-    childOf(this.current, child);
-    return this.request({ op: 'call', child, body }, timeoutMs, () => `child ${child} of session ${this.spec.id} did not reply within ${timeoutMs} ms`);
+    if (name !== undefined) childOf(this.current, name);
+    else if (this.current.children.length === 0) return Promise.reject(noChild(this.spec.id, 'send'));
+    const who = name === undefined ? 'the child that answers sends' : `child ${name}`;
+    return this.request({ op: 'call', ...(name === undefined ? {} : { child: name }), body }, timeoutMs, () => `${who} of session ${this.spec.id} did not reply within ${timeoutMs} ms`);
   }
 
   private request(request: SupervisorRequest, timeoutMs: number, onTimeout?: () => string): Promise<unknown> {

@@ -51,6 +51,8 @@ export class ChildSlot {
   /** When the current run became ready (performance.now()). */
   private readyAt: number | null = null;
   private readonly calls = new ChildCalls();
+  /** A run of it said it has an onMessage handler: kept across runs, as its next run is the same program. */
+  private serving = false;
   readonly log: ChildLog;
   /** Node's flags for a module child: what lets it import 'sessiond/child' from anywhere. */
   private readonly nodeArgs: readonly string[];
@@ -77,6 +79,11 @@ export class ChildSlot {
   /** How long the current run has been ready, in ms (0 if it never was). */
   ranMs(): number {
     return this.readyAt === null ? 0 : performance.now() - this.readyAt;
+  }
+
+  /** Whether it answers sends (a run of it registered an onMessage handler), running now or not. */
+  get servesMessages(): boolean {
+    return this.serving;
   }
 
   /** Delivers a `send` to a Node child's onMessage handler and resolves with its reply. */
@@ -184,6 +191,9 @@ export class ChildSlot {
             break;
           case 'sessiond:publish':
             this.hooks.onPublish(this, message.topic, message.data);
+            break;
+          case 'sessiond:serves':
+            this.serving = true;
             break;
         }
       });

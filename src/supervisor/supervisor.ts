@@ -1,5 +1,6 @@
 import { SessiondError } from '../contract/errors.js';
 import { DEFAULTS } from '../contract/defaults.js';
+import { longTimeout, type LongTimer } from '../contract/long-timer.js';
 import { childLogFile } from '../contract/paths.js';
 import { describeExit, type ExitInfo } from '../contract/session.js';
 import type { ChildSpec, SessionSpec } from '../contract/spec.js';
@@ -29,7 +30,7 @@ export class Supervisor {
   private readonly held: Set<string>;
   /** Significant children that ended on their own, for auto_shutdown. */
   private readonly ended = new Set<string>();
-  private readonly delays = new Set<NodeJS.Timeout>();
+  private readonly delays = new Set<LongTimer>();
   private readonly intensity: RestartIntensity;
   private phase: Phase = 'starting';
   private restarts = 0;
@@ -170,10 +171,12 @@ export class Supervisor {
     this.reportChild(slot, 'exited', slot.lastExit ?? undefined);
   }
 
-  private async call(name: string, body: unknown): Promise<unknown> {
-    const slot = this.known(name);
-    if (slot.spec.file === undefined) throw new SessiondError('not_supported', `child ${name} is a command: it has no IPC channel to send to`);
-    if (slot.pid === null || slot.status !== 'running') throw new SessiondError('not_running', `child ${name} is not running (it is ${slot.status})`);
+  // Without a name, the first child (in start order) that has an onMessage handler.
+  private async call(name: string | undefined, body: unknown): Promise<unknown> {
+    const slot = name === undefined ? this.servingSlot() : this.known(name);
+    const child = slot.spec.name;
+    if (slot.spec.file === undefined) throw new SessiondError('not_supported', `child ${child} is a command: it has no IPC channel to send to`);
+    if (slot.pid === null || slot.status !== 'running') throw new SessiondError('not_running', `child ${child} is not running (it is ${slot.status})`);
     return slot.call(body);
   }
 
@@ -207,7 +210,7 @@ export class Supervisor {
       member.nextRestartAt = at;
       this.reportChild(member, 'waiting');
     }
-    const timer = setTimeout(() => {
+    const timer = longTimeout(() => {
       this.delays.delete(timer);
       void this.enqueue(() => this.restartGroup(group, slot));
     }, delayMs);
@@ -263,7 +266,7 @@ export class Supervisor {
 
   // A stop during a restart delay cancels the restart at once.
   private cancelDelays(): void {
-    for (const timer of this.delays) clearTimeout(timer);
+    for (const timer of this.delays) timer.cancel();
     this.delays.clear();
     for (const slot of this.slots.values()) {
       if (slot.pid !== null || slot.status !== 'restarting') continue;
@@ -299,6 +302,13 @@ export class Supervisor {
     this.slots.set(child.name, slot);
     this.order.push(child.name);
     return slot;
+  }
+
+  private servingSlot(): ChildSlot {
+    const slot = this.order.map((name) => this.slots.get(name)).find((s) => s?.servesMessages);
+    if (slot) return slot;
+    if (this.order.length === 0) throw new SessiondError('not_supported', 'the session has no child to send to: add one (child add) first');
+    throw new SessiondError('not_supported', `no child of the session has an onMessage handler (its children are ${this.order.join(', ')}); give the child to send to (--child NAME)`);
   }
 
   private known(name: string): ChildSlot {
