@@ -15,7 +15,7 @@ import { SessionBounds, NO_BOUNDS, type BoundsOptions } from './session-bounds.j
 import { SessionChildren } from './session-children.js';
 import { outcome, step, type MachineState, type SessionInput, type StopCause } from './session-machine.js';
 import { toSessionInfo, toSessionRecord, type SessionState } from './session-view.js';
-import { stopSessionProcesses, supervisorGraceMs } from './stop-session.js';
+import { stopSession, supervisorGraceMs } from './stop-session.js';
 
 export interface RuntimeOptions {
   readonly heartbeatMs: number;
@@ -327,18 +327,8 @@ export class SessionRuntime {
   private beginStop(cause: StopCause): void {
     this.clearTimers();
     this.requests.failAll(`session ${this.spec.id} is stopping`);
-    this.stopped = this.bounds
-      .beforeStop()
-      .then(() => stopSessionProcesses(this.proc, cause, supervisorGraceMs(this.spec), () => this.children.groups(), this.spec.id))
-      .catch((error: unknown) => {
-        this.options.warn(`session ${this.spec.id}: stopping its processes failed: ${errorMessage(error)}`);
-        return null;
-      })
-      .then(async (exit) => {
-        await this.bounds.release();
-        return exit;
-      })
-      .then((exit) => this.finish(cause, exit));
+    const processes = { proc: this.proc, graceMs: supervisorGraceMs(this.spec), groups: () => this.children.groups() };
+    this.stopped = stopSession(this.spec.id, cause, processes, this.bounds, this.options.warn).then((exit) => this.finish(cause, exit));
   }
 
   private finish(cause: StopCause, exit: ExitInfo | null): void {
