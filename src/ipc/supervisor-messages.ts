@@ -111,6 +111,8 @@ export const fromSupervisor = tagged('type', {
     code: optional(nullable(number)),
     signal: optional(nullable(string)),
     output: optional(array(string)),
+    /** With `added`: the child's spec as the supervisor runs it (the daemon mirrors its child list). */
+    spec: optional(childSpec),
   },
   activity: { child: string, at: string },
   gave_up: { reason: string },

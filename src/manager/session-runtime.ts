@@ -7,7 +7,7 @@ import { DEFAULTS, describeIssues, type ChildSpec, type SessionSpec } from '../c
 import { fromSupervisor, type FromSupervisor, type SupervisorRequest, type ToSupervisor } from '../ipc/supervisor-messages.js';
 import type { PublishedMessage } from './message-log.js';
 import { SupervisorRequests } from './supervisor-requests.js';
-import { childOf, withChild, withHold, withoutChild } from './live-spec.js';
+import { childOf, mirrorChildEvent, withChild } from './live-spec.js';
 import type { SupervisorSettings } from './supervisor-settings.js';
 import type { Spawned } from '../process/spawn.js';
 import type { SessionRecord } from '../store/sessions.js';
@@ -63,6 +63,8 @@ export class SessionRuntime {
   private wasActive = false;
   private stopped: Promise<void> | null = null;
   private current: SessionSpec;
+  /** Children asked for (child add) and not yet reported added: their specs, by name. */
+  private readonly adding = new Map<string, ChildSpec>();
   private readonly requests = new SupervisorRequests((message) => this.post(message));
   private readonly bounds: SessionBounds;
 
@@ -88,29 +90,21 @@ export class SessionRuntime {
 
   /** Starts one more child after the others; resolves with its state once it is ready. */
   async addChild(child: ChildSpec): Promise<void> {
-    // The spec holds the child before the supervisor reports it, so the record of its events has it.
-    this.current = withChild(this.current, child);
-    this.children.add(child.name);
-    try {
-      await this.request({ op: 'add_child', spec: child }, this.options.startTimeoutMs + 1000);
-    } catch (error) {
-      this.current = withoutChild(this.current, child.name);
-      this.children.remove(child.name);
-      throw error;
-    }
+    withChild(this.current, child); // refuses a name in use
+    // The spec gets the child when the supervisor reports it added: even after this request timed out.
+    this.adding.set(child.name, child);
+    await this.request({ op: 'add_child', spec: child }, this.options.startTimeoutMs + 1000);
   }
 
   /** Stops a child as a terminate would; it keeps its spec and is not restarted until asked. */
   async stopChild(name: string): Promise<void> {
     childOf(this.current, name);
-    this.current = withHold(this.current, name, true);
     await this.request({ op: 'stop_child', name }, supervisorGraceMs(this.current));
   }
 
   /** Starts a stopped child, or stops and starts a running one; no crash, no intensity. */
   async restartChild(name: string): Promise<void> {
     childOf(this.current, name);
-    this.current = withHold(this.current, name, false);
     await this.request({ op: 'restart_child', name }, supervisorGraceMs(this.current) + this.options.startTimeoutMs);
   }
 
@@ -298,15 +292,16 @@ export class SessionRuntime {
 
   private childEvent(message: Extract<FromSupervisor, { type: 'child' }>): void {
     if (this.status === 'terminated') return this.options.debug(`session ${this.spec.id}: late child event ignored: it is terminated`);
-    const { child, event, restarts, ...exit } = message;
+    const { child, event, restarts, spec: _spec, ...exit } = message;
     const reason = event === 'exited' ? this.bounds.exitReason(this.children.pid(child.name), { signal: exit.signal ?? null }) : null;
     this.children.update(child);
     this.restarts = restarts;
     this.touch();
-    if (event === 'removed') {
-      this.current = withoutChild(this.current, child.name);
-      this.children.remove(child.name);
-    }
+    // The spec follows what the supervisor did: a child added, held, restarted or removed.
+    const added = event === 'added' ? (message.spec ?? this.adding.get(child.name)) : undefined;
+    if (event === 'added') this.adding.delete(child.name);
+    this.current = mirrorChildEvent(this.current, event, child.name, added);
+    if (event === 'removed') this.children.remove(child.name);
     // 'spawned' and 'waiting' only tell the daemon a pid or a restart delay: no event of the contract.
     if (event !== 'spawned' && event !== 'waiting') this.emit(`child.${event}`, { child: child.name, pid: child.pid, restarts: child.restarts, ...exit, ...(reason ? { reason } : {}) });
   }
