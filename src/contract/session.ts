@@ -7,7 +7,11 @@ export interface ExitInfo {
   readonly code: number | null;
   readonly signal: string | null;
   readonly at: string;
+  /** Where sessiond caused the exit: its memory limit, or a hang (as `child.exited` says). */
+  readonly reason?: ExitReason;
 }
+
+export type ExitReason = 'memory' | 'hung';
 
 export interface ChildInfo {
   readonly name: string;

@@ -110,6 +110,8 @@ export const fromSupervisor = tagged('type', {
     restarts: int(),
     code: optional(nullable(number)),
     signal: optional(nullable(string)),
+    /** With `exited`: where the supervisor caused it (a hang); memory is the daemon's to tell. */
+    reason: optional(oneOf('memory', 'hung')),
     output: optional(array(string)),
     /** With `added`: the child's spec as the supervisor runs it (the daemon mirrors its child list). */
     spec: optional(childSpec),

@@ -293,8 +293,8 @@ export class SessionRuntime {
   private childEvent(message: Extract<FromSupervisor, { type: 'child' }>): void {
     if (this.status === 'terminated') return this.options.debug(`session ${this.spec.id}: late child event ignored: it is terminated`);
     const { child, event, restarts, spec: _spec, ...exit } = message;
-    const reason = event === 'exited' ? this.bounds.exitReason(this.children.pid(child.name), { signal: exit.signal ?? null }) : null;
-    this.children.update(child);
+    const reason = event === 'exited' ? (exit.reason ?? this.bounds.exitReason(this.children.pid(child.name), { signal: exit.signal ?? null })) : null;
+    this.children.update(child, reason);
     this.restarts = restarts;
     this.touch();
     // The spec follows what the supervisor did: a child added, held, restarted or removed.
