@@ -8,7 +8,8 @@ import type { PublishedMessage } from '../manager/message-log.js';
 
 // The methods of live sessions (children administered at run time, send, messages), spread into protocol.ts's PARAMS.
 
-const sessionId = z.string().regex(SESSION_ID_PATTERN, `must be a session id matching ${SESSION_ID_PATTERN.source}`);
+/** A session id as every method's params take it (declared once: protocol.ts uses it too). */
+export const sessionId = z.string().regex(SESSION_ID_PATTERN, `must be a session id matching ${SESSION_ID_PATTERN.source}`);
 const childName = z.string().regex(CHILD_NAME_PATTERN, `must be a child name matching ${CHILD_NAME_PATTERN.source}`);
 const byChild = z.strictObject({ id: sessionId, name: childName });
 

@@ -122,7 +122,7 @@ export const fromSupervisor = tagged('type', {
   auto_shutdown: { reason: string },
   response: { id: int(), result: optional(unknown), error: optional(object({ code: string, message: string })) },
   publish: { child: string, topic: string, data: unknown, at: string },
-  /** The spare's Placeholder is spawned (it waits for its init). */
+  /** The spare's Placeholder has loaded (it answered a ping) and waits for its init: the spare is ready to take. */
   spare_ready: { placeholderPid: int(1) },
 });
 export type FromSupervisor = Infer<typeof fromSupervisor>;

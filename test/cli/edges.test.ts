@@ -100,3 +100,28 @@ describe('capacity before the spare', { timeout: 60_000 }, () => {
     expect((await status()).spares?.map((s) => s.supervisorPid)).toEqual([ready.supervisorPid]);
   });
 });
+
+describe('one lookup: a session only the store knows', { timeout: 90_000 }, () => {
+  it('every method that needs its processes answers it the same way; reads come from the store', async () => {
+    const session = await h.create(['--id', 'bygone']);
+    expect((await h.cli(['terminate', session.id])).exitCode).toBe(0);
+    // A new daemon holds no terminated session in memory: this one is in the store only.
+    expect((await h.cli(['daemon', 'restart'])).exitCode).toBe(0);
+    const stored = /session bygone is terminated: no process of it runs \(it is known from the store only\)/;
+    const needsProcesses = [
+      ['pause', 'bygone'], ['resume', 'bygone'], ['kill', 'bygone'], ['kill', 'bygone', '--child', 'placeholder'],
+      ['restart', 'bygone'], ['send', 'bygone', '"hi"'], ['child', 'stop', 'bygone', 'placeholder'],
+      ['child', 'restart', 'bygone', 'placeholder'], ['child', 'remove', 'bygone', 'placeholder'],
+      ['child', 'add', 'bygone', '--command', 'more=sleep 100'],
+    ];
+    for (const args of needsProcesses) {
+      const result = await h.cli(args);
+      expect([args.join(' '), result.exitCode, result.stderr.trim()]).toEqual([args.join(' '), 1, expect.stringMatching(stored)]);
+    }
+    for (const args of [['info', 'bygone'], ['terminate', 'bygone'], ['logs', 'bygone']]) {
+      expect((await h.cli(args)).exitCode, args.join(' ')).toBe(0);
+    }
+    expect((await h.json<SessionInfo>(['terminate', 'bygone'])).status).toBe('terminated');
+    expect((await h.cli(['info', 'nobody-at-all'])).exitCode).toBe(3);
+  });
+});
