@@ -64,11 +64,11 @@ export function createHandlers(daemon: DaemonContext): Handlers {
     find: async ({ id }) => pidOf(id, manager.findSupervisor(id), 'supervisor'),
     'llm-agent': async ({ id }) => pidOf(id, manager.getLlmAgentPid(id), 'child named llm_agent'),
     async pause({ id }) {
-      await manager.pauseSession(lookup.live(id));
+      await manager.pauseSession(lookup.live(id, 'only an active or idle session can be paused'));
       return info(id);
     },
     async resume({ id }) {
-      await manager.resumeSession(lookup.live(id));
+      await manager.resumeSession(lookup.live(id, 'there is nothing to resume'));
       return info(id);
     },
     // A terminate of a session that has ended already is answered with it as it is.

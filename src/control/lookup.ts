@@ -17,8 +17,8 @@ export type Found = { readonly kind: 'live'; readonly id: string } | { readonly 
 export interface SessionLookup {
   /** The session, or not_found. */
   find(id: string): Found;
-  /** The id of a session the manager holds, for a method that needs its processes; stored only: not_running. */
-  live(id: string): string;
+  /** The id of a session the manager holds, for a method that needs its processes; stored only: not_running (`why`: what the method would need). */
+  live(id: string, why?: string): string;
   info(id: string): Promise<SessionInfo>;
   spec(id: string): SessionSpec;
 }
@@ -32,10 +32,10 @@ export function sessionLookup(manager: SessionManager, store: Store): SessionLoo
   };
   return {
     find,
-    live(id) {
+    live(id, why = 'no process of it runs; create it again to run it') {
       const found = find(id);
       if (found.kind === 'live') return id;
-      throw new SessiondError('not_running', `session ${id} is ${found.record.status}: no process of it runs (it is known from the store only); create it again to run it`);
+      throw new SessiondError('not_running', `session ${id} is ${found.record.status} (known from the store only): ${why}`);
     },
     async info(id) {
       const found = find(id);
