@@ -13,6 +13,7 @@ import type { Spawned } from '../process/spawn.js';
 import type { SessionRecord } from '../store/sessions.js';
 import { SessionBounds, NO_BOUNDS, type BoundsOptions } from './session-bounds.js';
 import { SessionChildren } from './session-children.js';
+import { ask, type Answer } from './session-asks.js';
 import { outcome, step, type MachineState, type SessionInput, type StopCause } from './session-machine.js';
 import { toSessionInfo, toSessionRecord, type SessionState } from './session-view.js';
 import { stopSession, supervisorGraceMs } from './stop-session.js';
@@ -46,10 +47,10 @@ export interface RuntimeOptions {
  * source, goes through `input()`; every end, whatever its cause, through one stop path.
  */
 export class SessionRuntime {
-  error: string | null = null;
-  restarts = 0;
   readonly createdAt: string;
-  updatedAt: string;
+  private error: string | null = null;
+  private restarts = 0;
+  private updatedAt: string;
   private machine: MachineState = { status: 'initializing', stopping: null };
   private readonly children: SessionChildren;
   private proc: Spawned | null = null;
@@ -129,16 +130,15 @@ export class SessionRuntime {
   }
 
   private request(request: SupervisorRequest, timeoutMs: number, onTimeout?: () => string): Promise<unknown> {
-    if (this.machine.stopping || !['active', 'idle'].includes(this.status)) {
-      return Promise.reject(new SessiondError('not_running', `session ${this.spec.id} is ${this.status}: its children cannot be changed or sent to`));
-    }
+    const answer = ask(this.machine, 'request');
+    if (answer.kind === 'refuse') return Promise.reject(this.refusal(answer));
     return this.requests.request(request, timeoutMs, onTimeout ?? (() => `the supervisor of session ${this.spec.id} did not answer ${request.op} within ${timeoutMs} ms`));
   }
 
   /** Spawns the supervisor and resolves once every child is ready; rejects with start_failed. */
   start(): Promise<void> {
-    // Terminated while it waited its turn to start: nothing was started, nothing to start now.
-    if (this.status !== 'initializing' || this.machine.stopping) return Promise.reject(this.startError(this.error ?? 'terminated while starting'));
+    const answer = ask(this.machine, 'start');
+    if (answer.kind !== 'go') return Promise.reject(this.startError(this.error ?? answer.why));
     const started = new Promise<void>((resolve, reject) => (this.started = { resolve, reject }));
     try {
       this.spawn();
@@ -157,18 +157,18 @@ export class SessionRuntime {
 
   /** Stops every process of the session (cgroup freezer, else SIGSTOP) and resolves once they are; a paused session stays so. */
   async pause(): Promise<void> {
-    if (this.status === 'paused') return;
-    if (this.machine.stopping || (this.status !== 'active' && this.status !== 'idle')) {
-      throw new SessiondError('not_supported', `session ${this.spec.id} is ${this.status}: only an active or idle session can be paused`);
-    }
+    const answer = ask(this.machine, 'pause');
+    if (answer.kind === 'skip') return;
+    if (answer.kind === 'refuse') throw this.refusal(answer);
     await this.bounds.pause.pause();
     this.input({ kind: 'pause' });
   }
 
   /** Continues a paused session's processes; its heartbeats and idle clock go on where they stood. */
   async resume(): Promise<void> {
-    if (this.status === 'terminated') throw new SessiondError('not_supported', `session ${this.spec.id} is terminated: there is nothing to resume`);
-    if (this.status !== 'paused' || this.machine.stopping) return;
+    const answer = ask(this.machine, 'resume');
+    if (answer.kind === 'skip') return;
+    if (answer.kind === 'refuse') throw this.refusal(answer);
     this.lastActivity += await this.bounds.pause.resume();
     this.missedPongs = 0;
     this.input({ kind: 'resume' });
@@ -291,7 +291,8 @@ export class SessionRuntime {
   }
 
   private childEvent(message: Extract<FromSupervisor, { type: 'child' }>): void {
-    if (this.status === 'terminated') return this.options.debug(`session ${this.spec.id}: late child event ignored: it is terminated`);
+    const answer = ask(this.machine, 'child_event');
+    if (answer.kind !== 'go') return this.options.debug(`session ${this.spec.id}: ${answer.kind === 'skip' ? answer.why : 'child event refused'}`);
     const { child, event, restarts, spec: _spec, ...exit } = message;
     const reason = event === 'exited' ? (exit.reason ?? this.bounds.exitReason(this.children.pid(child.name), { signal: exit.signal ?? null })) : null;
     this.children.update(child, reason);
@@ -308,8 +309,7 @@ export class SessionRuntime {
 
   // Heartbeat of the supervisor, and the idle clock.
   private tick(): void {
-    // A paused session's processes cannot answer, and its idle clock stands still.
-    if (this.bounds.pause.suspended) return;
+    if (ask(this.machine, 'tick').kind !== 'go') return;
     const idleMs = this.spec.idleTerminateMs ?? null;
     if (idleMs !== null && Date.now() - this.lastActivity >= idleMs) return this.input({ kind: 'idle_timeout', ms: idleMs });
     if (++this.missedPongs > DEFAULTS.missedHeartbeats) {
@@ -345,6 +345,10 @@ export class SessionRuntime {
     this.started = null;
     if (failure === null) started?.resolve();
     else started?.reject(this.startError(failure));
+  }
+
+  private refusal(answer: Extract<Answer, { kind: 'refuse' }>): SessiondError {
+    return new SessiondError(answer.code, `session ${this.spec.id} ${answer.why}`);
   }
 
   private startError(reason: string): SessiondError {
