@@ -27,7 +27,8 @@ const COMMON = {
 };
 
 const bundles = await Promise.all([
-  ...children.map(({ entry }) => build({ ...COMMON, entryPoints: [entry], outfile: entry, format: 'cjs' })),
+  // node-pty is native and loaded only for an exec with a tty: required at run time, never bundled.
+  ...children.map(({ entry }) => build({ ...COMMON, entryPoints: [entry], outfile: entry, format: 'cjs', external: ['@lydell/node-pty'] })),
   build({
     ...COMMON,
     entryPoints: ['dist/src/cli/sessionctl.js'],

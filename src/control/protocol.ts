@@ -10,6 +10,7 @@ import type { SessionInfo, SessionStatus } from '../contract/session.js';
 import { sessionSpecInput } from '../contract/spec.js';
 import type { CgroupSupport } from '../cgroup/types.js';
 import { LIVE_PARAMS, type LiveResults } from './live-protocol.js';
+import { EXEC_PARAMS, type ExecResults } from './exec-protocol.js';
 
 export { MAX_LINE_BYTES } from './line-limit.js';
 
@@ -67,6 +68,7 @@ export const PARAMS = {
   stop: z.strictObject({}),
   restart: z.strictObject({}),
   ...LIVE_PARAMS,
+  ...EXEC_PARAMS,
 } as const;
 
 export type Method = keyof typeof PARAMS;
@@ -115,7 +117,7 @@ export interface KillResult extends PidResult {
 }
 
 /** What each method answers: exactly what the CLI prints with --json. */
-export interface Results extends LiveResults {
+export interface Results extends LiveResults, ExecResults {
   create: SessionInfo;
   list: SessionInfo[];
   info: SessionInfo;

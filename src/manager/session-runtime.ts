@@ -1,4 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { execEventFields, handOver } from '../exec/hand-over.js';
 import { errorMessage, SessiondError } from '../contract/errors.js';
 import type { EventType } from '../contract/events.js';
 import { sessionLogDir } from '../contract/paths.js';
@@ -126,6 +128,12 @@ export class SessionRuntime {
   }
 
   /** Delivers `body` to a Node child's onMessage handler and resolves with its reply. */
+  /** An exec or attach: the client's connection goes to the supervisor (while paused, it waits frozen with it). */
+  handOver(message: Extract<ToSupervisor, { type: 'exec' | 'attach' }>, socket: Socket): Promise<void> {
+    if (!['active', 'idle', 'paused'].includes(this.status)) return Promise.reject(new SessiondError('not_running', `session ${this.spec.id} is ${this.status}: nothing can run in it`));
+    return handOver(this.proc?.subprocess, message, socket);
+  }
+
   send(name: string | undefined, body: unknown, timeoutMs: number): Promise<unknown> {
     const child = name ?? this.current.children[0]!.name;
     childOf(this.current, child);
@@ -289,6 +297,8 @@ export class SessionRuntime {
         return this.input({ kind: 'auto_shutdown', reason: message.reason });
       case 'response':
         return this.requests.settle(message.id, message);
+      case 'exec':
+        return this.emit(`exec.${message.report.event}`, execEventFields(message.report));
       case 'publish':
         return this.options.publish({ at: message.at, session: this.spec.id, child: message.child, topic: message.topic, data: message.data });
     }

@@ -1,0 +1,56 @@
+import { Duplex } from 'node:stream';
+import { openChannel } from './exec-channel.js';
+import type { ExecExit } from './frames.js';
+import { remoteProcess, type SessionProcess } from './remote-process.js';
+
+export interface SpawnOptions {
+  /** Relative to the session's cwd (its first child's); default: the session's cwd. */
+  readonly cwd?: string;
+  /** Laid over the environment of the session's children. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** SIGTERM to its tree after this long (then SIGKILL 5 s later); `timedOut` says so. */
+  readonly timeoutMs?: number;
+  /** A pseudo-terminal of this size instead of pipes. */
+  readonly tty?: { readonly cols: number; readonly rows: number };
+}
+
+export interface ExecOptions extends Omit<SpawnOptions, 'tty'> {
+  /** Its stdin (closed after); none: stdin is closed at once. */
+  readonly input?: string | Buffer;
+}
+
+export interface ExecResult extends ExecExit {
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Where a client opens a connection of its own: the socket path, after starting the daemon if asked. */
+export type ChannelTarget = () => Promise<string>;
+
+export async function spawnIn(target: ChannelTarget, id: string, argv: readonly string[], options: SpawnOptions = {}): Promise<SessionProcess> {
+  const params = { id, argv, ...options };
+  const channel = await openChannel(await target(), 'exec', params);
+  return remoteProcess(channel, (channel.result as { pid: number | null } | undefined)?.pid ?? null);
+}
+
+export async function execIn(target: ChannelTarget, id: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+  const { input, ...spawnOptions } = options;
+  const proc = await spawnIn(target, id, argv, spawnOptions);
+  proc.stdin.end(input);
+  const [stdout, stderr, exit] = await Promise.all([text(proc.stdout), text(proc.stderr), proc.wait()]);
+  return { ...exit, stdout, stderr };
+}
+
+/** A duplex stream joined to a child's stdin and stdout; ending it detaches, leaving the child running. */
+export async function attachTo(target: ChannelTarget, id: string, child: string): Promise<Duplex> {
+  const channel = await openChannel(await target(), 'attach', { id, child });
+  const proc = remoteProcess(channel, (channel.result as { pid: number } | undefined)?.pid ?? null);
+  proc.wait().catch(() => undefined);
+  return Duplex.from({ writable: proc.stdin, readable: proc.stdout });
+}
+
+async function text(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
