@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { attachTo, execIn, spawnIn, type ExecOptions, type ExecResult, type SpawnOptions } from '../exec/client-exec.js';
+import { attachTo, execIn, spawnIn, type ChannelTarget, type ExecOptions, type ExecResult, type SpawnOptions } from '../exec/client-exec.js';
 import type { SessionProcess } from '../exec/remote-process.js';
 import { SessiondError } from '../contract/errors.js';
 import { isValidSessionId, registryKey } from '../contract/ids.js';
@@ -181,17 +181,17 @@ export class SessionClient {
    * `timeoutMs` passed, and its whole stdout and stderr.
    */
   exec(id: string, argv: readonly string[], options?: ExecOptions): Promise<ExecResult> {
-    return execIn(() => this.channelPath(), id, argv, options);
+    return execIn(this.channel(), id, argv, options);
   }
 
   /** As exec, streaming: its stdin, stdout and stderr (flow-controlled both ways), and wait(). */
   spawn(id: string, argv: readonly string[], options?: SpawnOptions): Promise<SessionProcess> {
-    return spawnIn(() => this.channelPath(), id, argv, options);
+    return spawnIn(this.channel(), id, argv, options);
   }
 
   /** A duplex stream to the stdin and stdout of a child with `"stdin": "pipe"`; ending it detaches (the child runs on). */
   attach(id: string, child: string): Promise<Duplex> {
-    return attachTo(() => this.channelPath(), id, child);
+    return attachTo(this.channel(), id, child);
   }
 
   /** The daemon's status; `running: false` (never an error) when it is not running. */
@@ -227,9 +227,8 @@ export class SessionClient {
   }
 
   // An exec or attach gets a connection of its own, which the daemon hands to the session.
-  private async channelPath(): Promise<string> {
-    if (this.options.autoStart) await ensureDaemon(this.paths);
-    return this.paths.socket;
+  private channel(): ChannelTarget {
+    return { path: this.paths.socket, start: this.options.autoStart ? () => ensureDaemon(this.paths) : undefined };
   }
 
   private async connect(): Promise<Connection> {

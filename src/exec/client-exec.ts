@@ -1,4 +1,5 @@
 import { Duplex } from 'node:stream';
+import { SessiondError } from '../contract/errors.js';
 import { openChannel } from './exec-channel.js';
 import type { ExecExit } from './frames.js';
 import { remoteProcess, type SessionProcess } from './remote-process.js';
@@ -24,13 +25,31 @@ export interface ExecResult extends ExecExit {
   readonly stderr: string;
 }
 
-/** Where a client opens a connection of its own: the socket path, after starting the daemon if asked. */
-export type ChannelTarget = () => Promise<string>;
+/** Where a client opens a connection of its own; `start` starts the daemon when nothing answers there. */
+export interface ChannelTarget {
+  readonly path: string;
+  readonly start?: (() => Promise<unknown>) | undefined;
+}
 
 export async function spawnIn(target: ChannelTarget, id: string, argv: readonly string[], options: SpawnOptions = {}): Promise<SessionProcess> {
-  const params = { id, argv, ...options };
-  const channel = await openChannel(await target(), 'exec', params);
+  const channel = await open(target, 'exec', { id, argv, ...options });
   return remoteProcess(channel, (channel.result as { pid: number | null } | undefined)?.pid ?? null);
+}
+
+// No probe first: a running daemon (the usual case) costs no round trip; a missing one is started, then tried again.
+async function open(target: ChannelTarget, method: 'exec' | 'attach', params: unknown) {
+  try {
+    return await openChannel(target.path, method, params);
+  } catch (error) {
+    if (!target.start || !(error instanceof SessiondError) || error.code !== 'daemon_unavailable' || !isNothingThere(error)) throw error;
+    await target.start();
+    return openChannel(target.path, method, params);
+  }
+}
+
+function isNothingThere(error: SessiondError): boolean {
+  const code = (error.cause as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ECONNREFUSED';
 }
 
 export async function execIn(target: ChannelTarget, id: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
@@ -43,7 +62,7 @@ export async function execIn(target: ChannelTarget, id: string, argv: readonly s
 
 /** A duplex stream joined to a child's stdin and stdout; ending it detaches, leaving the child running. */
 export async function attachTo(target: ChannelTarget, id: string, child: string): Promise<Duplex> {
-  const channel = await openChannel(await target(), 'attach', { id, child });
+  const channel = await open(target, 'attach', { id, child });
   const proc = remoteProcess(channel, (channel.result as { pid: number } | undefined)?.pid ?? null);
   proc.wait().catch(() => undefined);
   return Duplex.from({ writable: proc.stdin, readable: proc.stdout });
