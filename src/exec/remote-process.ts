@@ -3,6 +3,8 @@ import { SessiondError } from '../contract/errors.js';
 import type { ExecChannel } from './exec-channel.js';
 import { encodeFrame, frameHeader, FRAME, resizeFrame, STREAM, type ExecExit, type Frame } from './frames.js';
 
+const FRAME_BYTES = 64 * 1024;
+
 /** A process running in a session, seen from the client: what SessionClient.spawn gives. */
 export interface SessionProcess {
   /** Its pid (in the session's host), null when it could not start (wait() then says 127). */
@@ -31,10 +33,14 @@ export function remoteProcess(channel: ExecChannel, pid: number | null): Session
   const stderr = new Readable({ read: resume });
   const stdin = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      if (socket.destroyed) return callback();
+      if (socket.destroyed || chunk.length === 0) return callback();
       socket.cork();
-      socket.write(frameHeader(FRAME.data, STREAM.stdin, chunk.length));
-      socket.write(chunk, () => callback());
+      // Frames of 64 KiB at most, however large the write: the other end refuses a frame past 1 MiB.
+      for (let at = 0; at < chunk.length; at += FRAME_BYTES) {
+        const piece = chunk.subarray(at, at + FRAME_BYTES);
+        socket.write(frameHeader(FRAME.data, STREAM.stdin, piece.length));
+        socket.write(piece, at + FRAME_BYTES >= chunk.length ? () => callback() : undefined);
+      }
       socket.uncork();
     },
     final(callback) {
