@@ -8,10 +8,12 @@ import { SparePlaceholder } from '../src/supervisor/spare.js';
 import { Supervisor } from '../src/supervisor/supervisor.js';
 import { EXEC_GRACE_MS } from '../src/exec/exec-run.js';
 import { SessionExecs } from '../src/exec/session-execs.js';
+import { attachable, ChildAttachments } from '../src/exec/child-attach.js';
 
 let supervisor: Supervisor | null = null;
 let spare: SparePlaceholder | null = null;
 let execs: SessionExecs | null = null;
+const attachments = new ChildAttachments();
 let exiting = false;
 let lastSend: Promise<void> = Promise.resolve();
 
@@ -74,6 +76,8 @@ process.on('message', (raw: unknown, handle: unknown) => {
       else if (handle instanceof Socket) handle.destroy();
       break;
     case 'attach':
+      if (supervisor && handle instanceof Socket) attachments.attach(message.attach, handle, (name) => attachable(supervisor!, name));
+      else if (handle instanceof Socket) handle.destroy();
       break;
     case 'request': {
       const { id } = message;

@@ -10,6 +10,7 @@ const EXIT_BY_CODE: Partial<Record<ErrorCode, number>> = {
   invalid_params: EXIT.usage,
   not_found: EXIT.notFound,
   capacity: EXIT.failed,
+  busy: EXIT.failed,
   // A request the session cannot take as it is (a child running, not running, without a channel, failing, slow): failed.
   running: EXIT.failed,
   not_running: EXIT.failed,

@@ -35,6 +35,8 @@ const childSpec = object({
   restartDelayMs: int(0),
   backoff: oneOf(...BACKOFF),
   maxRestartDelayMs: int(0),
+  // Optional: a spec stored before attach existed has none (it reads as "ignore").
+  stdin: optional(oneOf('ignore', 'pipe')),
 });
 
 export const supervisorInit = object({

@@ -1,3 +1,4 @@
+import type { Readable, Writable } from 'node:stream';
 import { describeExit, type ChildStatus, type ExitInfo } from '../contract/session.js';
 import type { ChildSpec } from '../contract/spec.js';
 import { isFromChild, type ChildInit, type ToChild } from '../ipc/child-messages.js';
@@ -84,6 +85,12 @@ export class ChildSlot {
     return this.calls.call((id) => this.send({ type: 'sessiond:call', id, body }));
   }
 
+  /** The current run's pipes, for an attacher (src/exec/child-attach.ts); null while it does not run. */
+  stdio(): { pid: number; stdin: Writable | null; stdout: Readable | null } | null {
+    const { pid, proc } = this;
+    return pid === null || !proc ? null : { pid, stdin: proc.subprocess.stdin, stdout: proc.subprocess.stdout };
+  }
+
   state(): ChildState {
     return { name: this.spec.name, pid: this.pid, status: this.status, restarts: this.restarts, lastExit: this.lastExit, nextRestartAt: this.nextRestartAt };
   }
@@ -105,7 +112,7 @@ export class ChildSlot {
     this.runs += 1;
     const env = { ...spec.env, ...markerEnv(this.marker) };
     // A spare's Placeholder was spawned ahead, with this run's marker: it only needs its init.
-    const proc = prespawned ?? spawnProcess(target, { args: spec.args, env, cwd: spec.cwd, stdout: 'pipe', stderr: 'pipe', nodeArgs: this.nodeArgs });
+    const proc = prespawned ?? spawnProcess(target, { args: spec.args, env, cwd: spec.cwd, stdin: spec.stdin ?? 'ignore', stdout: 'pipe', stderr: 'pipe', nodeArgs: this.nodeArgs });
     this.proc = proc;
     this.log.attach(proc.subprocess.stdout, 'out');
     this.log.attach(proc.subprocess.stderr, 'err');
