@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { RunMarker } from '../process/marker.js';
-import { killGroups } from '../process/kill.js';
+import { killGroups, signalGroup } from '../process/kill.js';
 import { killProcess, stopProcess } from '../process/stop.js';
 import type { ExecOrder, ExecReport } from './exec-messages.js';
 import { programName, spawnExec, type ExecProcess } from './exec-process.js';
@@ -61,13 +61,15 @@ export async function runExec(order: ExecOrder, socket: Socket, marker: RunMarke
     const exit = await proc.exited;
     finished = true;
     if (timer) clearTimeout(timer);
-    // Whatever it left running goes with it: an exec leaves no process behind.
-    await killGroups(proc.pid > 0 ? [proc.pid] : [], marker);
+    // Whatever it left running goes with it: its group at once (one signal), so the pipes it
+    // held close; then, once the caller has its exit, the sweep for any that left the group.
+    if (proc.pid > 0) signalGroup(proc.pid, 'SIGKILL');
     await Promise.race([Promise.all(outputs), new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref())]);
     const failure = proc.failure();
     if (failure && !socket.destroyed) socket.write(encodeFrame(FRAME.data, STREAM.stderr, Buffer.from(`sessiond: exec: ${failure}\n`)));
     const ended: ExecExit = { code: exit.code, signal: exit.signal, timedOut };
     if (!socket.destroyed) socket.end(encodeFrame(FRAME.exit, STREAM.stdout, Buffer.from(JSON.stringify(ended))));
+    await killGroups(proc.pid > 0 ? [proc.pid] : [], marker);
     if (proc.pid > 0) report({ event: 'exited', pid: proc.pid, program, code: exit.code, signal: exit.signal });
   })();
   return {

@@ -66,24 +66,44 @@ export function readResize(payload: Buffer): { cols: number; rows: number } | nu
 export class FrameError extends Error {}
 
 /**
- * Cuts a byte stream into frames. It holds at most one frame's worth (MAX_PAYLOAD_BYTES): a peer
- * that sends a larger length is refused (FrameError), so it cannot grow the reader's memory.
+ * Cuts a byte stream into frames without copying data: a data frame's payload is handed on in the
+ * pieces it arrives in (each a frame of the same type and stream), so bytes pass through untouched.
+ * Other frames are small and come whole. It holds at most one header and one control frame, and
+ * refuses a length past MAX_PAYLOAD_BYTES (FrameError): a broken peer cannot grow the reader.
  */
 export class FrameDecoder {
-  private pending: Buffer = EMPTY;
+  private head: Buffer = EMPTY;
+  /** The frame being read: its header, and how many payload bytes are still to come. */
+  private current: { type: number; stream: number; left: number; parts: Buffer[] } | null = null;
 
   push(chunk: Buffer): Frame[] {
-    let buffer = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
     const frames: Frame[] = [];
-    while (buffer.length >= HEADER_BYTES) {
-      const length = buffer.readUInt32BE(2);
-      if (length > MAX_PAYLOAD_BYTES) throw new FrameError(`a frame of ${length} bytes is over the limit of ${MAX_PAYLOAD_BYTES}`);
-      if (buffer.length < HEADER_BYTES + length) break;
-      frames.push({ type: buffer[0]!, stream: buffer[1]!, payload: buffer.subarray(HEADER_BYTES, HEADER_BYTES + length) });
-      buffer = buffer.subarray(HEADER_BYTES + length);
+    let at = 0;
+    while (at < chunk.length || (this.current?.left === 0)) {
+      if (!this.current) {
+        const need = HEADER_BYTES - this.head.length;
+        const piece = chunk.subarray(at, at + need);
+        at += piece.length;
+        this.head = this.head.length ? Buffer.concat([this.head, piece]) : piece;
+        if (this.head.length < HEADER_BYTES) break;
+        const length = this.head.readUInt32BE(2);
+        if (length > MAX_PAYLOAD_BYTES) throw new FrameError(`a frame of ${length} bytes is over the limit of ${MAX_PAYLOAD_BYTES}`);
+        this.current = { type: this.head[0]!, stream: this.head[1]!, left: length, parts: [] };
+        this.head = EMPTY;
+      }
+      const frame = this.current;
+      const piece = chunk.subarray(at, at + frame.left);
+      at += piece.length;
+      frame.left -= piece.length;
+      if (frame.type === FRAME.data) {
+        if (piece.length) frames.push({ type: frame.type, stream: frame.stream, payload: piece });
+      } else if (piece.length) frame.parts.push(Buffer.from(piece));
+      if (frame.left > 0) break;
+      if (frame.type !== FRAME.data) frames.push({ type: frame.type, stream: frame.stream, payload: Buffer.concat(frame.parts) });
+      this.current = null;
     }
-    // A copy, so a small leftover does not pin the whole chunk it came in.
-    this.pending = buffer.length ? Buffer.from(buffer) : EMPTY;
+    // A copy of a partial header, so it does not pin the whole chunk it came in.
+    if (this.head.length) this.head = Buffer.from(this.head);
     return frames;
   }
 }
