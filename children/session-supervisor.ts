@@ -58,7 +58,7 @@ process.on('message', (raw: unknown, handle: unknown) => {
       const taken = spare;
       const adopted = taken?.adoptableBy(session) ?? undefined;
       supervisor = new Supervisor(session, options, send, exit);
-      execs = new SessionExecs(session.id, (report) => send({ type: 'exec', report }));
+      execs = new SessionExecs(session.id, (report) => send({ type: 'exec', report }), options.childrenLeaf);
       const current = supervisor;
       // A spare taken by a session of its own children (or another id) stops its Placeholder first.
       void (adopted || !taken ? Promise.resolve() : taken.discard()).then(() => current.start(adopted));

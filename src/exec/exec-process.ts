@@ -4,6 +4,7 @@ import type { ExitInfo } from '../contract/session.js';
 import { markerEnv, type RunMarker } from '../process/marker.js';
 import { spawnProcess } from '../process/spawn-child.js';
 import type { SpawnedBase } from '../process/spawned.js';
+import { enteringLeaf, type ChildrenLeaf } from '../cgroup/children-leaf.js';
 import type { ExecOrder } from './exec-messages.js';
 
 /** An exec's process, on pipes or on a pseudo-terminal: what the runner needs of either. */
@@ -19,18 +20,20 @@ export interface ExecProcess extends SpawnedBase {
 }
 
 /**
- * The one place where an exec's process is made: its environment (the session's, `--env` over
+ * The one place where an exec's process is made, in the session's children leaf: its environment (the session's, `--env` over
  * it, the run's marker last so no `--env` can hide it from a sweep), its cwd, its streams.
  * Isolation (h-iso) applies the session's uid and confinement here.
  */
-export async function spawnExec(order: ExecOrder, marker: RunMarker): Promise<ExecProcess> {
+export async function spawnExec(order: ExecOrder, marker: RunMarker, leaf: ChildrenLeaf | undefined): Promise<ExecProcess> {
   const env = { ...order.env, ...markerEnv(marker) };
   const [command, ...args] = order.argv as [string, ...string[]];
   if (order.tty) {
     const { spawnOnPty } = await import('./pty.js');
-    return spawnOnPty(command, args, { cwd: order.cwd, env: { ...process.env, ...env }, ...order.tty });
+    // Born in the children leaf as the children are (the trampoline), so pause freezes it too.
+    const [file, argv] = leaf ? enteringLeaf(leaf, command, args) : [command, args];
+    return spawnOnPty(file, argv, { cwd: order.cwd, env: { ...process.env, ...env }, ...order.tty });
   }
-  const spawned = spawnProcess({ command }, { args, env, cwd: order.cwd, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe' });
+  const spawned = spawnProcess({ command }, { args, env, cwd: order.cwd, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', leaf });
   let failure: string | null = null;
   spawned.subprocess.once('error', (error: NodeJS.ErrnoException) => {
     if (spawned.pid > 0) return;

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import type { ChildrenLeaf } from '../cgroup/children-leaf.js';
 import type { RunMarker } from '../process/marker.js';
 import { killGroups, signalGroup } from '../process/kill.js';
 import { killProcess, stopProcess } from '../process/stop.js';
@@ -30,14 +31,14 @@ export interface RunningExec {
  * start), then frames both ways until the exit frame. The caller going away stops it (SIGTERM,
  * SIGKILL 5 s later), so no exec outlives its caller; its end touches nothing else of the session.
  */
-export async function runExec(order: ExecOrder, socket: Socket, marker: RunMarker, report: (r: ExecReport) => void): Promise<RunningExec | null> {
+export async function runExec(order: ExecOrder, socket: Socket, marker: RunMarker, leaf: ChildrenLeaf | undefined, report: (r: ExecReport) => void): Promise<RunningExec | null> {
   socket.on('error', () => undefined); // a vanished caller is normal: its 'close' stops the exec
   const badCwd = cwdProblem(order.cwd);
   if (badCwd) {
     socket.end(replyLine(order.request, { error: { code: 'invalid_params', message: badCwd } }));
     return null;
   }
-  const proc = await spawnExec(order, marker);
+  const proc = await spawnExec(order, marker, leaf);
   const program = programName(order);
   let timedOut = false;
   let stopping: Promise<unknown> | null = null;

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { ChildrenLeaf } from '../cgroup/children-leaf.js';
 import type { ExecOrder, ExecReport } from './exec-messages.js';
 import { runExec, type RunningExec } from './exec-run.js';
 
@@ -17,11 +18,13 @@ export class SessionExecs {
   constructor(
     private readonly session: string,
     private readonly report: (report: ExecReport) => void,
+    /** The session's children leaf, where every exec is born (none: the supervisor's own cgroup). */
+    private readonly leaf: ChildrenLeaf | undefined,
   ) {}
 
   start(order: ExecOrder, socket: Socket): void {
     const marker = { session: this.session, child: EXEC_MARKER_CHILD, run: ++this.count };
-    const exec = runExec(order, socket, marker, this.report);
+    const exec = runExec(order, socket, marker, this.leaf, this.report);
     this.running.add(exec);
     void exec.then(async (running) => {
       await running?.done;
