@@ -11,6 +11,15 @@ import type { ExecReport } from './exec-messages.js';
  */
 export function handOver(subprocess: ChildProcess | undefined, message: Extract<ToSupervisor, { type: 'exec' | 'attach' }>, socket: Socket): Promise<void> {
   if (!subprocess?.connected) return Promise.reject(new SessiondError('not_running', 'the session has no supervisor to run it'));
+  // Node's pause() only stops emitting: the handle reads on, and once the handle is sent, what it
+  // reads (the client's first bytes, written as soon as the supervisor replies) is dropped, until
+  // the supervisor's ACK closes it here. So reading stops at the handle before it goes.
+  const handle = (socket as unknown as { _handle?: { reading?: boolean; readStop?: () => number } | null })._handle;
+  if (handle?.readStop) {
+    handle.reading = false;
+    handle.readStop();
+  }
+  if (socket.readableLength > 0) return Promise.reject(new SessiondError('invalid_request', 'exec and attach: the client sent bytes before the first reply; send nothing after the request line until it comes'));
   // A socket of a net.Server is tracked across processes when sent (cluster's bookkeeping), and the
   // server's close would then wait on the supervisor; detached from its server, it is a plain fd.
   const server = (socket as unknown as { server: unknown }).server;

@@ -56,6 +56,16 @@ describe('attach to a child whose stdin is "pipe"', { timeout: 90_000 }, () => {
     expect(logs.stdout.split('\n')).toEqual(expect.arrayContaining(['hello', 'again', 'over the cli']));
   });
 
+  it("30 attachers in turn, each writing at once after its reply: not one byte lost in the daemon's hand-over", async () => {
+    s = await sessionWithClient('turns', CHILDREN);
+    for (let i = 0; i < 30; i++) {
+      const stream = await s.client.attach('turns', 'echo');
+      expect(await roundTrip(stream, `turn ${i}\n`)).toBe(`turn ${i}\n`);
+      stream.end();
+      await once(stream, 'close');
+    }
+  });
+
   it('refuses a child without stdin "pipe" (exit 1), an unknown child (exit 3); child add --stdin makes one', async () => {
     s = await sessionWithClient('refuse', CHILDREN);
     const closed = await s.h.cli(['attach', 'refuse', '--child', 'closed'], { input: '' });
