@@ -2,7 +2,8 @@ import { statSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { ChildrenLeaf } from '../cgroup/children-leaf.js';
 import type { RunMarker } from '../process/marker.js';
-import { killGroups, signalGroup } from '../process/kill.js';
+import { signalGroup } from '../process/kill.js';
+import { sweepExec } from './exec-sweep.js';
 import { killProcess, stopProcess } from '../process/stop.js';
 import type { ExecOrder, ExecReport } from './exec-messages.js';
 import { programName, spawnExec, type ExecProcess } from './exec-process.js';
@@ -70,7 +71,7 @@ export async function runExec(order: ExecOrder, socket: Socket, marker: RunMarke
     if (failure && !socket.destroyed) socket.write(encodeFrame(FRAME.data, STREAM.stderr, Buffer.from(`sessiond: exec: ${failure}\n`)));
     const ended: ExecExit = { code: exit.code, signal: exit.signal, timedOut };
     if (!socket.destroyed) socket.end(encodeFrame(FRAME.exit, STREAM.stdout, Buffer.from(JSON.stringify(ended))));
-    await killGroups(proc.pid > 0 ? [proc.pid] : [], marker);
+    await sweepExec(proc.pid, marker, leaf);
     if (proc.pid > 0) report({ event: 'exited', pid: proc.pid, program, code: exit.code, signal: exit.signal });
   })();
   return {

@@ -52,6 +52,14 @@ describe('exec: exit codes, signals, timeouts, a vanished caller', { timeout: 90
     expect((await s.h.cli(['exec', 'slow', '--timeout-ms', '200', '--', 'sleep', '60'])).exitCode).toBe(124);
   });
 
+  it('an exec leaves no process behind: one that left its group with setsid is gone once it ends', async () => {
+    s = await sessionWithClient('escape');
+    const { stdout, code } = await s.client.exec('escape', ['sh', '-c', 'setsid sleep 1000 > /dev/null 2>&1 & echo $!']);
+    expect(code).toBe(0);
+    const escaped = Number(stdout.trim());
+    await waitFor(() => !isRunning(escaped), 'the setsid sleep to be swept', 5000);
+  });
+
   it('a caller SIGKILLed takes its exec with it, and a child of the session is untouched', async () => {
     s = await sessionWithClient('caller');
     const before = await s.client.getSessionInfo('caller');
