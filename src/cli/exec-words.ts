@@ -5,7 +5,7 @@ export type StreamCommand =
   | { readonly command: 'exec'; readonly home?: string; readonly id: string; readonly argv: readonly string[]; readonly cwd?: string; readonly env: Readonly<Record<string, string>>; readonly timeoutMs?: number; readonly tty: boolean }
   | { readonly command: 'attach'; readonly home?: string; readonly id: string; readonly child: string };
 
-/** The longest --timeout-ms: the contract's bound on every duration, 365 days. */
+/** The longest --timeout-ms: contract/durations.ts's MAX_DURATION_MS (365 days), not imported: that module loads zod. */
 const MAX_TIMEOUT_MS = 365 * 86_400_000;
 
 function usage(message: string): SessiondError {

@@ -1,10 +1,10 @@
-import { errorMessage, notFound, SessiondError } from '../contract/errors.js';
+import { errorMessage, SessiondError } from '../contract/errors.js';
 import type { SessionManager } from '../manager/session-manager.js';
-import type { Store } from '../store/index.js';
 import { execCwd } from '../exec/exec-cwd.js';
 import { replyLine } from '../exec/reply-line.js';
 import type { Handlers, RequestContext } from './dispatch.js';
 import type { ExecResults } from './exec-protocol.js';
+import type { SessionLookup } from './lookup.js';
 
 type ExecHandlers = Pick<Handlers, keyof ExecResults>;
 
@@ -13,13 +13,8 @@ type ExecHandlers = Pick<Handlers, keyof ExecResults>;
  * connection to its supervisor, which answers on it (the first reply, then frames). An error
  * before that is an ordinary reply; the daemon carries none of the exec's bytes.
  */
-export function createExecHandlers(manager: SessionManager, store: Store): ExecHandlers {
-  const live = (id: string): string => {
-    if (manager.has(id)) return id;
-    const record = store.sessions.get(id);
-    if (!record) throw notFound(id);
-    throw new SessiondError('not_running', `session ${id} is ${record.status}: nothing can run in it`);
-  };
+export function createExecHandlers(manager: SessionManager, lookup: SessionLookup): ExecHandlers {
+  const live = (id: string): string => lookup.live(id, 'nothing can run in it');
   const hand = async (id: string, context: RequestContext, message: (request: unknown) => Parameters<SessionManager['handOver']>[1]) => {
     const { socket, request } = context.takeConnection();
     try {

@@ -1,13 +1,11 @@
 import { z } from 'zod';
+import { durationMs } from '../contract/durations.js';
 import { CHILD_NAME_PATTERN, SESSION_ID_PATTERN } from '../contract/ids.js';
 
 // The streaming methods that take over their connection (src/exec), spread into protocol.ts's PARAMS.
 
 const sessionId = z.string().regex(SESSION_ID_PATTERN, `must be a session id matching ${SESSION_ID_PATTERN.source}`);
 const noNul = (what: string) => z.string().refine((s) => !s.includes('\0'), { message: `${what} cannot hold a NUL byte` });
-
-/** The contract's bound on every duration: 365 days. */
-export const MAX_EXEC_TIMEOUT_MS = 365 * 86_400_000;
 
 export const EXEC_PARAMS = {
   exec: z.strictObject({
@@ -22,7 +20,7 @@ export const EXEC_PARAMS = {
         noNul('an environment value'),
       )
       .default({}),
-    timeoutMs: z.number().int().positive().max(MAX_EXEC_TIMEOUT_MS, `must be at most ${MAX_EXEC_TIMEOUT_MS} ms (365 days)`).optional(),
+    timeoutMs: durationMs(1).optional(),
     tty: z.strictObject({ cols: z.number().int().min(1).max(65535), rows: z.number().int().min(1).max(65535) }).optional(),
   }),
   attach: z.strictObject({

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { ChildrenLeaf } from '../cgroup/children-leaf.js';
+import { longTimeout } from '../contract/long-timer.js';
 import type { RunMarker } from '../process/marker.js';
 import { signalGroup } from '../process/kill.js';
 import { sweepExec } from './exec-sweep.js';
@@ -55,14 +56,15 @@ export async function runExec(order: ExecOrder, socket: Socket, marker: RunMarke
     }
   });
   const outputs = [proc.stdout && pumpOut(proc.stdout, STREAM.stdout, socket), proc.stderr && pumpOut(proc.stderr, STREAM.stderr, socket)];
-  const timer = order.timeoutMs === null ? null : setTimeout(() => ((timedOut = true), void stop(EXEC_GRACE_MS)), order.timeoutMs);
+  // Up to 365 days: a plain setTimeout past 2^31 ms would fire at once.
+  const timer = order.timeoutMs === null ? null : longTimeout(() => ((timedOut = true), void stop(EXEC_GRACE_MS)), order.timeoutMs);
   let finished = false;
   socket.once('close', () => finished || void stop(EXEC_GRACE_MS));
 
   const done = (async () => {
     const exit = await proc.exited;
     finished = true;
-    if (timer) clearTimeout(timer);
+    timer?.cancel();
     // Whatever it left running goes with it: its group at once (one signal), so the pipes it
     // held close; then, once the caller has its exit, the sweep for any that left the group.
     if (proc.pid > 0) signalGroup(proc.pid, 'SIGKILL');
