@@ -4,7 +4,7 @@ import { isValidSessionId, registryKey } from '../contract/ids.js';
 import type { SessionInfo } from '../contract/session.js';
 import type { CreateSessionInput, NotFound } from '../manager/session-manager.js';
 import { ensureDaemon, probe } from './autostart.js';
-import { Connection } from './connection.js';
+import { Connection, type RequestChannel } from './connection.js';
 import { statePaths, type StatePaths } from '../contract/paths.js';
 import type { StoredEvent } from '../contract/events.js';
 import type { DaemonStatus, LogsResult, Method, ParamsInput, Results } from './protocol.js';
@@ -13,6 +13,7 @@ import type { PublishedMessage } from '../manager/message-log.js';
 import { messagesStream, type MessagesOptions } from './client-messages.js';
 import type { LogEntry } from '../logs/log-records.js';
 import type { SessionDescription } from './describe.js';
+import type { NodeInfo } from '../cluster/node-info.js';
 import { eventsStream, logEntriesStream, logsStream, type EventsOptions, type LogsOptions, type StreamTarget } from './client-streams.js';
 
 export interface SessionClientOptions {
@@ -20,6 +21,13 @@ export interface SessionClientOptions {
   readonly home?: string;
   /** Start the daemon when it is not running, as `sessionctl` does. Default: false. */
   readonly autoStart?: boolean;
+  /**
+   * Talk to the cluster at this NATS URL instead of one daemon (`sessionctl --cluster`): every
+   * method runs on the node that holds the session, `create` on the node with the most room.
+   */
+  readonly cluster?: string | undefined;
+  /** A NATS credentials file for `cluster`. */
+  readonly clusterCreds?: string | undefined;
 }
 
 /**
@@ -28,7 +36,7 @@ export interface SessionClientOptions {
  */
 export class SessionClient {
   readonly paths: StatePaths;
-  private connection: Promise<Connection> | null = null;
+  private connection: Promise<RequestChannel> | null = null;
 
   constructor(private readonly options: SessionClientOptions = {}) {
     this.paths = statePaths(options.home);
@@ -50,7 +58,7 @@ export class SessionClient {
   }
 
   /** As createSession, resolving with the session's JSON. */
-  create(input: CreateSessionInput = {}, cwd = process.cwd()): Promise<SessionInfo> {
+  create(input: CreateSessionInput & { readonly node?: string } = {}, cwd = process.cwd()): Promise<SessionInfo> {
     return this.request('create', { ...input, cwd: isAbsolute(cwd) ? cwd : resolve(cwd) });
   }
 
@@ -172,6 +180,11 @@ export class SessionClient {
     return logEntriesStream(this.streamTarget(), id, options, onEntries, signal);
   }
 
+  /** The cluster's nodes: name, sessions, max sessions, free memory, version, when last heard from, up | unreachable | stopped. */
+  nodes(): Promise<NodeInfo[]> {
+    return this.request('nodes', {});
+  }
+
   /** The daemon's status; `running: false` (never an error) when it is not running. */
   async status(): Promise<DaemonStatus> {
     return (await probe(this.paths)) ?? { running: false, pid: null, uptimeMs: null, home: this.paths.home, sessions: null, cgroups: null };
@@ -204,7 +217,13 @@ export class SessionClient {
     return { open: () => this.connect(), socket: this.paths.socket };
   }
 
-  private async connect(): Promise<Connection> {
+  private async connect(): Promise<RequestChannel> {
+    const { cluster, clusterCreds } = this.options;
+    if (cluster) {
+      // The NATS client loads only here: no local use of the library or CLI pays for it.
+      const { ClusterClient } = await import('../cluster/cluster-client.js');
+      return ClusterClient.open({ url: cluster, credsFile: clusterCreds });
+    }
     if (this.options.autoStart) await ensureDaemon(this.paths);
     return Connection.open(this.paths.socket);
   }

@@ -18,6 +18,9 @@ import type { MetricsAddress } from './metrics-address.js';
 import { MetricsServer } from './metrics-server.js';
 import { ensureStateDir } from './state-dir.js';
 import { EXIT_RESTART_REQUESTED } from './systemd.js';
+import type { ClusterSettings } from './settings.js';
+import { withNode } from '../cluster/node-handlers.js';
+import { joinCluster, type Membership } from './cluster-membership.js';
 
 export interface Daemon {
   readonly pid: number;
@@ -47,6 +50,8 @@ export interface DaemonOptions {
   readonly cgroups?: CgroupMode | undefined;
   /** `--max-sessions`: creates past this many live sessions fail with code capacity. */
   readonly maxSessions?: number | undefined;
+  /** `--cluster URL [--node NAME] [--cluster-creds FILE]`: also a node of that cluster. */
+  readonly cluster?: ClusterSettings | undefined;
 }
 
 const PRUNE_EVERY_MS = 60 * 60_000;
@@ -96,6 +101,19 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   manager.on('warning', (message) => log.warn(message));
   manager.on('debug', (message) => log.debug(message));
   const journal = new Journal(store, manager, log);
+  // Joined before the sessions come back: a daemon whose node name is taken starts nothing.
+  let membership: Membership | null = null;
+  try {
+    membership = options.cluster ? await joinCluster(options.cluster, { store, journal, log, maxSessions: options.maxSessions ?? null }) : null;
+  } catch (error) {
+    log.fatal({ err: error }, errorMessage(error));
+    await manager.shutdown();
+    await releaseCgroups(cgroups, log);
+    store.close();
+    await metrics?.close();
+    lock.release();
+    throw error;
+  }
   // prom-client is loaded only when metrics are asked for: every daemon start would pay for it.
   if (metrics) metrics.serve((await import('./metrics.js')).createMetrics(manager));
   await resurrectSessions(store, manager, log);
@@ -111,6 +129,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       log.info({ why, keepSessions }, keepSessions ? 'restarting: stopping every session process, keeping the sessions' : 'stopping: terminating every session');
       if (keepSessions) journal.freeze();
       await manager.shutdown();
+      await membership?.leave();
       await releaseCgroups(cgroups, log);
       store.close();
       log.info('every session process is gone');
@@ -150,7 +169,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       setImmediate(() => void exit(keepSessions && options.systemd ? EXIT_RESTART_REQUESTED : 0));
     },
   });
-  server = new ControlServer(withSessionIds(handlers, knownSessions(manager, store)), log);
+  const served = withSessionIds(withNode(handlers, () => membership?.node() ?? null), knownSessions(manager, store));
+  server = new ControlServer(served, log);
   try {
     await server.listen(paths.socket);
   } catch (error) {
@@ -158,6 +178,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     lock.release();
     throw error;
   }
+
+  await membership?.serve(served);
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {

@@ -57,7 +57,7 @@ export const daemonInstall: CommandModule<GlobalArgs, InstallArgs> = {
           ].join('\n'),
         );
       },
-      { autoStart: false },
+      { autoStart: false, local: true },
     ),
 };
 
