@@ -18,14 +18,21 @@ export interface Membership {
 }
 
 /**
+ * Cluster credentials reach the daemon through its flags or settings file and never go further:
+ * the environment every session inherits must not carry a client's cluster address or creds
+ * file either (a daemon started by `sessionctl` under SESSIOND_CLUSTER has them).
+ */
+export function forgetClusterEnv(): void {
+  delete process.env.SESSIOND_CLUSTER;
+  delete process.env.SESSIOND_CLUSTER_CREDS;
+}
+
+/**
  * Joins the cluster at start. A taken node name refuses the start (already_exists); a cluster
  * that cannot be reached yet does not: the daemon serves locally and joins once NATS answers. The
  * NATS client is imported here only, on demand: a daemon without --cluster never loads it.
  */
 export async function joinCluster(settings: ClusterSettings, context: { store: Store; journal: Journal; log: Logger; maxSessions: number | null }): Promise<Membership> {
-  // Credentials reach the daemon through its flags or settings file, never a session: the env
-  // every child inherits must not carry the client's cluster address either.
-  delete process.env.SESSIOND_CLUSTER;
   const { ClusterNode } = await import('../cluster/node.js');
   const options = { address: { url: settings.url, credsFile: settings.credsFile }, name: settings.node ?? defaultNodeName(), ...context };
   let node: ClusterNode | null = null;

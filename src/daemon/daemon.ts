@@ -20,7 +20,7 @@ import { ensureStateDir } from './state-dir.js';
 import { EXIT_RESTART_REQUESTED } from './systemd.js';
 import type { ClusterSettings } from './settings.js';
 import { withNode } from '../cluster/node-handlers.js';
-import { joinCluster, type Membership } from './cluster-membership.js';
+import { forgetClusterEnv, joinCluster, type Membership } from './cluster-membership.js';
 
 export interface Daemon {
   readonly pid: number;
@@ -63,6 +63,7 @@ const PRUNE_EVERY_MS = 60 * 60_000;
  */
 export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> {
   const paths = statePaths(options.home);
+  forgetClusterEnv();
   checkSocketPath(paths);
   ensureStateDir(paths.home, paths.logDir);
   const lock = await InstanceLock.acquire(paths.home, paths.pidFile);

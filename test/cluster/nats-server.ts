@@ -27,7 +27,10 @@ export class NatsServer {
   private process: ChildProcess | null = null;
   private readonly store = tempHome('sessiond-nats-');
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly args: readonly string[],
+  ) {}
 
   get url(): string {
     return `nats://127.0.0.1:${this.port}`;
@@ -37,16 +40,17 @@ export class NatsServer {
     return this.process?.pid ?? null;
   }
 
-  static async start(): Promise<NatsServer> {
+  /** `args` adds nats-server flags (`--user U --pass P`, say). */
+  static async start(args: readonly string[] = []): Promise<NatsServer> {
     requireNatsServer();
-    const server = new NatsServer(await freePort());
+    const server = new NatsServer(await freePort(), args);
     await server.run();
     return server;
   }
 
   /** Starts it (again: same port, same store, so JetStream's buckets survive) and waits until it accepts connections. */
   async run(): Promise<void> {
-    this.process = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.store.dir], { stdio: 'ignore' });
+    this.process = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.store.dir, ...this.args], { stdio: 'ignore' });
     await waitFor(() => accepts(this.port), `nats-server on port ${this.port}`, 10_000, 50);
   }
 
