@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SESSIONCTL } from '../cli/harness.js';
+import { SessionClient } from '../../src/control/client.js';
 import type { SessionInfo } from '../../src/contract/session.js';
 import type { StoredEvent } from '../../src/contract/events.js';
 import { Cluster, waitFor } from './harness.js';
@@ -94,6 +97,46 @@ describe('a cluster of three nodes over a real nats-server', () => {
     const times = lines.map((e) => e.at);
     expect([...times].sort()).toEqual(times);
     await Promise.all(sessions.map((s) => cluster.cli(['terminate', s.id])));
+  }, 60_000);
+
+  it('follows every node’s events merged, and a remote session’s log', async () => {
+    const follow = (args: string[]) => {
+      const child = execa(process.execPath, [SESSIONCTL, '--cluster', cluster.nats.url, ...args], { reject: false, stdin: 'ignore' });
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      return { child, out: () => out };
+    };
+    const events = follow(['events', '--follow', '--json']);
+    try {
+      const session = await cluster.create(['--node', 'beta', '--command', 'talk=sh -c "echo first; sleep 1; echo second; sleep 600"']);
+      const created = await waitFor(() => events.out().split('\n').filter(Boolean).map((l) => JSON.parse(l) as StoredEvent & { node: string }).find((e) => e.session === session.id && e.type === 'session.active'), 'the remote event in the merged follow', 30_000);
+      expect(created.node).toBe('beta');
+      const logs = follow(['logs', session.id, '--follow']);
+      await waitFor(() => logs.out().includes('second'), 'the followed log to go on through the cluster', 30_000);
+      expect(logs.out()).toMatch(/first\nsecond/);
+      logs.child.kill('SIGINT');
+      await logs.child;
+      expect((await cluster.cli(['terminate', session.id])).exitCode).toBe(0);
+    } finally {
+      events.child.kill('SIGINT');
+      await events.child;
+    }
+  }, 120_000);
+
+  it('serves the library too: SessionClient({ cluster })', async () => {
+    const client = new SessionClient({ cluster: cluster.nats.url });
+    try {
+      expect((await client.nodes()).map((n) => n.name)).toEqual(['alpha', 'beta', 'gamma']);
+      const session = await client.create({ metadata: { via: 'library' } });
+      cluster.node(session.node!).local.noteSession(session);
+      expect(session).toMatchObject({ status: 'active', reachable: true });
+      expect((await client.listSessions()).find((s) => s.id === session.id)?.node).toBe(session.node);
+      await client.terminateSession(session.id);
+      expect((await client.getSessionInfo(session.id)).status).toBe('terminated');
+      await expect(client.getSessionInfo('no-such-session')).rejects.toMatchObject({ code: 'not_found' });
+    } finally {
+      client.close();
+    }
   }, 60_000);
 
   it('refuses a second live daemon with a taken node name', async () => {
