@@ -1,5 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
+import { join } from 'node:path';
 import { tempHome, waitFor } from '../helpers/proc.js';
 
 /** Fails, saying how to install it, when nats-server is missing: a cluster test never skips silently. */
@@ -25,12 +27,23 @@ export function freePort(): Promise<number> {
 /** A real `nats-server -js` on a free loopback port with its own store dir, as nex's tests start one. */
 export class NatsServer {
   private process: ChildProcess | null = null;
+  private env: NodeJS.ProcessEnv = process.env;
   private readonly store = tempHome('sessiond-nats-');
 
   private constructor(
     readonly port: number,
-    private readonly args: readonly string[],
+    private readonly args: (port: number, dir: string) => readonly string[],
   ) {}
+
+  /** Its store dir (a config file given with `args` may go there too). */
+  get dir(): string {
+    return this.store.dir;
+  }
+
+  /** What the server logged (`-l`): permission violations, say. */
+  log(): string {
+    return existsSync(join(this.store.dir, 'nats.log')) ? readFileSync(join(this.store.dir, 'nats.log'), 'utf8') : '';
+  }
 
   get url(): string {
     return `nats://127.0.0.1:${this.port}`;
@@ -40,17 +53,19 @@ export class NatsServer {
     return this.process?.pid ?? null;
   }
 
-  /** `args` adds nats-server flags (`--user U --pass P`, say). */
-  static async start(args: readonly string[] = []): Promise<NatsServer> {
+  /** `args` adds nats-server flags (`--user U --pass P`, say), or makes them from its port and store dir (a config file). */
+  static async start(args: readonly string[] | ((port: number, dir: string) => readonly string[]) = [], env: NodeJS.ProcessEnv = process.env): Promise<NatsServer> {
     requireNatsServer();
-    const server = new NatsServer(await freePort(), args);
+    const server = new NatsServer(await freePort(), typeof args === 'function' ? args : () => args);
+    server.env = env;
     await server.run();
     return server;
   }
 
   /** Starts it (again: same port, same store, so JetStream's buckets survive) and waits until it accepts connections. */
   async run(): Promise<void> {
-    this.process = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.store.dir, ...this.args], { stdio: 'ignore' });
+    const args = ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.store.dir, '-l', join(this.store.dir, 'nats.log'), ...this.args(this.port, this.store.dir)];
+    this.process = spawn('nats-server', args, { stdio: 'ignore', env: this.env });
     await waitFor(() => accepts(this.port), `nats-server on port ${this.port}`, 10_000, 50);
   }
 
