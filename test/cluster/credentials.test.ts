@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../src/contract/session.js';
 import { Harness } from '../cli/harness.js';
-import { NodeDaemon } from './harness.js';
+import { NodeDaemon, teardownAll } from './harness.js';
 import { NatsServer } from './nats-server.js';
 
 const SECRET = 'pa55-not-for-children';
@@ -19,11 +19,7 @@ describe('a cluster whose NATS asks for a user and password', () => {
     // The daemon is also handed the address in its environment, as `sessionctl daemon start` under SESSIOND_CLUSTER would.
     await node.start({ ...process.env, SESSIOND_CLUSTER: url, SESSIOND_CLUSTER_CREDS: '/etc/some.creds' });
   }, 60_000);
-  afterAll(async () => {
-    await node?.teardown();
-    await client.teardown();
-    await nats?.close();
-  }, 60_000);
+  afterAll(() => teardownAll([node], client, nats), 60_000);
 
   it('joins with the credentials in the URL, and no session ever sees them', async () => {
     const created = await client.cli(['create', '--json'], { env: { SESSIOND_CLUSTER: url } });

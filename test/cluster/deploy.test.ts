@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { SessionInfo } from '../../src/contract/session.js';
 import { Harness } from '../cli/harness.js';
-import { NodeDaemon } from './harness.js';
+import { NodeDaemon, teardownAll } from './harness.js';
 import { NatsServer } from './nats-server.js';
 
 const DEPLOY = join(import.meta.dirname, '..', '..', 'deploy');
@@ -58,18 +58,14 @@ describe('deploy/nats: the accounts let sessiond and sessionctl do their work, a
     // The example config as shipped, but for its TLS (no certificates here) and its fixed port.
     nats = await NatsServer.start((port, dir) => {
       copyFileSync(join(DEPLOY, 'nats', 'sessiond-accounts.conf'), join(dir, 'sessiond-accounts.conf'));
-      writeFileSync(join(dir, "test.conf"), `listen: 127.0.0.1:${port}\njetstream {}\ninclude sessiond-accounts.conf\n`);
+      writeFileSync(join(dir, 'test.conf'), `listen: 127.0.0.1:${port}\njetstream {}\ninclude sessiond-accounts.conf\n`);
       return ['-c', join(dir, 'test.conf')];
     }, { ...process.env, ...passwords });
     node = new NodeDaemon('edge', `nats://sessiond:${passwords.SESSIOND_NODE_PASSWORD}@127.0.0.1:${nats.port}`);
     await node.start();
     ctl = `nats://sessionctl:${passwords.SESSIONCTL_PASSWORD}@127.0.0.1:${nats.port}`;
   }, 60_000);
-  afterAll(async () => {
-    await node?.teardown();
-    await client.teardown();
-    await nats?.close();
-  }, 60_000);
+  afterAll(() => teardownAll([node], client, nats), 60_000);
 
   it('serves every command of a client through the sessionctl user without a permission violation', async () => {
     const run = (args: string[]) => client.cli(['--cluster', ctl, ...args]);

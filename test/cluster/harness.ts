@@ -91,13 +91,18 @@ export class Cluster {
     return this.json<NodeInfo[]>(['nodes']);
   }
 
-  async teardown(): Promise<void> {
-    try {
-      await Promise.allSettled(this.nodes.map((node) => node.teardown()));
-      await this.client.teardown();
-    } finally {
-      await this.nats.close();
-    }
+  teardown(): Promise<void> {
+    return teardownAll(this.nodes, this.client, this.nats);
+  }
+}
+
+/** Tears down whatever a test got to start: its nodes, its client, its NATS server. */
+export async function teardownAll(nodes: readonly (NodeDaemon | undefined)[], client: Harness, nats: NatsServer | undefined): Promise<void> {
+  try {
+    await Promise.allSettled(nodes.map((node) => node?.teardown()));
+    await client.teardown();
+  } finally {
+    await nats?.close();
   }
 }
 
