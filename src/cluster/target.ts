@@ -1,5 +1,5 @@
 import { notFound } from '../contract/errors.js';
-import { resolveSessionId } from '../control/session-ids.js';
+import { resolveSessionId } from '../contract/id-prefix.js';
 import type { Catalog, CatalogRecord } from './catalog.js';
 import type { NodeDirectory } from './node-directory.js';
 import type { NodeInfo } from './node-info.js';
