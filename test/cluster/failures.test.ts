@@ -34,6 +34,9 @@ describe('a cluster when a node or NATS fails', () => {
     const listed = await cluster.json<SessionInfo[]>(['list']);
     expect(listed.find((s) => s.id === session.id)).toMatchObject({ node: 'gamma', reachable: false, status: 'active' });
     expect(await cluster.json<SessionInfo>(['info', session.id])).toMatchObject({ node: 'gamma', reachable: false });
+    const shown = await cluster.cli(['info', session.id]);
+    expect(shown.exitCode).toBe(0);
+    expect(shown.stdout).toMatch(/status:\s+active \(last known: its node is unreachable\)\nnode:\s+gamma/);
     const refused = await cluster.cli(['terminate', session.id]);
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toMatch(/node gamma is unreachable/);
