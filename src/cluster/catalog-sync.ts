@@ -60,7 +60,7 @@ export class CatalogSync {
    * gave to another node meanwhile (possible only while this node was cut off from the cluster)
    * is an orphan and is terminated here, as E2B's orchestrator kills sandboxes its catalog does
    * not give to the node: one id, one session, cluster-wide. Entries naming this node for
-   * sessions it no longer holds are set right (its record) or removed (none).
+   * sessions it no longer holds are set right (its record) or removed (none: pruned).
    */
   async reconcile(terminate: (id: string) => Promise<unknown>): Promise<void> {
     const live = this.store.sessions.list({ all: false });
@@ -77,9 +77,10 @@ export class CatalogSync {
     }
     const liveIds = new Set(live.map((r) => r.id));
     for (const entry of await this.catalog.all()) {
-      if (entry.node !== this.node || liveIds.has(entry.id) || entry.session?.status === 'terminated') continue;
-      if (this.store.sessions.get(entry.id)) this.dirty.add(entry.id);
-      else await this.catalog.remove(entry.id).catch(() => undefined);
+      if (entry.node !== this.node || liveIds.has(entry.id)) continue;
+      // Pruned from the store (or a lost state dir): the catalog forgets it too.
+      if (!this.store.sessions.get(entry.id)) await this.catalog.forget(entry.id, this.node).catch(() => undefined);
+      else if (entry.session?.status !== 'terminated') this.dirty.add(entry.id);
     }
     await this.flush();
   }

@@ -65,6 +65,17 @@ export class Catalog {
     await this.kv.delete(sessionKey(id));
   }
 
+  /** Removes `id`'s entry if `node` still holds it (a pruned session): compare-and-delete, so a new holder's entry stays. */
+  async forget(id: string, node: string): Promise<void> {
+    const held = await this.get(id);
+    if (held?.node !== node) return;
+    try {
+      await this.kv.delete(sessionKey(id), { previousSeq: held.revision });
+    } catch (error) {
+      if (!isWrongRevision(error)) throw error;
+    }
+  }
+
   /** Every session id the catalog holds. */
   async ids(): Promise<string[]> {
     const ids: string[] = [];

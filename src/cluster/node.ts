@@ -105,6 +105,12 @@ export class ClusterNode {
     if (this.connected() && !this.options.store.sessions.get(id)) await this.catalog.remove(id).catch(() => undefined);
   }
 
+  /** Sessions pruned from the store: their catalog entries go too. */
+  async forget(ids: readonly string[]): Promise<void> {
+    if (!this.connected()) return; // the next reconciliation removes them
+    for (const id of ids) await this.catalog.forget(id, this.name).catch(() => undefined);
+  }
+
   async nodes(): Promise<NodeInfo[]> {
     if (!this.connected()) throw new SessiondError('cluster_unavailable', `the cluster cannot be reached at ${shownUrl(this.options.address.url)}; this node goes on locally and rejoins by itself`);
     return this.directory.list();

@@ -14,6 +14,8 @@ const RETRY_JOIN_MS = 2000;
 export interface Membership {
   node(): NodeHooks | null;
   serve(handlers: Handlers): Promise<void>;
+  /** Sessions pruned from the store leave the catalog too. */
+  forget(ids: readonly string[]): void;
   leave(): Promise<void>;
 }
 
@@ -55,6 +57,9 @@ export async function joinCluster(settings: ClusterSettings, context: { store: S
     async serve(given) {
       handlers = given;
       await node?.serve(given);
+    },
+    forget(ids) {
+      if (ids.length) void node?.forget(ids);
     },
     async leave() {
       leaving = true;

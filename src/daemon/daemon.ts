@@ -81,8 +81,11 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     throw error;
   }
   // Pruned sessions take their log folders with them (their ids name no live session: live rows are never pruned).
+  let membership: Membership | null = null;
   const prune = () => {
-    for (const id of store.prune().sessions) rmSync(sessionLogDir(paths.sessionsDir, id), { recursive: true, force: true });
+    const pruned = store.prune().sessions;
+    for (const id of pruned) rmSync(sessionLogDir(paths.sessionsDir, id), { recursive: true, force: true });
+    membership?.forget(pruned);
   };
   prune();
   setInterval(prune, PRUNE_EVERY_MS).unref();
@@ -103,7 +106,6 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   manager.on('debug', (message) => log.debug(message));
   const journal = new Journal(store, manager, log);
   // Joined before the sessions come back: a daemon whose node name is taken starts nothing.
-  let membership: Membership | null = null;
   try {
     membership = options.cluster ? await joinCluster(options.cluster, { store, journal, log, maxSessions: options.maxSessions ?? null }) : null;
   } catch (error) {
