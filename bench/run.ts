@@ -13,6 +13,7 @@ import { FULL_PLAN, QUICK_PLAN, type Figure, type Plan } from './figure.js';
 import { Hub } from './hub.js';
 import { machine, renderTables, writeJson, type SystemEntry } from './report.js';
 import { createScenario } from './scenarios/create.js';
+import { clusterScenario } from './scenarios/cluster.js';
 import { crashScenario } from './scenarios/crash.js';
 import { limitsScenario } from './scenarios/limits.js';
 import { cyclesScenario } from './scenarios/cycles.js';
@@ -42,6 +43,7 @@ const SCENARIOS = {
   limits: limitsScenario,
   send: sendScenario,
   exec: execScenario,
+  cluster: clusterScenario,
 } as const satisfies Record<string, (systems: readonly System[], plan: Plan, ctx: BenchContext) => Promise<Figure[]>>;
 type ScenarioName = keyof typeof SCENARIOS;
 

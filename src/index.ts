@@ -14,3 +14,4 @@ export { detectCgroups, removeParents, sweepLeftovers, type CgroupSupport, type 
 export type { ExecOptions, ExecResult, SpawnOptions as ExecSpawnOptions } from './exec/client-exec.js';
 export type { SessionProcess } from './exec/remote-process.js';
 export type { ExecExit } from './exec/frames.js';
+export type { NodeInfo, NodeState } from './cluster/node-info.js';

@@ -15,6 +15,7 @@ import { logs } from './commands/logs.js';
 import { pause } from './commands/pause.js';
 import { resume } from './commands/resume.js';
 import { messages } from './commands/messages.js';
+import { nodes } from './commands/nodes.js';
 import { registryKeyCommand } from './commands/registry-key.js';
 import { restart } from './commands/restart.js';
 import { send } from './commands/send.js';
@@ -39,6 +40,8 @@ await parser
   .usage('$0 <command> [options]\n\nControl sessiond: sessions as real OS process trees, supervised as in OTP.')
   .option('home', { type: 'string', global: true, describe: 'state dir (default $SESSIOND_HOME, $XDG_STATE_HOME/sessiond, ~/.local/state/sessiond)' })
   .option('json', { type: 'boolean', global: true, describe: 'print JSON' })
+  .option('cluster', { type: 'string', global: true, describe: 'run the command across the sessiond cluster at this NATS URL (default $SESSIOND_CLUSTER)' })
+  .option('cluster-creds', { type: 'string', global: true, describe: 'a NATS credentials file for --cluster (default $SESSIOND_CLUSTER_CREDS)' })
   .command<GlobalArgs>(daemon)
   .command(create)
   .command(list)
@@ -58,6 +61,7 @@ await parser
   .completion('completion', 'Print a shell completion script (bash; zsh when $SHELL is zsh): commands, flags, and the ids of a running daemon', completion(await sessionIdsToComplete()))
   .command(pause)
   .command(resume)
+  .command(nodes)
   .command(exec)
   .command(attach)
   .demandCommand(1, 'give a command; see sessionctl --help')

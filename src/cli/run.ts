@@ -6,6 +6,9 @@ import { SessionClient } from '../control/client.js';
 export interface GlobalArgs {
   readonly home?: string;
   readonly json?: boolean;
+  /** `--cluster URL`, else $SESSIOND_CLUSTER: the command runs across that cluster. */
+  readonly cluster?: string;
+  readonly 'cluster-creds'?: string;
 }
 
 export { EXIT, exitCodeOf } from './exit-codes.js';
@@ -19,8 +22,11 @@ export function print(args: GlobalArgs, data: unknown, human: () => string): voi
  * Runs one command with a client of the daemon (started when down, unless `autoStart` is
  * false): errors go to stderr and set the exit code, and the connection is closed after.
  */
-export async function run(args: GlobalArgs, body: (client: SessionClient) => Promise<number | void>, options: { autoStart?: boolean } = {}): Promise<void> {
-  const client = new SessionClient({ home: args.home, autoStart: options.autoStart ?? true });
+export async function run(args: GlobalArgs, body: (client: SessionClient) => Promise<number | void>, options: { autoStart?: boolean; local?: boolean } = {}): Promise<void> {
+  // `daemon …` commands act on this host's daemon, whatever cluster is named.
+  const cluster = options.local ? undefined : args.cluster || process.env.SESSIOND_CLUSTER || undefined;
+  const clusterCreds = args['cluster-creds'] || process.env.SESSIOND_CLUSTER_CREDS || undefined;
+  const client = new SessionClient({ home: args.home, autoStart: !cluster && (options.autoStart ?? true), cluster, clusterCreds });
   try {
     process.exitCode = (await body(client)) ?? EXIT.ok;
   } catch (error) {

@@ -21,6 +21,10 @@ export type ErrorCode =
   | 'busy'
   /** sessiond --max-sessions is reached. */
   | 'capacity'
+  /** The cluster (NATS) cannot be reached: local sessions are not affected. */
+  | 'cluster_unavailable'
+  /** The session's node has not been heard from for 15 s: the message names it. */
+  | 'node_unreachable'
   | 'internal';
 
 /** The one error class of sessiond: a code a program can test, a message a person can act on. */

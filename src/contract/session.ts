@@ -59,6 +59,10 @@ export interface SessionInfo {
   readonly updatedAt: string;
   readonly error: string | null;
   readonly stats: SessionStats;
+  /** The node that holds the session: null on a daemon without --cluster. */
+  readonly node?: string | null;
+  /** Across the cluster: false when the node has not been heard from for 15 s (the rest is its last known state). */
+  readonly reachable?: boolean;
 }
 
 /** Sessions that still hold (or are about to hold) processes. */

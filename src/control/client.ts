@@ -7,7 +7,7 @@ import { isValidSessionId, registryKey } from '../contract/ids.js';
 import type { SessionInfo } from '../contract/session.js';
 import type { CreateSessionInput, NotFound } from '../manager/session-manager.js';
 import { ensureDaemon, probe } from './autostart.js';
-import { Connection } from './connection.js';
+import { Connection, type RequestChannel } from './connection.js';
 import { statePaths, type StatePaths } from '../contract/paths.js';
 import type { StoredEvent } from '../contract/events.js';
 import type { DaemonStatus, LogsResult, Method, ParamsInput, Results } from './protocol.js';
@@ -16,6 +16,7 @@ import type { PublishedMessage } from '../manager/message-log.js';
 import { messagesStream, type MessagesOptions } from './client-messages.js';
 import type { LogEntry } from '../logs/log-records.js';
 import type { SessionDescription } from './describe.js';
+import type { NodeInfo } from '../cluster/node-info.js';
 import { eventsStream, logEntriesStream, logsStream, type EventsOptions, type LogsOptions, type StreamTarget } from './client-streams.js';
 
 export interface SessionClientOptions {
@@ -23,6 +24,13 @@ export interface SessionClientOptions {
   readonly home?: string;
   /** Start the daemon when it is not running, as `sessionctl` does. Default: false. */
   readonly autoStart?: boolean;
+  /**
+   * Talk to the cluster at this NATS URL instead of one daemon (`sessionctl --cluster`): every
+   * method runs on the node that holds the session, `create` on the node with the most room.
+   */
+  readonly cluster?: string | undefined;
+  /** A NATS credentials file for `cluster`. */
+  readonly clusterCreds?: string | undefined;
 }
 
 /**
@@ -31,7 +39,7 @@ export interface SessionClientOptions {
  */
 export class SessionClient {
   readonly paths: StatePaths;
-  private connection: Promise<Connection> | null = null;
+  private connection: Promise<RequestChannel> | null = null;
 
   constructor(private readonly options: SessionClientOptions = {}) {
     this.paths = statePaths(options.home);
@@ -53,7 +61,7 @@ export class SessionClient {
   }
 
   /** As createSession, resolving with the session's JSON. */
-  create(input: CreateSessionInput = {}, cwd = process.cwd()): Promise<SessionInfo> {
+  create(input: CreateSessionInput & { readonly node?: string } = {}, cwd = process.cwd()): Promise<SessionInfo> {
     return this.request('create', { ...input, cwd: isAbsolute(cwd) ? cwd : resolve(cwd) });
   }
 
@@ -194,6 +202,11 @@ export class SessionClient {
     return attachTo(this.channel(), id, child);
   }
 
+  /** The cluster's nodes: name, sessions, max sessions, free memory, version, when last heard from, up | unreachable | stopped. */
+  nodes(): Promise<NodeInfo[]> {
+    return this.request('nodes', {});
+  }
+
   /** The daemon's status; `running: false` (never an error) when it is not running. */
   async status(): Promise<DaemonStatus> {
     return (await probe(this.paths)) ?? { running: false, pid: null, uptimeMs: null, home: this.paths.home, sessions: null, cgroups: null };
@@ -228,10 +241,17 @@ export class SessionClient {
 
   // An exec or attach gets a connection of its own, which the daemon hands to the session.
   private channel(): ChannelTarget {
+    if (this.options.cluster) throw new SessiondError('not_supported', 'exec and attach do not reach across the cluster yet: run them against the session\'s node (sessionctl --home on that host, or SessionClient without cluster there)');
     return { path: this.paths.socket, start: this.options.autoStart ? () => ensureDaemon(this.paths) : undefined };
   }
 
-  private async connect(): Promise<Connection> {
+  private async connect(): Promise<RequestChannel> {
+    const { cluster, clusterCreds } = this.options;
+    if (cluster) {
+      // The NATS client loads only here: no local use of the library or CLI pays for it.
+      const { ClusterClient } = await import('../cluster/cluster-client.js');
+      return ClusterClient.open({ url: cluster, credsFile: clusterCreds });
+    }
     if (this.options.autoStart) await ensureDaemon(this.paths);
     return Connection.open(this.paths.socket);
   }

@@ -13,8 +13,14 @@ interface Pending {
   readonly partial?: ((result: unknown) => void) | undefined;
 }
 
+/** Where a client's requests go: a daemon's socket (Connection), or the cluster (cluster/cluster-client.ts). */
+export interface RequestChannel {
+  request(method: string, params: unknown, partial?: (result: unknown) => void): Promise<unknown>;
+  close(): void;
+}
+
 /** One connection to the control socket; requests are matched to replies by id, so several may be in flight. */
-export class Connection {
+export class Connection implements RequestChannel {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closedError: SessiondError | null = null;

@@ -107,6 +107,10 @@ export function createHandlers(daemon: DaemonContext): Handlers {
       await daemon.stop({ keepSessions: true });
       return { stopped: true, pid: process.pid };
     },
+    // A daemon in a cluster answers it (src/cluster/node-handlers.ts).
+    async nodes() {
+      throw new SessiondError('not_supported', 'this sessiond is not in a cluster: start it with --cluster URL, or give sessionctl --cluster URL');
+    },
     ...createLiveHandlers(manager, lookup),
     ...createExecHandlers(manager, lookup),
   };

@@ -21,6 +21,7 @@ interface CreateArgs extends GlobalArgs {
   'idle-terminate-ms'?: string;
   cwd?: string;
   'auto-shutdown'?: string;
+  node?: string;
 }
 
 const SPEC_FORMAT = `Spec file (--spec FILE): one JSON object, every key optional, e.g.
@@ -58,6 +59,7 @@ export const create: CommandModule<GlobalArgs, CreateArgs> = {
       .option('idle-terminate-ms', { type: 'string', describe: 'terminate the session after N ms without child activity' })
       .option('cwd', { type: 'string', describe: 'where every child without a "cwd" of its own runs (default: this working directory)' })
       .option('auto-shutdown', { type: 'string', choices: ['never', 'any_significant', 'all_significant'], describe: 'end the session when any (all) significant children have exited for good' })
+      .option('node', { type: 'string', describe: 'with --cluster: the node to start it on (default: the node with the most room)' })
       .example('$0 create --memory-max 512M --cpu-max 50 --ttl-ms 3600000', 'a bounded session that lives at most an hour')
       .example('$0 create', 'a session running the Placeholder')
       .example('id=$($0 create --metadata task=demo)', 'keep the id in a shell variable')
@@ -74,7 +76,7 @@ export const create: CommandModule<GlobalArgs, CreateArgs> = {
       const input = buildCreateInput({ ...flags, metadata: args.metadata, llmConfig: args['llm-config'], children: childFlagsInOrder(hideBin(process.argv)), spec: args.spec, limits }, process.cwd());
       // Files given as flags resolve against this directory (above); --cwd is only where the children run.
       const cwd = args.cwd === undefined ? process.cwd() : resolve(args.cwd);
-      const session = await client.create(input, cwd).catch((error: unknown) => {
+      const session = await client.create(args.node === undefined ? input : { ...input, node: args.node }, cwd).catch((error: unknown) => {
         throw nameFlagsAsTyped(error, givenFlags({ ...flags, ...limits }));
       });
       print(args, session, () => session.id);
