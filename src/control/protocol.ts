@@ -27,6 +27,8 @@ export const PARAMS = {
   // Relative child files resolve against `cwd`, the client's working directory: the daemon's own means nothing to the caller.
   create: sessionSpecInput.extend({
     cwd: z.string().refine(isAbsolute, { message: 'must be an absolute path' }).optional(),
+    // The caller chose `cwd` for the children (`create --cwd`), rather than only resolving files against it.
+    cwdGiven: z.boolean().optional(),
   }),
   list: z.strictObject({ all: z.boolean().default(false) }),
   info: byId,

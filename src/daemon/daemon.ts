@@ -47,7 +47,11 @@ export interface DaemonOptions {
   readonly cgroups?: CgroupMode | undefined;
   /** `--max-sessions`: creates past this many live sessions fail with code capacity. */
   readonly maxSessions?: number | undefined;
+  /** `--isolate` (every create isolated unless --no-isolate), `--uid-range`. */
+  readonly isolation?: IsolationOptions | undefined;
 }
+
+import type { IsolationOptions } from '../isolation/isolation.js';
 
 const PRUNE_EVERY_MS = 60 * 60_000;
 
@@ -92,6 +96,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     cgroups,
     maxSessions: options.maxSessions,
     logRotation: options.logRotation ?? {},
+    isolation: options.isolation ?? {},
   });
   manager.on('warning', (message) => log.warn(message));
   manager.on('debug', (message) => log.debug(message));

@@ -6,8 +6,11 @@ import type { LogRotation } from '../logs/child-log.js';
 import type { RetentionOptions } from '../store/index.js';
 import type { CgroupMode } from './cgroups.js';
 import { parseMetricsAddress, type MetricsAddress } from './metrics-address.js';
+import { DEFAULT_UID_RANGE } from '../contract/isolation.js';
+import type { IsolationOptions } from '../isolation/isolation.js';
+import { parseUidRange } from '../isolation/uid-pool.js';
 
-type Kind = 'positive' | 'count' | 'size' | 'address' | 'flag' | 'cgroups';
+type Kind = 'positive' | 'count' | 'size' | 'address' | 'flag' | 'cgroups' | 'uid-range';
 
 interface SettingDefinition {
   readonly kind: Kind;
@@ -34,10 +37,12 @@ export const SETTINGS = {
   'metrics-public': { kind: 'flag', describe: 'let --metrics listen on an address other machines can reach' },
   'log-max-bytes': { kind: 'size', arg: 'SIZE', describe: "a child's log rotates past SIZE bytes (512k, 10M too; default 5M)" },
   'log-files': { kind: 'count', arg: 'N', describe: "rotated files kept of a child's log, .1 (newest) to .N (default 3; 0: none)" },
+  isolate: { kind: 'flag', describe: 'every create is isolated (a user, work dir and clean environment of its own) unless it says --no-isolate; needs root' },
+  'uid-range': { kind: 'uid-range', arg: 'FIRST-LAST', describe: `the uids isolated sessions get, one each (default ${DEFAULT_UID_RANGE.first}-${DEFAULT_UID_RANGE.last}: see the README)` },
 } as const satisfies Record<string, SettingDefinition>;
 
 export type SettingName = keyof typeof SETTINGS;
-type ValueOf<K extends Kind> = K extends 'flag' ? boolean : K extends 'address' ? string : K extends 'cgroups' ? CgroupMode : number;
+type ValueOf<K extends Kind> = K extends 'flag' ? boolean : K extends 'address' | 'uid-range' ? string : K extends 'cgroups' ? CgroupMode : number;
 export type Settings = { readonly [N in SettingName]?: ValueOf<(typeof SETTINGS)[N]['kind']> };
 
 export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
@@ -52,6 +57,7 @@ export interface SettingsOptions {
   readonly cgroups?: CgroupMode | undefined;
   readonly maxSessions?: number | undefined;
   readonly logRotation: Partial<LogRotation>;
+  readonly isolation: IsolationOptions;
 }
 
 export function settingsFile(home: string): string {
@@ -80,6 +86,11 @@ function parseValue(kind: Kind, value: unknown, label: string): unknown {
     throw new SessiondError('invalid_params', `${label} takes auto or off, not ${JSON.stringify(value)}`);
   }
   if (kind === 'size') return parseSize(value, label);
+  if (kind === 'uid-range') {
+    if (typeof value !== 'string') throw new SessiondError('invalid_params', `${label} takes FIRST-LAST, not ${JSON.stringify(value)}`);
+    parseUidRange(value, label);
+    return value;
+  }
   if (kind === 'address') {
     if (typeof value !== 'string') throw new SessiondError('invalid_params', `${label} takes HOST:PORT, not ${JSON.stringify(value)}`);
     parseMetricsAddress(value, label);
@@ -138,6 +149,7 @@ export function settingsOptions(settings: Settings): SettingsOptions {
     cgroups: settings.cgroups,
     maxSessions: settings['max-sessions'] === undefined ? undefined : Math.floor(settings['max-sessions']),
     logRotation: { ...(maxBytes === undefined ? {} : { maxBytes }), ...(files === undefined ? {} : { files }) },
+    isolation: { byDefault: settings.isolate ?? false, ...(settings['uid-range'] === undefined ? {} : { uidRange: parseUidRange(settings['uid-range']) }) },
   };
 }
 

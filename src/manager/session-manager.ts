@@ -21,6 +21,10 @@ import { killProcess } from '../process/stop.js';
 import { NO_STATS, StatsSampler } from './stats.js';
 import type { CgroupSupport } from '../cgroup/index.js';
 import { admit, boundsOptions } from './admission.js';
+import { Isolation, type IsolationOptions, type IsolationRequest } from '../isolation/isolation.js';
+import { assertUserCanRun } from '../isolation/user-access.js';
+import { newSessionId } from '../contract/ids.js';
+import { sessionLogDir } from '../contract/paths.js';
 
 export interface SessionManagerOptions {
   /** State directory; its `logs/` receives every child's output. Default: the contract's. */
@@ -46,6 +50,8 @@ export interface SessionManagerOptions {
   readonly maxSessions?: number;
   /** How each child's log rotates: past `maxBytes` (default 5 MiB), keeping `files` rotated files (default 3). */
   readonly logRotation?: Partial<LogRotation>;
+  /** Isolated sessions: whether they are the default (`sessiond --isolate`), their uid range, where their files go. */
+  readonly isolation?: IsolationOptions;
 }
 
 export type CreateSessionInput = SessionSpecInput;
@@ -70,6 +76,7 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   private readonly maxSessions: number;
   private readonly keepTerminated: number;
   private readonly pool: SupervisorPool;
+  private readonly isolation: Isolation;
   private closed = false;
   private readonly gate: StartGate;
   private readonly stats = new StatsSampler<SessionRuntime>((session) => session.pids(), (session) => session.cgroupStats());
@@ -89,6 +96,7 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     this.keepTerminated = options.keepTerminated ?? 100;
     this.gate = new StartGate(options.concurrentStarts ?? DEFAULT_CONCURRENT_STARTS);
     mkdirSync(paths.sessionsDir, { recursive: true, mode: 0o700 });
+    this.isolation = new Isolation(paths.home, paths.supervisorsLog, options.isolation ?? {}, this.runtime.supervisor.logRotation, (m) => this.emit('warning', m));
     const placeholder = () => toChildSpec(childSpecInput.parse({ name: DEFAULTS.placeholderName, file: entryPath('placeholder') }), process.cwd());
     this.pool = new SupervisorPool(options.warmSupervisors ?? DEFAULTS.warm, paths.supervisorsLog, placeholder);
   }
@@ -99,12 +107,32 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   }
 
   /** As createSession, for input its caller has already parsed (the control socket does at its edge). */
-  async createParsed(input: ParsedSessionInput, cwd?: string): Promise<string> {
+  async createParsed(input: ParsedSessionInput, cwd?: string, cwdGiven = cwd !== undefined): Promise<string> {
+    const isolation = this.isolation.request(input);
+    if (isolation) return this.createIsolated(input, isolation, cwd, cwdGiven);
     const spec = toSessionSpec(input, cwd);
     // A session with no id of its own takes a whole spare: the spare's reserved id is its id.
     const spare = input.id === undefined && !this.closed ? this.pool.takeSpare() : null;
     const id = spare?.id ?? spec.id;
     await this.launch(spare ? { ...spec, id } : spec, 'session.created', undefined, spare);
+    return id;
+  }
+
+  // A uid and a work dir first: its children run there unless the create gave a cwd.
+  private async createIsolated(input: ParsedSessionInput, request: NonNullable<IsolationRequest>, cwd: string | undefined, cwdGiven: boolean): Promise<string> {
+    if (this.closed) throw new SessiondError('daemon_unavailable', 'sessiond is shutting down: start it again to create sessions');
+    const id = input.id ?? newSessionId();
+    if (this.sessions.get(id) && isLive(this.sessions.get(id)!.status)) throw new SessiondError('already_exists', `session ${id} already exists; terminate it first, or choose another id`);
+    const isolation = this.isolation.allocate(id, request);
+    try {
+      const spec = toSessionSpec({ ...input, id }, cwd, { childCwd: cwdGiven ? undefined : isolation.workDir, placeholder: this.isolation.runtime().placeholder });
+      assertUserCanRun(spec, isolation);
+      await this.launch({ ...spec, isolation }, 'session.created');
+    } catch (error) {
+      // Never started (refused, or it failed before its supervisor ran): nothing of it is left.
+      if (!this.sessions.has(id) || this.sessions.get(id)!.spec.isolation !== isolation) this.isolation.ended(isolation);
+      throw error;
+    }
     return id;
   }
 
@@ -118,7 +146,10 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
    * processes. Stop what is left of its old processes first (see stopLeftovers).
    */
   async resurrectSession(record: Pick<SessionRecord, 'spec' | 'createdAt'> & { readonly status?: SessionRecord['status'] }): Promise<string> {
-    await this.launch(upgradeStoredSpec(record.spec), 'session.resurrected', record.createdAt);
+    const spec = upgradeStoredSpec(record.spec);
+    // An isolated session comes back under its uid, in its work dir (the runtime copy keeps its path: it is named by the state dir).
+    const isolated = spec.isolation ? { ...spec, isolation: this.isolation.reclaim(spec.isolation) } : spec;
+    await this.launch(isolated, 'session.resurrected', record.createdAt);
     // A session paused when its daemon went comes back paused, once its new processes are up.
     if (record.status === 'paused') await this.pauseSession(record.spec.id);
     return record.spec.id;
@@ -224,12 +255,15 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   async shutdown(): Promise<void> {
     this.closed = true;
     await Promise.all([this.pool.close(), ...[...this.sessions.values()].map((s) => s.terminate())]);
+    this.isolation.close();
   }
 
   private async launch(spec: SessionSpec, type: 'session.created' | 'session.resurrected', createdAt?: string, spare: Spare | null = null): Promise<void> {
     let spawned = false;
     const spawnSupervisor = () => {
       spawned = true;
+      const { isolation } = spec;
+      if (isolation) return { proc: this.isolation.spawn(isolation, sessionLogDir(this.runtime.sessionsDir, spec.id)), spawned: [] };
       return spare ? { proc: spare.proc, spawned: spare.placeholderPid === null ? [] : [spare.placeholderPid] } : { proc: this.pool.take(), spawned: [] };
     };
     try {
@@ -249,6 +283,8 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     // Refused before anything exists: no event, no record, no process (a resurrection is never refused for capacity).
     admit(spec, this.runtime.bounds.cgroups, type === 'session.created' ? { live: this.liveCount(), max: this.maxSessions } : null);
     const emit = (type: EventType, fields: Record<string, unknown> = {}) => {
+      // Before the event is out: whoever reads it finds the session's uid free of processes and its work dir gone.
+      if (type === 'session.terminated') this.isolation.ended(spec.isolation);
       this.emit('event', { ...fields, at: new Date().toISOString(), session: spec.id, type });
       if (type === 'session.terminated') this.forgetOldTerminated();
     };
@@ -257,7 +293,8 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     const fresh = type === 'session.created';
     if (fresh) this.messages.forget(spec.id);
     const publish = (message: PublishedMessage) => this.messages.add(message);
-    const session = new SessionRuntime(spec, { ...this.runtime, fresh, emit, publish, warn, debug, spawnSupervisor, ...(createdAt ? { createdAt } : {}) });
+    const supervisor = spec.isolation ? this.isolation.supervisorSettings(this.runtime.supervisor) : this.runtime.supervisor;
+    const session = new SessionRuntime(spec, { ...this.runtime, supervisor, fresh, emit, publish, warn, debug, spawnSupervisor, ...(createdAt ? { createdAt } : {}) });
     this.sessions.delete(spec.id); // re-inserted last: the map stays in order of creation
     this.sessions.set(spec.id, session);
     emit(type, { children: spec.children.map((c) => c.name) });

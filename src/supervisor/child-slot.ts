@@ -6,7 +6,7 @@ import { killGroups } from '../process/kill.js';
 import { markerEnv, type RunMarker } from '../process/marker.js';
 import { killProcess, stopProcess } from '../process/stop.js';
 import { spawnProcess, type Spawned } from '../process/spawn-child.js';
-import { ChildLog, type LogRotation } from '../logs/child-log.js';
+import { ChildLog, type LogRotation, type LogSink } from '../logs/child-log.js';
 import { ChildCalls } from './child-calls.js';
 import { nodeFlags, type NodeResolve } from './node-flags.js';
 
@@ -27,7 +27,8 @@ export interface SlotOptions {
   readonly init: Omit<ChildInit, 'name'>;
   readonly startTimeoutMs: number;
   readonly missedHeartbeats: number;
-  readonly logPath: string | null;
+  /** Its log file, or where its records are relayed (an isolated session's); null: nowhere. */
+  readonly logPath: string | LogSink | null;
   readonly logRotation?: LogRotation | undefined;
   readonly nodeResolve?: NodeResolve | undefined;
 }

@@ -12,6 +12,8 @@ import { childrenToRestart, shouldRestart } from './decisions.js';
 import { RestartIntensity } from './intensity.js';
 import { publishable } from './publish.js';
 import { startFailureText } from './start-failure.js';
+import { relayOn } from '../logs/log-relay.js';
+import type { LogSink } from '../logs/log-file.js';
 
 type FromSupervisorChild = Extract<FromSupervisor, { type: 'child' }>;
 type Phase = 'starting' | 'running' | 'stopping';
@@ -284,7 +286,7 @@ export class Supervisor {
     const childInit = { session: this.spec.id, metadata: { ...this.spec.metadata }, llmConfig: { ...this.spec.llmConfig }, heartbeatMs: init.heartbeatMs };
     const slot = new ChildSlot(
       child,
-      { init: childInit, startTimeoutMs: init.startTimeoutMs, missedHeartbeats: DEFAULTS.missedHeartbeats, logPath: init.logDir ? childLogFile(init.logDir, child.name) : null, ...childSettings(init) },
+      { init: childInit, startTimeoutMs: init.startTimeoutMs, missedHeartbeats: DEFAULTS.missedHeartbeats, logPath: logTarget(init, child.name), ...childSettings(init) },
       {
         onExit: (s, exit, run) => void this.enqueue(() => this.handleExit(s, exit, run)),
         onHung: (s) => this.handleHung(s),
@@ -333,6 +335,13 @@ export class Supervisor {
     return this.queue;
   }
 }
+
+// Where a child's log goes: its file, or (an isolated session's) the daemon's relay pipe.
+function logTarget(init: Omit<SupervisorInit, 'session'>, child: string): string | LogSink | null {
+  if (init.logFd !== undefined) return (relay ??= relayOn(init.logFd))(child);
+  return init.logDir ? childLogFile(init.logDir, child) : null;
+}
+let relay: ((child: string) => LogSink) | undefined;
 
 // The daemon's settings for every child: how its log rotates, what lets a Node child import 'sessiond/child'.
 function childSettings(init: Omit<SupervisorInit, 'session'>) {

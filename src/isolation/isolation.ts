@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import { closeSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { SessiondError } from '../contract/errors.js';
+import { DEFAULT_UID_RANGE, type IsolationState } from '../contract/isolation.js';
+import type { ParsedSessionInput } from '../contract/spec.js';
+import type { Spawned } from '../process/spawn.js';
+import type { LogRotation } from '../logs/log-file.js';
+import { assertBwrap, assertCanSwitchUids } from './host-support.js';
+import { LOG_RELAY_FD, spawnIsolatedSupervisor } from './launch.js';
+import { writeRelayed } from './relayed-logs.js';
+import { copyRuntime, type RuntimeEntries } from './runtime-copy.js';
+import { killUid } from './uid-sweep.js';
+import { UidPool, type UidRange } from './uid-pool.js';
+import { isolationRoot, makeWorkDir, prepareRoot, removeWorkDir, reuseWorkDir, workDirOwners, type IsolationRoot } from './work-dir.js';
+
+export interface IsolationOptions {
+  /** `sessiond --isolate`: every create is isolated unless it says `--no-isolate`. */
+  readonly byDefault?: boolean;
+  readonly uidRange?: UidRange;
+  /** Where runtime/ and work/ go (default /var/lib/sessiond/<hash of the state dir>). */
+  readonly root?: string;
+}
+
+/** The isolation a create asks for, decided once: null for a plain session. */
+export type IsolationRequest = Pick<IsolationState, 'readOnly' | 'network' | 'keepWorkdir'> | null;
+
+/** The root of a state dir's isolated sessions: one per state dir, named by a hash of its path (it must be outside it). */
+export function defaultIsolationRoot(home: string): string {
+  return join('/var/lib/sessiond', createHash('sha256').update(home).digest('hex').slice(0, 16));
+}
+
+/**
+ * The daemon's side of isolated sessions: their uids, work dirs, the runtime copy they run, the
+ * spawn of their supervisors and the relay of their logs, and what is left to clean when one ends.
+ */
+export class Isolation {
+  private readonly root: IsolationRoot;
+  private readonly pool: UidPool;
+  private entries: RuntimeEntries | null = null;
+  /** Where isolated supervisors print (as the spares' log: rare lines). */
+  private output: number | null = null;
+
+  constructor(
+    home: string,
+    private readonly supervisorsLog: string,
+    private readonly options: IsolationOptions,
+    private readonly logRotation: LogRotation,
+    private readonly warn: (message: string) => void,
+  ) {
+    this.root = isolationRoot(options.root ?? defaultIsolationRoot(home));
+    this.pool = new UidPool(options.uidRange ?? DEFAULT_UID_RANGE, () => workDirOwners(this.root));
+  }
+
+  /** What a create asks for; throws, changing nothing, when it contradicts itself or the host cannot give it. */
+  request(input: Pick<ParsedSessionInput, 'isolate' | 'readOnly' | 'network' | 'keepWorkdir'>): IsolationRequest {
+    const namespaces = input.readOnly || !input.network;
+    if (input.isolate === false && namespaces) {
+      throw new SessiondError('invalid_params', `${input.readOnly ? '--read-only' : '--no-network'} isolates the session: drop --no-isolate ("isolate": false)`);
+    }
+    if (!(input.isolate ?? this.options.byDefault ?? false) && !namespaces) return null;
+    assertCanSwitchUids();
+    if (namespaces) assertBwrap();
+    return { readOnly: input.readOnly, network: input.network, keepWorkdir: input.keepWorkdir };
+  }
+
+  /** The files isolated sessions run, copied where their users can read them (once). */
+  runtime(): RuntimeEntries {
+    if (!this.entries) {
+      prepareRoot(this.root);
+      this.entries = copyRuntime(this.root.runtime);
+    }
+    return this.entries;
+  }
+
+  /** A uid and a work dir for a new session. */
+  allocate(session: string, request: NonNullable<IsolationRequest>, uid = this.pool.take()): IsolationState {
+    this.runtime();
+    try {
+      const workDir = makeWorkDir(this.root, session, uid, uid);
+      return { uid, gid: uid, workDir, ...request, enforcement: request.readOnly || !request.network ? 'uid+namespaces' : 'uid' };
+    } catch (error) {
+      this.pool.release(uid);
+      throw error;
+    }
+  }
+
+  /** A uid for a spare (its work dir comes with its session). */
+  takeUid(): number {
+    return this.pool.take();
+  }
+
+  /** A resurrected session's uid and work dir, as they were. */
+  reclaim(state: IsolationState): IsolationState {
+    this.runtime();
+    if (this.pool.isHeld(state.uid)) throw new SessiondError('start_failed', `uid ${state.uid} is another session's now`);
+    this.pool.hold(state.uid);
+    reuseWorkDir(state.workDir, state.uid, state.gid);
+    return state;
+  }
+
+  /** Spawns the supervisor of an isolated session, its logs relayed to `logDir`. */
+  spawn(state: IsolationState, logDir: string): Spawned {
+    this.output ??= openSync(this.supervisorsLog, 'a', 0o600);
+    const proc = spawnIsolatedSupervisor(this.runtime().supervisor, state, this.root.runtime, this.output);
+    const relay: unknown = proc.subprocess.stdio[LOG_RELAY_FD];
+    if (relay instanceof Readable) writeRelayed(relay, logDir, this.logRotation, (m) => this.warn(`session logs: ${m}`));
+    return proc;
+  }
+
+  /** An isolated session has ended: any process of its uid is SIGKILLed, its work dir goes (unless kept), its uid is free again. */
+  ended(state: IsolationState | null | undefined): void {
+    if (!state) return;
+    const left = killUid(state.uid);
+    if (left > 0) this.warn(`uid ${state.uid}: SIGKILLed ${left} process(es) left by its ended session`);
+    try {
+      if (!state.keepWorkdir) removeWorkDir(state.workDir);
+    } catch (error) {
+      this.warn((error as Error).message);
+    }
+    this.pool.release(state.uid);
+  }
+
+  /** What an isolated supervisor's init carries: the child preloads of the runtime copy, and the fd it relays logs on. */
+  supervisorSettings<S extends object>(base: S): S & { nodeResolve: RuntimeEntries['nodeResolve']; logFd: number } {
+    return { ...base, nodeResolve: this.runtime().nodeResolve, logFd: LOG_RELAY_FD };
+  }
+
+  close(): void {
+    if (this.output !== null) closeSync(this.output);
+    this.output = null;
+  }
+
+  /** A spare's uid, its spare gone. */
+  releaseUid(uid: number): void {
+    killUid(uid);
+    this.pool.release(uid);
+  }
+}
