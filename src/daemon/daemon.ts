@@ -115,7 +115,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
         : new SessiondError('daemon_stopped', 'sessiond was stopped: its sessions are terminated');
       log.info({ why, keepSessions }, keepSessions ? 'restarting: stopping every session process, keeping the sessions' : 'stopping: terminating every session');
       if (keepSessions) journal.freeze();
-      await manager.shutdown();
+      await manager.shutdown({ keepSessions });
       await releaseCgroups(cgroups, log);
       store.close();
       log.info('every session process is gone');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { SessiondError } from '../contract/errors.js';
@@ -39,6 +39,8 @@ export class Isolation {
   private readonly root: IsolationRoot;
   private readonly pool: UidPool;
   private entries: RuntimeEntries | null = null;
+  /** A daemon restart: sessions end here but come back with the next daemon, work dirs and all. */
+  private keepAll = false;
   /** Where isolated supervisors print (as the spares' log: rare lines). */
   private output: number | null = null;
 
@@ -115,7 +117,7 @@ export class Isolation {
     const left = killUid(state.uid);
     if (left > 0) this.warn(`uid ${state.uid}: SIGKILLed ${left} process(es) left by its ended session`);
     try {
-      if (!state.keepWorkdir) removeWorkDir(state.workDir);
+      if (!state.keepWorkdir && !this.keepAll) removeWorkDir(state.workDir);
     } catch (error) {
       this.warn((error as Error).message);
     }
@@ -127,9 +129,23 @@ export class Isolation {
     return { ...base, nodeResolve: this.runtime().nodeResolve, logFd: LOG_RELAY_FD };
   }
 
+  keepWorkDirs(): void {
+    this.keepAll = true;
+  }
+
+  /** The daemon stops: its runtime copy goes (the next start makes it anew), and the root too when no work dir is left in it. */
   close(): void {
     if (this.output !== null) closeSync(this.output);
     this.output = null;
+    if (!this.entries) return;
+    rmSync(this.root.runtime, { recursive: true, force: true });
+    for (const dir of [this.root.work, this.root.root]) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        break; // not empty: kept work dirs, or sessions a restarted daemon brings back
+      }
+    }
   }
 
   /** A spare's uid, its spare gone. */

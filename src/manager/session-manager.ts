@@ -251,9 +251,13 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     return this.session(id).kill(target, toSignal(signal));
   }
 
-  /** Terminates every session in parallel; the manager starts no session after this. */
-  async shutdown(): Promise<void> {
+  /**
+   * Terminates every session in parallel; the manager starts no session after this. `keepSessions`
+   * (a daemon restart): the next daemon brings them back, so isolated sessions keep their work dirs.
+   */
+  async shutdown(options: { keepSessions?: boolean } = {}): Promise<void> {
     this.closed = true;
+    if (options.keepSessions) this.isolation.keepWorkDirs();
     await Promise.all([this.pool.close(), ...[...this.sessions.values()].map((s) => s.terminate())]);
     this.isolation.close();
   }
