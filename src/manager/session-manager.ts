@@ -212,7 +212,12 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   /** Starts one more child in a running session, after the others (it stops first); resolves once it is ready. */
   async addChild(id: string, input: ChildSpecInput, cwd = process.cwd()): Promise<void> {
     const parsed = parseOrThrow(childSpecInput, input, 'child spec');
-    await this.session(id).addChild(toChildSpec(parsed, cwd));
+    const session = this.session(id);
+    // An isolated session's child runs in its work dir unless it names a cwd, and only what its user may run.
+    const isolation = session.spec.isolation;
+    const child = toChildSpec(parsed, cwd, isolation?.workDir ?? cwd);
+    if (isolation) assertUserCanRun({ ...session.spec, children: [child] }, isolation);
+    await session.addChild(child);
   }
 
   /** Stops a child as a terminate would; it keeps its spec and stays stopped until restarted. */
