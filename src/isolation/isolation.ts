@@ -11,6 +11,7 @@ import { assertBwrap, assertCanSwitchUids } from './host-support.js';
 import { LOG_RELAY_FD, spawnIsolatedSupervisor } from './launch.js';
 import { writeRelayed } from './relayed-logs.js';
 import { copyRuntime, type RuntimeEntries } from './runtime-copy.js';
+import type { SpareKind } from '../manager/supervisor-pool.js';
 import { killUid } from './uid-sweep.js';
 import { UidPool, type UidRange } from './uid-pool.js';
 import { isolationRoot, makeWorkDir, prepareRoot, removeWorkDir, reuseWorkDir, workDirOwners, type IsolationRoot } from './work-dir.js';
@@ -41,6 +42,7 @@ export class Isolation {
   private entries: RuntimeEntries | null = null;
   /** A daemon restart: sessions end here but come back with the next daemon, work dirs and all. */
   private keepAll = false;
+  private readonly spares = new Map<string, IsolationState>();
   /** Where isolated supervisors print (as the spares' log: rare lines). */
   private output: number | null = null;
 
@@ -88,9 +90,43 @@ export class Isolation {
     }
   }
 
-  /** A uid for a spare (its work dir comes with its session). */
-  takeUid(): number {
-    return this.pool.take();
+  /**
+   * Isolated spares (manager/supervisor-pool.ts): a supervisor and its Placeholder made ready under
+   * a fresh uid, in the work dir of the session id it reserves, so an isolated create costs what
+   * a plain one does. Only plain `--isolate` ones: bwrap's options are fixed when it starts.
+   */
+  spareKind(logDirOf: (id: string) => string): SpareKind {
+    return {
+      spawn: (id) => {
+        const state = this.allocate(id, { readOnly: false, network: true, keepWorkdir: false });
+        try {
+          const proc = this.spawn(state, logDirOf(id));
+          this.spares.set(id, state);
+          return proc;
+        } catch (error) {
+          this.ended(state);
+          throw error;
+        }
+      },
+      dropped: (id) => {
+        const state = this.spares.get(id);
+        this.spares.delete(id);
+        this.ended(state);
+      },
+    };
+  }
+
+  /** The work dir a spare of that id runs in. */
+  workDirOf(id: string): string {
+    return join(this.root.work, id);
+  }
+
+  /** A taken spare's uid and work dir, now its session's. */
+  claimSpare(id: string, request: NonNullable<IsolationRequest>): IsolationState {
+    const state = this.spares.get(id);
+    if (!state) throw new SessiondError('internal', `spare ${id} has no isolation`);
+    this.spares.delete(id);
+    return { ...state, keepWorkdir: request.keepWorkdir };
   }
 
   /** A resurrected session's uid and work dir, as they were. */

@@ -76,6 +76,9 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   private readonly maxSessions: number;
   private readonly keepTerminated: number;
   private readonly pool: SupervisorPool;
+  private isoPool: SupervisorPool | null = null;
+  private readonly warm: number;
+  private readonly supervisorsLog: string;
   private readonly isolation: Isolation;
   private closed = false;
   private readonly gate: StartGate;
@@ -98,7 +101,10 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     mkdirSync(paths.sessionsDir, { recursive: true, mode: 0o700 });
     this.isolation = new Isolation(paths.home, paths.supervisorsLog, options.isolation ?? {}, this.runtime.supervisor.logRotation, (m) => this.emit('warning', m));
     const placeholder = () => toChildSpec(childSpecInput.parse({ name: DEFAULTS.placeholderName, file: entryPath('placeholder') }), process.cwd());
-    this.pool = new SupervisorPool(options.warmSupervisors ?? DEFAULTS.warm, paths.supervisorsLog, placeholder);
+    this.warm = options.warmSupervisors ?? DEFAULTS.warm;
+    this.supervisorsLog = paths.supervisorsLog;
+    this.pool = new SupervisorPool(this.warm, paths.supervisorsLog, placeholder);
+    if (options.isolation?.byDefault && process.geteuid?.() === 0) this.isolatedSpares();
   }
 
   /** Starts a session and resolves with its id once every child is ready. */
@@ -121,13 +127,15 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   // A uid and a work dir first: its children run there unless the create gave a cwd.
   private async createIsolated(input: ParsedSessionInput, request: NonNullable<IsolationRequest>, cwd: string | undefined, cwdGiven: boolean): Promise<string> {
     if (this.closed) throw new SessiondError('daemon_unavailable', 'sessiond is shutting down: start it again to create sessions');
-    const id = input.id ?? newSessionId();
+    // Spares are plain --isolate ones: a create of its own id, or with namespaces, starts cold.
+    const spare = input.id === undefined && !request.readOnly && request.network ? this.isolatedSpares().takeSpare() : null;
+    const id = spare?.id ?? input.id ?? newSessionId();
     if (this.sessions.get(id) && isLive(this.sessions.get(id)!.status)) throw new SessiondError('already_exists', `session ${id} already exists; terminate it first, or choose another id`);
-    const isolation = this.isolation.allocate(id, request);
+    const isolation = spare ? this.isolation.claimSpare(id, request) : this.isolation.allocate(id, request);
     try {
       const spec = toSessionSpec({ ...input, id }, cwd, { childCwd: cwdGiven ? undefined : isolation.workDir, placeholder: this.isolation.runtime().placeholder });
       assertUserCanRun(spec, isolation);
-      await this.launch({ ...spec, isolation }, 'session.created');
+      await this.launch({ ...spec, isolation }, 'session.created', undefined, spare);
     } catch (error) {
       // Never started (refused, or it failed before its supervisor ran): nothing of it is left.
       if (!this.sessions.has(id) || this.sessions.get(id)!.spec.isolation !== isolation) this.isolation.ended(isolation);
@@ -138,7 +146,17 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
 
   /** The spares started ahead of need (they belong to no session). */
   spares(): SpareInfo[] {
-    return this.pool.list();
+    return [...this.pool.list(), ...(this.isoPool?.list() ?? [])];
+  }
+
+  // Isolated spares start with the first isolated create (or the daemon, when isolation is its default).
+  private isolatedSpares(): SupervisorPool {
+    if (!this.isoPool) {
+      const placeholder = (id: string) => toChildSpec(childSpecInput.parse({ name: DEFAULTS.placeholderName, file: this.isolation.runtime().placeholder }), this.isolation.workDirOf(id));
+      const kind = this.isolation.spareKind((id) => sessionLogDir(this.runtime.sessionsDir, id));
+      this.isoPool = new SupervisorPool(this.warm, this.supervisorsLog, placeholder, kind);
+    }
+    return this.isoPool;
   }
 
   /**
@@ -263,7 +281,7 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   async shutdown(options: { keepSessions?: boolean } = {}): Promise<void> {
     this.closed = true;
     if (options.keepSessions) this.isolation.keepWorkDirs();
-    await Promise.all([this.pool.close(), ...[...this.sessions.values()].map((s) => s.terminate())]);
+    await Promise.all([this.pool.close(), this.isoPool?.close(), ...[...this.sessions.values()].map((s) => s.terminate())]);
     this.isolation.close();
   }
 
@@ -272,7 +290,7 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     const spawnSupervisor = () => {
       spawned = true;
       const { isolation } = spec;
-      if (isolation) return { proc: this.isolation.spawn(isolation, sessionLogDir(this.runtime.sessionsDir, spec.id)), spawned: [] };
+      if (isolation && !spare) return { proc: this.isolation.spawn(isolation, sessionLogDir(this.runtime.sessionsDir, spec.id)), spawned: [] };
       return spare ? { proc: spare.proc, spawned: spare.placeholderPid === null ? [] : [spare.placeholderPid] } : { proc: this.pool.take(), spawned: [] };
     };
     try {
