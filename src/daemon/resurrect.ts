@@ -24,6 +24,9 @@ export async function resurrectSessions(store: Store, manager: SessionManager, l
     }
   }
 
+  // Work dirs of no stored session (a spare's, left by a SIGKILLed daemon) hold a uid for nothing.
+  manager.sweepWorkDirs(new Set(store.sessions.list({ all: true }).map((record) => record.id)));
+
   for (const record of store.sessions.listResurrectable()) {
     manager.resurrectSession(record).then(
       () => log.info({ session: record.id }, 'session resurrected'),

@@ -14,7 +14,7 @@ import { copyRuntime, type RuntimeEntries } from './runtime-copy.js';
 import type { SpareKind } from '../manager/supervisor-pool.js';
 import { killUid } from './uid-sweep.js';
 import { UidPool, type UidRange } from './uid-pool.js';
-import { isolationRoot, makeWorkDir, prepareRoot, removeWorkDir, reuseWorkDir, workDirOwners, type IsolationRoot } from './work-dir.js';
+import { isolationRoot, makeWorkDir, prepareRoot, removeWorkDir, reuseWorkDir, workDirOwners, workDirs, type IsolationRoot } from './work-dir.js';
 
 export interface IsolationOptions {
   /** `sessiond --isolate`: every create is isolated unless it says `--no-isolate`. */
@@ -116,6 +116,14 @@ export class Isolation {
     };
   }
 
+  /** At the daemon's start: work dirs of sessions it does not know (a dead daemon's spares) go, with their uids' processes. */
+  sweep(known: ReadonlySet<string>): void {
+    for (const { name, uid } of workDirs(this.root)) {
+      if (known.has(name) || this.spares.has(name)) continue;
+      this.ended({ uid, workDir: join(this.root.work, name), keepWorkdir: false });
+    }
+  }
+
   /** The work dir a spare of that id runs in. */
   workDirOf(id: string): string {
     return join(this.root.work, id);
@@ -148,9 +156,11 @@ export class Isolation {
   }
 
   /** An isolated session has ended: any process of its uid is SIGKILLed, its work dir goes (unless kept), its uid is free again. */
-  ended(state: IsolationState | null | undefined): void {
+  ended(state: Pick<IsolationState, 'uid' | 'workDir' | 'keepWorkdir'> | null | undefined): void {
     if (!state) return;
-    const left = killUid(state.uid);
+    // Only a uid of our range is a session's to sweep (a work dir chowned to someone else is not).
+    const ours = state.uid >= this.pool.range.first && state.uid <= this.pool.range.last;
+    const left = ours ? killUid(state.uid) : 0;
     if (left > 0) this.warn(`uid ${state.uid}: SIGKILLed ${left} process(es) left by its ended session`);
     try {
       if (!state.keepWorkdir && !this.keepAll) removeWorkDir(state.workDir);

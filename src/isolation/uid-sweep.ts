@@ -7,6 +7,8 @@ import { readStat } from '../process/proc.js';
  * leftover, however it detached itself (setsid, double fork): the uid finds it all the same.
  */
 export function killUid(uid: number): number {
+  // Never root's or our own: a bug upstream must not turn into a kill of the host.
+  if (uid === 0 || uid === process.geteuid?.()) throw new Error(`refusing to kill every process of uid ${uid}`);
   let killed = 0;
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;

@@ -57,18 +57,21 @@ export function removeWorkDir(dir: string): void {
   }
 }
 
-/** The owners of what is in the work root: a uid that still owns a work dir is not handed out again. */
-export function workDirOwners(root: IsolationRoot): Set<number> {
-  const owners = new Set<number>();
+/** What is in the work root: each entry's name (a session id) and owner. */
+export function workDirs(root: IsolationRoot): { name: string; uid: number }[] {
   let names: string[];
   try {
     names = readdirSync(root.work);
   } catch {
-    return owners;
+    return [];
   }
-  for (const name of names) {
+  return names.flatMap((name) => {
     const stat = lstatSync(join(root.work, name), { throwIfNoEntry: false });
-    if (stat) owners.add(stat.uid);
-  }
-  return owners;
+    return stat ? [{ name, uid: stat.uid }] : [];
+  });
+}
+
+/** The owners of what is in the work root: a uid that still owns a work dir is not handed out again. */
+export function workDirOwners(root: IsolationRoot): Set<number> {
+  return new Set(workDirs(root).map((entry) => entry.uid));
 }

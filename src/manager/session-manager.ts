@@ -173,6 +173,11 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     return record.spec.id;
   }
 
+  /** Removes the work dirs of isolated sessions that are not in `known` (spares of a daemon that died), with whatever their uids still run. */
+  sweepWorkDirs(known: ReadonlySet<string>): void {
+    this.isolation.sweep(known);
+  }
+
   /** Stops every process of the session (the cgroup freezer, else SIGSTOP); its heartbeats and idle clock wait. */
   async pauseSession(id: string): Promise<void> {
     await this.session(id).pause();
