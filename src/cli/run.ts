@@ -1,5 +1,6 @@
 import { errorMessage, SessiondError, type ErrorCode } from '../contract/errors.js';
 import { SessionClient } from '../control/client.js';
+import { exposureWarnings } from './exposure.js';
 
 /** The options every command takes. */
 export interface GlobalArgs {
@@ -39,6 +40,7 @@ export function print(args: GlobalArgs, data: unknown, human: () => string): voi
  */
 export async function run(args: GlobalArgs, body: (client: SessionClient) => Promise<number | void>, options: { autoStart?: boolean } = {}): Promise<void> {
   const client = new SessionClient({ home: args.home, autoStart: options.autoStart ?? true });
+  for (const warning of exposureWarnings(args.home)) process.stderr.write(`sessionctl: ${warning}\n`);
   try {
     process.exitCode = (await body(client)) ?? EXIT.ok;
   } catch (error) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, rmdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { SessiondError } from '../contract/errors.js';
 import { DEFAULT_UID_RANGE, type IsolationState } from '../contract/isolation.js';
@@ -185,7 +185,8 @@ export class Isolation {
     this.output = null;
     if (!this.entries) return;
     rmSync(this.root.runtime, { recursive: true, force: true });
-    for (const dir of [this.root.work, this.root.root]) {
+    // The shared parent too when it was ours by default and nothing else is in it.
+    for (const dir of [this.root.work, this.root.root, ...(this.options.root ? [] : [dirname(this.root.root)])]) {
       try {
         rmdirSync(dir);
       } catch {

@@ -46,8 +46,12 @@ export async function attackResults(h: Harness, id: string): Promise<Record<stri
 export async function expectNothingIsolatedLeft(home: string, uids: readonly number[]): Promise<void> {
   const left = () => uids.filter((uid) => uidRuns(uid));
   await waitFor(() => left().length === 0, `no process of uids ${left().join(', ')}`, 3000).catch(() => undefined);
+  const root = defaultIsolationRoot(home);
+  const rootLeft = existsSync(root);
+  // The last line of defence: a failed test leaves nothing behind either.
+  rmSync(root, { recursive: true, force: true });
   expect(left(), 'uids with processes left').toEqual([]);
-  expect(existsSync(defaultIsolationRoot(home)), 'isolation root left').toBe(false);
+  expect(rootLeft, 'isolation root left').toBe(false);
 }
 
 /** Whether a process of `uid` runs (zombies aside). */
