@@ -65,6 +65,8 @@ export const supervisorInit = object({
   logRotation: optional(object({ maxBytes: int(1), files: int(0) })),
   /** This install's preloads, which let a Node child anywhere import 'sessiond/child' (node-flags.ts). */
   nodeResolve: optional(object({ import: string, require: string, root: string })),
+  /** The session's children leaf (cgroup/children-leaf.ts): absent when the session has no cgroup. */
+  childrenLeaf: optional(object({ procs: array(string), freezer: nullable(object({ dir: string, via: oneOf('v1', 'v2') })) })),
 });
 export type SupervisorInit = Infer<typeof supervisorInit>;
 

@@ -238,7 +238,7 @@ export class SessionRuntime {
     proc.subprocess.on('message', (raw: unknown) => this.guard('a supervisor message', () => this.receive(raw)));
     void proc.exited.then((exit) => this.guard('the supervisor exit', () => this.input({ kind: 'supervisor_exited', exit })));
     const { heartbeatMs, startTimeoutMs } = this.options;
-    this.post({ type: 'init', init: { session: this.spec, heartbeatMs, startTimeoutMs, logDir, ...this.options.supervisor } });
+    this.post({ type: 'init', init: { session: this.spec, heartbeatMs, startTimeoutMs, logDir, ...this.options.supervisor, ...this.bounds.childrenLeaf() } });
     // The supervisor times its children itself, so its error can name the child; this timer,
     // a little later, catches a supervisor that never answers.
     const reason = `supervisor not ready within ${startTimeoutMs} ms`;

@@ -2,6 +2,7 @@ import { describeExit, type ChildStatus, type ExitInfo } from '../contract/sessi
 import type { ChildSpec } from '../contract/spec.js';
 import { isFromChild, type ChildInit, type ToChild } from '../ipc/child-messages.js';
 import type { ChildState } from '../ipc/supervisor-messages.js';
+import { leafFrozen, type ChildrenLeaf } from '../cgroup/children-leaf.js';
 import { killGroups } from '../process/kill.js';
 import { markerEnv, type RunMarker } from '../process/marker.js';
 import { killProcess, stopProcess } from '../process/stop.js';
@@ -31,6 +32,8 @@ export interface SlotOptions {
   readonly logPath: string | LogSink | null;
   readonly logRotation?: LogRotation | undefined;
   readonly nodeResolve?: NodeResolve | undefined;
+  /** The session's children leaf: each run enters it before its program runs; a frozen leaf misses no heartbeat. */
+  readonly leaf?: ChildrenLeaf | undefined;
 }
 
 /**
@@ -106,7 +109,7 @@ export class ChildSlot {
     this.runs += 1;
     const env = { ...spec.env, ...markerEnv(this.marker) };
     // A spare's Placeholder was spawned ahead, with this run's marker: it only needs its init.
-    const proc = prespawned ?? spawnProcess(target, { args: spec.args, env, cwd: spec.cwd, stdout: 'pipe', stderr: 'pipe', nodeArgs: this.nodeArgs });
+    const proc = prespawned ?? spawnProcess(target, { args: spec.args, env, cwd: spec.cwd, stdout: 'pipe', stderr: 'pipe', nodeArgs: this.nodeArgs, leaf: this.options.leaf });
     this.proc = proc;
     this.log.attach(proc.subprocess.stdout, 'out');
     this.log.attach(proc.subprocess.stderr, 'err');
@@ -166,6 +169,8 @@ export class ChildSlot {
             if (this.status === 'starting') this.status = 'running';
             this.readyAt = performance.now();
             this.startHeartbeat(() => {
+              // Paused: the daemon froze the children, not us; their silence is no hang, and no ping piles up.
+              if (leafFrozen(this.options.leaf)) return void (missed = 0);
               if (++missed > this.options.missedHeartbeats) {
                 this.stopHeartbeat();
                 return this.hooks.onHung(this);

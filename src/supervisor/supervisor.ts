@@ -1,3 +1,4 @@
+import { thawForKill } from '../cgroup/children-leaf.js';
 import { SessiondError } from '../contract/errors.js';
 import { DEFAULTS } from '../contract/defaults.js';
 import { childLogFile } from '../contract/paths.js';
@@ -97,7 +98,11 @@ export class Supervisor {
   async orphaned(): Promise<void> {
     this.phase = 'stopping';
     this.cancelDelays();
-    await Promise.all([...this.slots.values()].map((slot) => slot.kill()));
+    // The SIGKILLs are sent at once; a paused session's children leaf is then thawed (v1 only),
+    // for a v1 frozen task dies only once it runs.
+    const kills = [...this.slots.values()].map((slot) => slot.kill());
+    thawForKill(this.init.childrenLeaf);
+    await Promise.all(kills);
     this.finish(1);
   }
 
@@ -345,7 +350,7 @@ let relay: ((child: string) => LogSink) | undefined;
 
 // The daemon's settings for every child: how its log rotates, what lets a Node child import 'sessiond/child'.
 function childSettings(init: Omit<SupervisorInit, 'session'>) {
-  return { logRotation: init.logRotation, nodeResolve: init.nodeResolve };
+  return { logRotation: init.logRotation, nodeResolve: init.nodeResolve, leaf: init.childrenLeaf };
 }
 
 function startFailure(slot: ChildSlot, failure: string): string {
