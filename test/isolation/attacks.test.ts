@@ -1,7 +1,10 @@
 import { createServer, type Server } from 'node:net';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { SessionInfo } from '../../src/contract/session.js';
 import { attackResults, createWithSpec, expectNothingIsolatedLeft, FIXTURES, Harness, requireIsolationHost, SESSIONCTL, sharedDir } from './harness.js';
+
+// Each test starts real sessions (some under bubblewrap) through the CLI: minutes on a loaded 2-core host.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 60_000 });
 
 // A real attacker (test/fixtures/attacker.mjs) inside a session tries to reach the daemon, another
 // session and the host; inside an isolated session each attempt must be refused by the kernel
@@ -77,6 +80,7 @@ it('an isolated session cannot reach the daemon, another session, their secrets 
     readEnviron: 'EACCES',
     writeWorkDir: 'EACCES',
     leaveCgroup: 'EACCES',
+    enterSupervisorLeaf: 'EACCES',
     raiseLimit: 'EACCES',
     killVictimChild: 'EPERM',
     killVictimSupervisor: 'EPERM',
@@ -103,7 +107,7 @@ it('the same attacks from a plain session succeed (signals sent as 0: they would
   const target = await victim(['--isolate']);
   const spare = await victim([]);
   const results = await attacker(target, spare.id, ['--cwd', outside.dir], '0');
-  for (const attack of ['socket', 'readStore', 'readLogs', 'readEnviron', 'writeWorkDir', 'writeOutside', 'leaveCgroup', 'raiseLimit', 'network', 'killVictimChild', 'killVictimSupervisor', 'killDaemon', 'terminate']) {
+  for (const attack of ['socket', 'readStore', 'readLogs', 'readEnviron', 'writeWorkDir', 'writeOutside', 'leaveCgroup', 'enterSupervisorLeaf', 'raiseLimit', 'network', 'killVictimChild', 'killVictimSupervisor', 'killDaemon', 'terminate']) {
     expect(results[attack], attack).toBe('ok');
   }
   expect((await h.json<SessionInfo>(['info', spare.id])).status).toBe('terminated');

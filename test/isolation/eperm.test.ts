@@ -1,7 +1,10 @@
 import { chmodSync, copyFileSync, readFileSync } from 'node:fs';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { isRunning } from '../../src/process/proc.js';
 import { expectNothingIsolatedLeft, Harness, requireIsolationHost, sharedDir, waitFor } from './harness.js';
+
+// Each test starts real sessions (some under bubblewrap) through the CLI: minutes on a loaded 2-core host.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 60_000 });
 
 // Signals that the kernel refuses (EPERM) must never become an unhandled error in the supervisor
 // or the daemon. A child of an isolated session that turns itself into root (through a setuid

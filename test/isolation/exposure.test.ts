@@ -1,6 +1,9 @@
 import { chmodSync } from 'node:fs';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { Harness } from '../cli/harness.js';
+
+// Each test starts real sessions (some under bubblewrap) through the CLI: minutes on a loaded 2-core host.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 60_000 });
 
 // The store holds every session's llm config (for resurrection): sessionctl says so when others may read it.
 

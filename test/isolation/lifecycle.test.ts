@@ -1,8 +1,11 @@
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { SessionInfo } from '../../src/contract/session.js';
 import { readStat } from '../../src/process/proc.js';
 import { expectNothingIsolatedLeft, FIXTURES, Harness, requireIsolationHost, sharedDir, uidRuns, waitFor } from './harness.js';
+
+// Each test starts real sessions (some under bubblewrap) through the CLI: minutes on a loaded 2-core host.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 60_000 });
 
 // Everything that holds for a plain session holds for an isolated one: stop, SIGKILL after 5 s,
 // no orphans after a daemon SIGKILL, pause, resurrection with its work dir, child admin, send, logs.
@@ -39,7 +42,7 @@ it('a Node child runs as the session user, no supplementary groups, in its work 
   const who = JSON.parse((await h.cli(['send', session.id, '{"op":"whoami"}'])).stdout);
   expect(who).toMatchObject({ uid, gid, cwd: workDir, llm: { api_key: 'k-1' } });
   expect(who.groups.filter((g: number) => g !== gid)).toEqual([]);
-  expect(who.env.filter((name: string) => !['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'TERM', 'SESSIOND_CHILD'].includes(name))).toEqual([]);
+  expect(who.env.filter((name: string) => !['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'TERM', 'SESSIOND_CHILD', 'PWD'].includes(name))).toEqual([]);
   // Supervisor too: the uid, and no supplementary group in /proc.
   const status = readFileSync(`/proc/${session.supervisorPid}/status`, 'utf8');
   expect(status).toMatch(new RegExp(`^Uid:\\s+${uid}\\s+${uid}\\s+${uid}\\s+${uid}$`, 'm'));

@@ -2,9 +2,12 @@ import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { expectAllGone, runningDescendants } from '../helpers/proc.js';
 import { requireIsolationHost, SESSIONCTL } from './harness.js';
+
+// Each test starts real sessions (some under bubblewrap) through the CLI: minutes on a loaded 2-core host.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 60_000 });
 
 // A daemon that is not root cannot give a session a uid of its own: an isolated create fails,
 // saying so, and changes nothing; the daemon goes on serving plain sessions. The daemon runs as
