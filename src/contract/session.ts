@@ -4,10 +4,15 @@ import type { AutoShutdown, ChildStatus, SessionStatus, Strategy } from './vocab
 
 export type { ChildStatus, RestartType, SessionStatus, Strategy } from './vocabulary.js';
 
+/** Why sessiond itself ended a child: past its memory limit, or hung (no pong for 3 heartbeats). */
+export type ExitReason = 'memory' | 'hung';
+
 export interface ExitInfo {
   readonly code: number | null;
   readonly signal: string | null;
   readonly at: string;
+  /** Set only where sessiond caused the exit. */
+  readonly reason?: ExitReason;
 }
 
 export interface ChildInfo {

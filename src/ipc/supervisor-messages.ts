@@ -8,7 +8,8 @@ import { array, boolean, int, nullable, number, object, oneOf, optional, positiv
  * optional that the supervisor needs.
  */
 
-const exitInfo = object({ code: nullable(number), signal: nullable(string), at: string });
+const exitReason = oneOf('memory', 'hung');
+const exitInfo = object({ code: nullable(number), signal: nullable(string), at: string, reason: optional(exitReason) });
 
 export const childState = object({
   name: string,
@@ -41,7 +42,8 @@ export const supervisorInit = object({
     id: string,
     metadata: record(unknown),
     llmConfig: record(unknown),
-    children: array(childSpec, 1),
+    // None is a session whose last child was removed: it comes back as it was, with none.
+    children: array(childSpec),
     strategy: oneOf(...STRATEGIES),
     maxRestarts: int(0),
     maxSeconds: positive,
@@ -77,9 +79,18 @@ export const supervisorRequest = tagged('op', {
   restart_child: { name: string },
   remove_child: { name: string },
   restart_all: {},
-  call: { child: string, body: unknown },
+  /** A `send`: the supervisor drops it after timeoutMs (the daemon's timeout) if no reply came. */
+  call: { child: string, body: unknown, timeoutMs: int(1) },
 });
 export type SupervisorRequest = Infer<typeof supervisorRequest>;
+
+/**
+ * The result of every request but `call`: the supervisor owns the child list, and answers each
+ * change with the list as it now stands (every child's state, in start order, and those stopped
+ * on request), for the daemon to mirror.
+ */
+export const adminResult = object({ children: array(childState), held: array(string) });
+export type AdminResult = Infer<typeof adminResult>;
 
 /**
  * A spare: a supervisor started ahead of need, with the session's Placeholder spawned under it
@@ -112,7 +123,11 @@ export const fromSupervisor = tagged('type', {
     restarts: int(),
     code: optional(nullable(number)),
     signal: optional(nullable(string)),
+    /** Why the supervisor ended it (`hung`), on an `exited` it caused. */
+    reason: optional(exitReason),
     output: optional(array(string)),
+    /** On `added`: the child's spec, so a daemon whose add_child timed out still learns it. */
+    spec: optional(childSpec),
   },
   activity: { child: string, at: string },
   gave_up: { reason: string },

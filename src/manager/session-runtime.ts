@@ -129,7 +129,7 @@ export class SessionRuntime {
   send(name: string | undefined, body: unknown, timeoutMs: number): Promise<unknown> {
     const child = name ?? this.current.children[0]!.name;
     childOf(this.current, child);
-    return this.request({ op: 'call', child, body }, timeoutMs, () => `child ${child} of session ${this.spec.id} did not reply within ${timeoutMs} ms`);
+    return this.request({ op: 'call', child, body, timeoutMs }, timeoutMs, () => `child ${child} of session ${this.spec.id} did not reply within ${timeoutMs} ms`);
   }
 
   private request(request: SupervisorRequest, timeoutMs: number, onTimeout?: () => string): Promise<unknown> {
@@ -296,9 +296,10 @@ export class SessionRuntime {
 
   private childEvent(message: Extract<FromSupervisor, { type: 'child' }>): void {
     if (this.status === 'terminated') return this.options.debug(`session ${this.spec.id}: late child event ignored: it is terminated`);
-    const { child, event, restarts, ...exit } = message;
-    const reason = event === 'exited' ? this.bounds.exitReason(this.children.pid(child.name), { signal: exit.signal ?? null }) : null;
-    this.children.update(child);
+    const { child, event, restarts, spec: _adopt, ...exit } = message;
+    // The daemon's bounds know a memory kill; the supervisor says which exits it caused (hung).
+    const reason = (event === 'exited' ? this.bounds.exitReason(this.children.pid(child.name), { signal: exit.signal ?? null }) : null) ?? exit.reason ?? null;
+    this.children.update(reason && child.lastExit ? { ...child, lastExit: { ...child.lastExit, reason } } : child);
     this.restarts = restarts;
     this.touch();
     if (event === 'removed') {
