@@ -30,10 +30,13 @@ beforeEach(async () => {
 
 afterEach(async () => {
   listener.close();
-  await h.teardown();
-  shared.cleanup();
-  outside.cleanup();
-  await expectNothingIsolatedLeft(h.home, uids);
+  try {
+    await h.teardown();
+  } finally {
+    shared.cleanup();
+    outside.cleanup();
+    await expectNothingIsolatedLeft(h.home, uids);
+  }
 });
 
 async function victim(flags: string[]): Promise<SessionInfo> {

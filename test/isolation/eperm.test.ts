@@ -24,9 +24,12 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  await h.teardown();
-  shared.cleanup();
-  await expectNothingIsolatedLeft(h.home, uids);
+  try {
+    await h.teardown();
+  } finally {
+    shared.cleanup();
+    await expectNothingIsolatedLeft(h.home, uids);
+  }
 });
 
 it('a child its supervisor may not signal (EPERM) is stopped by the daemon; no unhandled error anywhere', async () => {

@@ -22,9 +22,12 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  await h.teardown();
-  shared.cleanup();
-  await expectNothingIsolatedLeft(h.home, uids);
+  try {
+    await h.teardown();
+  } finally {
+    shared.cleanup();
+    await expectNothingIsolatedLeft(h.home, uids);
+  }
 });
 
 async function isolated(args: string[]): Promise<SessionInfo> {
