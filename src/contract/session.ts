@@ -11,7 +11,7 @@ export interface ExitInfo {
   readonly code: number | null;
   readonly signal: string | null;
   readonly at: string;
-  /** Set only where sessiond caused the exit. */
+  /** Where sessiond caused the exit: its memory limit, or a hang (as `child.exited` says). */
   readonly reason?: ExitReason;
 }
 

@@ -79,8 +79,8 @@ export const supervisorRequest = tagged('op', {
   restart_child: { name: string },
   remove_child: { name: string },
   restart_all: {},
-  /** A `send`: the supervisor drops it after timeoutMs (the daemon's timeout) if no reply came. */
-  call: { child: string, body: unknown, timeoutMs: int(1) },
+  /** A `send`; no child: the first that has an onMessage handler. The supervisor drops it after timeoutMs (the daemon's timeout). */
+  call: { child: optional(string), body: unknown, timeoutMs: int(1) },
 });
 export type SupervisorRequest = Infer<typeof supervisorRequest>;
 
@@ -123,10 +123,10 @@ export const fromSupervisor = tagged('type', {
     restarts: int(),
     code: optional(nullable(number)),
     signal: optional(nullable(string)),
-    /** Why the supervisor ended it (`hung`), on an `exited` it caused. */
+    /** With `exited`: where the supervisor caused it (a hang); memory is the daemon's to tell. */
     reason: optional(exitReason),
     output: optional(array(string)),
-    /** On `added`: the child's spec, so a daemon whose add_child timed out still learns it. */
+    /** With `added`: the child's spec as the supervisor runs it (the daemon mirrors its child list). */
     spec: optional(childSpec),
   },
   activity: { child: string, at: string },
@@ -135,7 +135,7 @@ export const fromSupervisor = tagged('type', {
   auto_shutdown: { reason: string },
   response: { id: int(), result: optional(unknown), error: optional(object({ code: string, message: string })) },
   publish: { child: string, topic: string, data: unknown, at: string },
-  /** The spare's Placeholder is spawned (it waits for its init). */
+  /** The spare's Placeholder has loaded (it answered a ping) and waits for its init: the spare is ready to take. */
   spare_ready: { placeholderPid: int(1) },
 });
 export type FromSupervisor = Infer<typeof fromSupervisor>;

@@ -2,6 +2,7 @@ import type { ChildrenLeaf } from '../cgroup/children-leaf.js';
 import { delegateLeafEntry } from '../isolation/leaf-entry.js';
 import { enforcementOf, needsWatchdog, noCgroups, SessionCgroup, supportFor, type CgroupSupport } from '../cgroup/index.js';
 import { errorMessage } from '../contract/errors.js';
+import { longTimeout, type LongTimer } from '../contract/long-timer.js';
 import type { Enforcement, ExitInfo, SessionStats } from '../contract/session.js';
 import type { SessionSpec } from '../contract/spec.js';
 import { hasLimits, type ResourceLimits } from '../limits/limits.js';
@@ -37,7 +38,7 @@ export class SessionBounds {
   /** Whether the session gets a group (false once making it failed; still true once it is removed). */
   private grouped: boolean;
   private watchdog: MemoryWatchdog | null = null;
-  private ttl: NodeJS.Timeout | null = null;
+  private ttl: LongTimer | null = null;
   private oomSeen = 0;
   private cpu: { at: number; usageUs: number } = { at: 0, usageUs: 0 };
   private readonly limits: ResourceLimits;
@@ -104,7 +105,7 @@ export class SessionBounds {
     const ttlMs = this.spec.ttlMs ?? null;
     if (ttlMs !== null && !this.ttl) {
       const left = Math.max(0, Date.parse(createdAt) + ttlMs - Date.now());
-      this.ttl = setTimeout(() => expire(ttlMs), left);
+      this.ttl = longTimeout(() => expire(ttlMs), left);
     }
   }
 
@@ -158,7 +159,7 @@ export class SessionBounds {
 
   private stopTimers(): void {
     this.watchdog?.stop();
-    if (this.ttl) clearTimeout(this.ttl);
+    this.ttl?.cancel();
     this.ttl = null;
   }
 }

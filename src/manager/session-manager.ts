@@ -117,8 +117,10 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     const isolation = this.isolation.request(input);
     if (isolation) return this.createIsolated(input, isolation, cwd, cwdGiven);
     const spec = toSessionSpec(input, cwd);
+    // Admission first: a create refused (capacity, a limit the host cannot hold) costs no spare.
+    this.admit(spec, 'session.created');
     // A session with no id of its own takes a whole spare: the spare's reserved id is its id.
-    const spare = input.id === undefined && !this.closed ? this.pool.takeSpare() : null;
+    const spare = input.id === undefined ? this.pool.takeSpare() : null;
     const id = spare?.id ?? spec.id;
     await this.launch(spare ? { ...spec, id } : spec, 'session.created', undefined, spare);
     return id;
@@ -307,13 +309,7 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   }
 
   private async start(spec: SessionSpec, type: 'session.created' | 'session.resurrected', spawnSupervisor: RuntimeOptions['spawnSupervisor'], createdAt?: string): Promise<void> {
-    if (this.closed) throw new SessiondError('daemon_unavailable', 'sessiond is shutting down: start it again to create sessions');
-    const existing = this.sessions.get(spec.id);
-    if (existing && isLive(existing.status)) {
-      throw new SessiondError('already_exists', `session ${spec.id} already exists (${existing.status}); terminate it first, or choose another id`);
-    }
-    // Refused before anything exists: no event, no record, no process (a resurrection is never refused for capacity).
-    admit(spec, this.runtime.bounds.cgroups, type === 'session.created' ? { live: this.liveCount(), max: this.maxSessions } : null);
+    this.admit(spec, type);
     const emit = (type: EventType, fields: Record<string, unknown> = {}) => {
       // Before the event is out: whoever reads it finds the session's uid free of processes and its work dir gone.
       if (type === 'session.terminated') this.isolation.ended(spec.isolation);
@@ -331,6 +327,16 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     this.sessions.set(spec.id, session);
     emit(type, { children: spec.children.map((c) => c.name) });
     await this.gate.run(() => session.start());
+  }
+
+  // Refused before anything exists: no event, no record, no process, no spare (a resurrection is never refused for capacity).
+  private admit(spec: SessionSpec, type: 'session.created' | 'session.resurrected'): void {
+    if (this.closed) throw new SessiondError('daemon_unavailable', 'sessiond is shutting down: start it again to create sessions');
+    const existing = this.sessions.get(spec.id);
+    if (existing && isLive(existing.status)) {
+      throw new SessiondError('already_exists', `session ${spec.id} already exists (${existing.status}); terminate it first, or choose another id`);
+    }
+    admit(spec, this.runtime.bounds.cgroups, type === 'session.created' ? { live: this.liveCount(), max: this.maxSessions } : null);
   }
 
   private liveCount(): number {

@@ -114,11 +114,21 @@ export class ChildAdmin {
 
 /** A `send` to a Node child: not queued, many may be in flight, each dropped at its deadline. */
 export async function callChild(children: ChildTable, request: Extract<SupervisorRequest, { op: 'call' }>): Promise<unknown> {
-  const slot = children.known(request.child);
+  const slot = request.child === undefined ? servingSlot(children) : children.known(request.child);
   const name = slot.spec.name;
   if (slot.spec.file === undefined) throw new SessiondError('not_supported', `child ${name} is a command: it has no IPC channel to send to`);
   if (slot.pid === null || slot.status !== 'running') throw new SessiondError('not_running', `child ${name} is not running (it is ${slot.status})`);
   return slot.call(request.body, request.timeoutMs);
+}
+
+// Without a name, a send goes to the first child (in start order) that has an onMessage handler.
+function servingSlot(children: ChildTable): ChildSlot {
+  const slots = children.inOrder();
+  const slot = slots.find((s) => s.servesMessages);
+  if (slot) return slot;
+  if (slots.length === 0) throw new SessiondError('not_supported', 'the session has no child to send to: add one (child add) first');
+  const names = slots.map((s) => s.spec.name).join(', ');
+  throw new SessiondError('not_supported', `no child of the session has an onMessage handler (its children are ${names}); give the child to send to (--child NAME)`);
 }
 
 function startFailure(slot: ChildSlot, failure: string): string {

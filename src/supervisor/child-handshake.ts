@@ -15,6 +15,8 @@ export interface RunEvents {
   activity(): void;
   reply(id: number, reply: { body?: unknown; error?: string }): void;
   publish(topic: string, data: unknown): void;
+  /** It registered an onMessage handler: it answers sends. */
+  serves(): void;
 }
 
 export interface HandshakeOptions {
@@ -72,6 +74,8 @@ export function handshake(proc: Spawned, options: HandshakeOptions, events: RunE
           return events.reply(message.id, message);
         case 'sessiond:publish':
           return events.publish(message.topic, message.data);
+        case 'sessiond:serves':
+          return events.serves();
       }
     });
     proc.send({ type: 'sessiond:init', init: options.init });

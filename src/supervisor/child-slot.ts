@@ -27,6 +27,8 @@ export class ChildSlot {
   #held: boolean;
   /** It exited on its own and was not restarted (auto_shutdown counts it). */
   #ended = false;
+  /** A run of it said it has an onMessage handler: kept across runs, as its next run is the same program. */
+  #serving = false;
   private proc: Spawned | null = null;
   private runs = 0;
   private stopping = false;
@@ -62,6 +64,11 @@ export class ChildSlot {
   facts(): PlanChild {
     const ranMs = this.readyAt === null ? 0 : performance.now() - this.readyAt;
     return { spec: this.spec, held: this.#held, ended: this.#ended, running: this.pid !== null, crashes: this.#crashes, ranMs };
+  }
+
+  /** Whether it answers sends (a run of it registered an onMessage handler), running now or not. */
+  get servesMessages(): boolean {
+    return this.#serving;
   }
 
   /** Stopped on request: never restarted until `release`d. */
@@ -167,6 +174,7 @@ export class ChildSlot {
       activity: () => this.hooks.onActivity(this),
       reply: (id, reply) => this.calls.settle(id, reply),
       publish: (topic, data) => this.hooks.onPublish(this, topic, data),
+      serves: () => void (this.#serving = true),
     }, () => void killRun(proc, this.marker));
     this.heartbeat = run;
     return run.ready;

@@ -1,25 +1,19 @@
-/** Past this a Node timer fires at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+import { longTimeout, type LongTimer } from '../contract/long-timer.js';
 
-/**
- * Timers cleared together (a stop cancels every pending restart). A delay past Node's limit
- * (about 24.8 days) is waited out in steps, so it never fires early.
- */
+/** Timers cleared together (a stop cancels every pending restart); any length, never early. */
 export class Timers {
-  private readonly pending = new Set<NodeJS.Timeout>();
+  private readonly pending = new Set<LongTimer>();
 
   after(delayMs: number, fire: () => void): void {
-    const step = Math.min(delayMs, MAX_TIMER_MS);
-    const timer = setTimeout(() => {
+    const timer = longTimeout(() => {
       this.pending.delete(timer);
-      if (delayMs > step) this.after(delayMs - step, fire);
-      else fire();
-    }, step);
+      fire();
+    }, delayMs);
     this.pending.add(timer);
   }
 
   clear(): void {
-    for (const timer of this.pending) clearTimeout(timer);
+    for (const timer of this.pending) timer.cancel();
     this.pending.clear();
   }
 }

@@ -30,7 +30,8 @@ function withCgroups(options: ConstructorParameters<typeof Harness>[0] = {}): { 
 
 describe.skipIf(cannotRun)(`sessions in cgroups${cannotRun ? ` (skipped: ${cannotRun})` : ''}`, { timeout: 60_000 }, () => {
   it('memoryMax: the kernel kills the child past it, reported as memory and restarted; a bystander is untouched', async () => {
-    const { h } = withCgroups();
+    // Heartbeats of 1 s: a child slowed by reclaim near its limit must not be taken for hung first.
+    const { h } = withCgroups({ heartbeatMs: 1000 });
     const bystander = await h.create({ id: 'bystander' });
     const before = await h.manager.getSessionInfo(bystander);
     const id = await h.create({ id: 'greedy', memoryMax: 150 * MiB, maxRestarts: 100, children: [{ name: 'alloc', file: limitsFixture('alloc.mjs') }] });
