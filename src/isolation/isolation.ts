@@ -27,6 +27,9 @@ export interface IsolationOptions {
 /** The isolation a create asks for, decided once: null for a plain session. */
 export type IsolationRequest = Pick<IsolationState, 'readOnly' | 'network' | 'keepWorkdir'> | null;
 
+/** Every daemon of the host claims its sessions' uids here: two daemons with overlapping ranges never share one. */
+const UID_CLAIMS = '/var/lib/sessiond/uids';
+
 /** The root of a state dir's isolated sessions: one per state dir, named by a hash of its path (it must be outside it). */
 export function defaultIsolationRoot(home: string): string {
   return join('/var/lib/sessiond', createHash('sha256').update(home).digest('hex').slice(0, 16));
@@ -54,7 +57,7 @@ export class Isolation {
     private readonly warn: (message: string) => void,
   ) {
     this.root = isolationRoot(options.root ?? defaultIsolationRoot(home));
-    this.pool = new UidPool(options.uidRange ?? DEFAULT_UID_RANGE, () => workDirOwners(this.root));
+    this.pool = new UidPool(options.uidRange ?? DEFAULT_UID_RANGE, () => workDirOwners(this.root), UID_CLAIMS);
   }
 
   /** What a create asks for; throws, changing nothing, when it contradicts itself or the host cannot give it. */
@@ -186,7 +189,7 @@ export class Isolation {
     if (!this.entries) return;
     rmSync(this.root.runtime, { recursive: true, force: true });
     // The shared parent too when it was ours by default and nothing else is in it.
-    for (const dir of [this.root.work, this.root.root, ...(this.options.root ? [] : [dirname(this.root.root)])]) {
+    for (const dir of [this.root.work, this.root.root, UID_CLAIMS, ...(this.options.root ? [] : [dirname(this.root.root)])]) {
       try {
         rmdirSync(dir);
       } catch {

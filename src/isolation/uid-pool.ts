@@ -1,5 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { SessiondError } from '../contract/errors.js';
+import { isRunning } from '../process/proc.js';
 
 export interface UidRange {
   readonly first: number;
@@ -74,6 +76,8 @@ export class UidPool {
     readonly range: UidRange,
     /** Uids that own something in the work root (a kept work dir, one not yet removed). */
     private readonly owningFiles: () => Set<number>,
+    /** Host-wide claims (one file a uid, holding the claiming daemon's pid): two daemons never share a uid. */
+    private readonly claims: string,
   ) {
     this.next = range.first;
     this.host = hostUids();
@@ -83,7 +87,7 @@ export class UidPool {
   take(): number {
     const running = processUids();
     const files = this.owningFiles();
-    const uid = pickUid(this.range, this.next, (u) => this.held.has(u) || running.has(u) || files.has(u) || this.host(u) || u === process.getuid?.());
+    const uid = pickUid(this.range, this.next, (u) => this.held.has(u) || running.has(u) || files.has(u) || this.host(u) || u === process.getuid?.() || !this.claim(u));
     if (uid === null) {
       throw new SessiondError('capacity', `no free uid left in ${this.range.first}-${this.range.last} for an isolated session: end some sessions, remove kept work dirs, or give sessiond a wider --uid-range`);
     }
@@ -92,14 +96,38 @@ export class UidPool {
     return uid;
   }
 
-  /** Holds a uid a resurrected session had: it is its own, whatever is left of it. */
+  /** Holds a uid a resurrected session had: it is its own, whatever is left of it (unless another daemon has it now). */
   hold(uid: number): void {
+    if (!this.claim(uid)) throw new SessiondError('start_failed', `uid ${uid} is held by another sessiond now (see ${this.claims})`);
     this.held.add(uid);
   }
 
   /** The session of `uid` has ended; its uid is free again once nothing of it is left (take checks). */
   release(uid: number): void {
     this.held.delete(uid);
+    const file = join(this.claims, String(uid));
+    if (claimant(file) === process.pid) rmSync(file, { force: true });
+  }
+
+  // Claims `uid` for this daemon: a claim file created exclusively; one whose daemon is gone is stale, and taken over.
+  private claim(uid: number): boolean {
+    mkdirSync(this.claims, { recursive: true, mode: 0o755 });
+    const file = join(this.claims, String(uid));
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const fd = openSync(file, 'wx', 0o644);
+        writeSync(fd, `${process.pid}\n`);
+        closeSync(fd);
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const pid = claimant(file);
+        if (pid === process.pid) return true;
+        if (pid !== null && isRunning(pid)) return false;
+        rmSync(file, { force: true });
+      }
+    }
+    return false;
   }
 
   isHeld(uid: number): boolean {
@@ -112,5 +140,14 @@ function readLines(file: string): string[] {
     return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('#'));
   } catch {
     return [];
+  }
+}
+
+function claimant(file: string): number | null {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
   }
 }
