@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { SessionInfo } from '../../src/contract/session.js';
@@ -44,9 +44,9 @@ export async function attackResults(h: Harness, id: string): Promise<Record<stri
 
 /** After teardown: no process of an isolated uid left (a zombie init has yet to reap is gone), and the state dir's isolation root gone. */
 export async function expectNothingIsolatedLeft(home: string, uids: readonly number[]): Promise<void> {
-  const left = () => uids.filter((uid) => uidRuns(uid));
-  await waitFor(() => left().length === 0, `no process of uids ${left().join(', ')}`, 3000).catch(() => undefined);
   const root = defaultIsolationRoot(home);
+  const left = () => uids.filter((uid) => uidRuns(uid, root));
+  await waitFor(() => left().length === 0, `no process of uids ${left().join(', ')}`, 3000).catch(() => undefined);
   const rootLeft = existsSync(root);
   // The last line of defence: a failed test leaves nothing behind either.
   rmSync(root, { recursive: true, force: true });
@@ -54,7 +54,19 @@ export async function expectNothingIsolatedLeft(home: string, uids: readonly num
   expect(rootLeft, 'isolation root left').toBe(false);
 }
 
-/** Whether a process of `uid` runs (zombies aside). */
-export function uidRuns(uid: number): boolean {
-  return readdirSync('/proc').some((name) => /^\d+$/.test(name) && statSync(`/proc/${name}`, { throwIfNoEntry: false })?.uid === uid && isRunning(Number(name)));
+/**
+ * Whether a process of `uid` runs (zombies aside) for the sessions of isolation root `root` (its
+ * HOME is a work dir there): test files run in parallel, and a uid freed by one daemon may be
+ * another's a moment later.
+ */
+export function uidRuns(uid: number, root?: string): boolean {
+  return readdirSync('/proc').some((name) => {
+    if (!/^\d+$/.test(name) || statSync(`/proc/${name}`, { throwIfNoEntry: false })?.uid !== uid || !isRunning(Number(name))) return false;
+    if (root === undefined) return true;
+    try {
+      return readFileSync(`/proc/${name}/environ`, 'latin1').includes(`HOME=${root}/`);
+    } catch {
+      return false;
+    }
+  });
 }

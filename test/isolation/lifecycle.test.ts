@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { SessionInfo } from '../../src/contract/session.js';
 import { readStat } from '../../src/process/proc.js';
+import { defaultIsolationRoot } from '../../src/isolation/isolation.js';
 import { expectNothingIsolatedLeft, FIXTURES, Harness, requireIsolationHost, sharedDir, uidRuns, waitFor } from './harness.js';
 
 // Each test starts real sessions (some under bubblewrap) through the CLI: minutes on a loaded 2-core host.
@@ -64,7 +65,7 @@ it('a Node child runs as the session user, no supplementary groups, in its work 
 
   // Terminate: nothing of its uid left, its work dir gone.
   expect((await h.cli(['terminate', session.id])).exitCode).toBe(0);
-  expect(uidRuns(uid)).toBe(false);
+  expect(uidRuns(uid, defaultIsolationRoot(h.home))).toBe(false);
   expect(existsSync(workDir)).toBe(false);
 });
 
@@ -80,7 +81,7 @@ for (const flags of [['--isolate'], ['--read-only', '--no-network']]) {
     const took = Date.now() - started;
     expect(took).toBeGreaterThanOrEqual(4500);
     expect(took).toBeLessThan(9000);
-    expect(uidRuns(session.isolation!.uid)).toBe(false);
+    expect(uidRuns(session.isolation!.uid, defaultIsolationRoot(h.home))).toBe(false);
     expect(readFileSync(`${session.isolation!.workDir}/kept`, 'utf8')).toBe('kept\n');
     // A kept work dir holds files of its uid: no new session gets that uid while it is there.
     const next = await isolated(['--isolate']);
@@ -95,7 +96,7 @@ for (const flags of [['--isolate'], ['--read-only', '--no-network']]) {
     const daemon = h.daemonPid()!;
     h.noteDaemon();
     process.kill(daemon, 'SIGKILL');
-    await waitFor(() => !uidRuns(uid), `uid ${uid} to have no process`, 3000);
+    await waitFor(() => !uidRuns(uid, defaultIsolationRoot(h.home)), `uid ${uid} to have no process`, 3000);
     const back = await waitFor(async () => {
       const info = await h.json<SessionInfo>(['info', session.id]);
       return info.status === 'active' ? info : null;
