@@ -6,7 +6,7 @@ export interface Figure {
   /** Stable key, e.g. `crash.replacement_ready`. */
   readonly key: string;
   readonly label: string;
-  readonly unit: 'ms' | 'MB' | 'ops/s';
+  readonly unit: 'ms' | 'MB' | 'ops/s' | 'MB/s';
   readonly samples: Partial<Record<SystemName, Sample[]>>;
   /** Samples recorded as null because they passed this limit (ms): shown as "> limit". */
   readonly limit?: number;

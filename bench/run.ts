@@ -19,6 +19,7 @@ import { cyclesScenario } from './scenarios/cycles.js';
 import { orphansScenario } from './scenarios/orphans.js';
 import { scaleScenario } from './scenarios/scale.js';
 import { sendScenario } from './scenarios/send.js';
+import { execScenario } from './scenarios/exec.js';
 import { progress } from './scenarios/trials.js';
 import { startupScenario } from './scenarios/startup.js';
 import { terminateScenario } from './scenarios/terminate.js';
@@ -40,6 +41,7 @@ const SCENARIOS = {
   orphans: orphansScenario,
   limits: limitsScenario,
   send: sendScenario,
+  exec: execScenario,
 } as const satisfies Record<string, (systems: readonly System[], plan: Plan, ctx: BenchContext) => Promise<Figure[]>>;
 type ScenarioName = keyof typeof SCENARIOS;
 

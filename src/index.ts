@@ -11,3 +11,6 @@ export type { PublishedMessage } from './manager/message-log.js';
 export type { FollowOptions } from './control/follow.js';
 export type { DaemonStatus, Method as ControlMethod, Results as ControlResults } from './control/protocol.js';
 export { detectCgroups, removeParents, sweepLeftovers, type CgroupSupport, type DetectOptions } from './cgroup/index.js';
+export type { ExecOptions, ExecResult, SpawnOptions as ExecSpawnOptions } from './exec/client-exec.js';
+export type { SessionProcess } from './exec/remote-process.js';
+export type { ExecExit } from './exec/frames.js';

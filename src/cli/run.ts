@@ -1,4 +1,5 @@
-import { errorMessage, SessiondError, type ErrorCode } from '../contract/errors.js';
+import { errorMessage, SessiondError } from '../contract/errors.js';
+import { EXIT, exitCodeOf } from './exit-codes.js';
 import { SessionClient } from '../control/client.js';
 import { exposureWarnings } from './exposure.js';
 
@@ -8,26 +9,7 @@ export interface GlobalArgs {
   readonly json?: boolean;
 }
 
-/** The contract's exit codes. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, notFound: 3, notRunning: 4 } as const;
-
-const EXIT_BY_CODE: Partial<Record<ErrorCode, number>> = {
-  parse_error: EXIT.usage,
-  invalid_request: EXIT.usage,
-  invalid_params: EXIT.usage,
-  not_found: EXIT.notFound,
-  capacity: EXIT.failed,
-  // A request the session cannot take as it is (a child running, not running, without a channel, failing, slow): failed.
-  running: EXIT.failed,
-  not_running: EXIT.failed,
-  not_supported: EXIT.failed,
-  child_error: EXIT.failed,
-  timeout: EXIT.failed,
-};
-
-export function exitCodeOf(error: unknown): number {
-  return error instanceof SessiondError ? (EXIT_BY_CODE[error.code] ?? EXIT.failed) : EXIT.failed;
-}
+export { EXIT, exitCodeOf } from './exit-codes.js';
 
 /** Prints `data` as JSON with --json, else the human text. */
 export function print(args: GlobalArgs, data: unknown, human: () => string): void {

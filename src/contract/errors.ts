@@ -17,6 +17,8 @@ export type ErrorCode =
   /** A child's onMessage handler threw: the message is the child's. */
   | 'child_error'
   | 'timeout'
+  /** A child already has its one attacher. */
+  | 'busy'
   /** sessiond --max-sessions is reached. */
   | 'capacity'
   | 'internal';

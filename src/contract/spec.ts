@@ -36,6 +36,8 @@ export const childSpecInput = z
     restartDelayMs: durationMs().default(0),
     backoff: z.enum(BACKOFF).default('none'),
     maxRestartDelayMs: durationMs().default(DEFAULTS.maxRestartDelayMs),
+    // "pipe": its stdin stays open for one attacher at a time (sessionctl attach); absent: "ignore".
+    stdin: z.enum(['ignore', 'pipe']).optional(),
   })
   .refine((c) => (c.file === undefined) !== (c.command === undefined), {
     message: 'give exactly one of "file" (a Node module) or "command" (an executable)',

@@ -1,4 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { attachTo, execIn, spawnIn, type ChannelTarget, type ExecOptions, type ExecResult, type SpawnOptions } from '../exec/client-exec.js';
+import type { SessionProcess } from '../exec/remote-process.js';
 import { SessiondError } from '../contract/errors.js';
 import { isValidSessionId, registryKey } from '../contract/ids.js';
 import type { SessionInfo } from '../contract/session.js';
@@ -177,6 +180,25 @@ export class SessionClient {
     return logEntriesStream(this.streamTarget(), id, options, onEntries, signal);
   }
 
+  /**
+   * Runs `argv` in the session (a process of it: its cgroup, cwd, environment) and resolves once
+   * it has ended: its exit code (null after a signal; 127 when not found), signal, whether
+   * `timeoutMs` passed, and its whole stdout and stderr.
+   */
+  exec(id: string, argv: readonly string[], options?: ExecOptions): Promise<ExecResult> {
+    return execIn(this.channel(), id, argv, options);
+  }
+
+  /** As exec, streaming: its stdin, stdout and stderr (flow-controlled both ways), and wait(). */
+  spawn(id: string, argv: readonly string[], options?: SpawnOptions): Promise<SessionProcess> {
+    return spawnIn(this.channel(), id, argv, options);
+  }
+
+  /** A duplex stream to the stdin and stdout of a child with `"stdin": "pipe"`; ending it detaches (the child runs on). */
+  attach(id: string, child: string): Promise<Duplex> {
+    return attachTo(this.channel(), id, child);
+  }
+
   /** The daemon's status; `running: false` (never an error) when it is not running. */
   async status(): Promise<DaemonStatus> {
     return (await probe(this.paths)) ?? { running: false, pid: null, uptimeMs: null, home: this.paths.home, sessions: null, cgroups: null };
@@ -207,6 +229,11 @@ export class SessionClient {
   // A stream gets a connection of its own (the daemon started if asked), closed when its signal aborts; it comes back without starting one.
   private streamTarget(): StreamTarget {
     return { open: () => this.connect(), socket: this.paths.socket };
+  }
+
+  // An exec or attach gets a connection of its own, which the daemon hands to the session.
+  private channel(): ChannelTarget {
+    return { path: this.paths.socket, start: this.options.autoStart ? () => ensureDaemon(this.paths) : undefined };
   }
 
   private async connect(): Promise<Connection> {

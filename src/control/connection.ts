@@ -95,7 +95,7 @@ function tooLong(method: string, bytes: number): SessiondError {
   return new SessiondError('invalid_params', `${method}: the request is ${bytes} bytes, over the control socket's limit of ${MAX_LINE_BYTES} bytes (1 MiB) for one request: ${what}`);
 }
 
-function unavailable(path: string, error: NodeJS.ErrnoException): SessiondError {
+export function unavailable(path: string, error: NodeJS.ErrnoException): SessiondError {
   const why = error.code === 'ENOENT' || error.code === 'ECONNREFUSED' ? 'sessiond is not running' : `cannot reach sessiond (${error.code ?? error.message})`;
   return new SessiondError('daemon_unavailable', `${why}: no answer on ${path}`, { cause: error });
 }

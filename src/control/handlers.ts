@@ -12,6 +12,7 @@ import { streamEvents } from './events-stream.js';
 import { describeSession } from './describe.js';
 import { streamLogs } from './logs-stream.js';
 import { createLiveHandlers } from './live-handlers.js';
+import { createExecHandlers } from './exec-handlers.js';
 import type { SessionCounts } from './protocol.js';
 
 export interface DaemonContext {
@@ -107,6 +108,7 @@ export function createHandlers(daemon: DaemonContext): Handlers {
       return { stopped: true, pid: process.pid };
     },
     ...createLiveHandlers(manager, lookup),
+    ...createExecHandlers(manager, lookup),
   };
 }
 

@@ -9,6 +9,7 @@ import type { SessionInfo, SessionStatus } from '../contract/session.js';
 import { sessionSpecInput } from '../contract/spec.js';
 import type { CgroupSupport } from '../cgroup/types.js';
 import { LIVE_PARAMS, sessionId, type LiveResults } from './live-protocol.js';
+import { EXEC_PARAMS, type ExecResults } from './exec-protocol.js';
 import type { SpareInfo } from '../manager/supervisor-pool.js';
 
 export type { SpareInfo };
@@ -70,6 +71,7 @@ export const PARAMS = {
   stop: z.strictObject({}),
   restart: z.strictObject({}),
   ...LIVE_PARAMS,
+  ...EXEC_PARAMS,
 } as const;
 
 export type Method = keyof typeof PARAMS;
@@ -113,7 +115,7 @@ export interface KillResult extends PidResult {
 }
 
 /** What each method answers: exactly what the CLI prints with --json. */
-export interface Results extends LiveResults {
+export interface Results extends LiveResults, ExecResults {
   create: SessionInfo;
   list: SessionInfo[];
   info: SessionInfo;

@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import type { ToSupervisor } from '../ipc/supervisor-messages.js';
 import { mkdirSync } from 'node:fs';
 import { notFound, SessiondError } from '../contract/errors.js';
 import type { EventType, SessionEvent } from '../contract/events.js';
@@ -193,6 +195,11 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   /** Whether the manager holds the session (live, or terminated and not yet forgotten). */
   has(id: string): boolean {
     return this.sessions.has(id);
+  }
+
+  /** Hands a client's exec or attach connection to the session's supervisor (src/exec). */
+  handOver(id: string, message: Extract<ToSupervisor, { type: 'exec' | 'attach' }>, socket: Socket): Promise<void> {
+    return this.session(id).handOver(message, socket);
   }
 
   /** What the store keeps of a session. */
