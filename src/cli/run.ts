@@ -1,6 +1,7 @@
 import { errorMessage, SessiondError } from '../contract/errors.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 import { SessionClient } from '../control/client.js';
+import { exposureWarnings } from './exposure.js';
 
 /** The options every command takes. */
 export interface GlobalArgs {
@@ -27,6 +28,7 @@ export async function run(args: GlobalArgs, body: (client: SessionClient) => Pro
   const cluster = options.local ? undefined : args.cluster || process.env.SESSIOND_CLUSTER || undefined;
   const clusterCreds = args['cluster-creds'] || process.env.SESSIOND_CLUSTER_CREDS || undefined;
   const client = new SessionClient({ home: args.home, autoStart: !cluster && (options.autoStart ?? true), cluster, clusterCreds });
+  for (const warning of exposureWarnings(args.home)) process.stderr.write(`sessionctl: ${warning}\n`);
   try {
     process.exitCode = (await body(client)) ?? EXIT.ok;
   } catch (error) {

@@ -55,14 +55,19 @@ export class SessionClient {
     return (await connection.request(method, params)) as Results[M];
   }
 
-  /** Starts a session and resolves with its id once every child is ready; relative files resolve against `cwd`. */
-  async createSession(input: CreateSessionInput = {}, cwd = process.cwd()): Promise<string> {
+  /**
+   * Starts a session and resolves with its id once every child is ready; relative files resolve
+   * against `cwd` (default: this process's), where its children run too (an isolated session's
+   * run in its work dir unless `cwd` is given).
+   */
+  async createSession(input: CreateSessionInput = {}, cwd?: string): Promise<string> {
     return (await this.create(input, cwd)).id;
   }
 
   /** As createSession, resolving with the session's JSON. */
-  create(input: CreateSessionInput & { readonly node?: string } = {}, cwd = process.cwd()): Promise<SessionInfo> {
-    return this.request('create', { ...input, cwd: isAbsolute(cwd) ? cwd : resolve(cwd) });
+  create(input: CreateSessionInput & { readonly node?: string } = {}, cwd?: string): Promise<SessionInfo> {
+    const dir = cwd ?? process.cwd();
+    return this.request('create', { ...input, cwd: isAbsolute(dir) ? dir : resolve(dir), cwdGiven: cwd !== undefined });
   }
 
   async terminateSession(id: string): Promise<void> {

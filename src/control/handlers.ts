@@ -55,9 +55,9 @@ export function createHandlers(daemon: DaemonContext): Handlers {
     throw new SessiondError('not_found', `session ${id} has no running ${what}`);
   };
   return {
-    async create({ cwd, ...input }) {
+    async create({ cwd, cwdGiven, ...input }) {
       if (daemon.stopping()) throw new SessiondError('daemon_unavailable', 'sessiond is stopping; start it again to create sessions');
-      return info(await manager.createParsed(input, cwd));
+      return info(await manager.createParsed(input, cwd, cwdGiven ?? cwd !== undefined));
     },
     list: ({ all }) => (all ? allSessions() : manager.listSessions()),
     info: ({ id }) => info(id),

@@ -32,6 +32,8 @@ export const PARAMS = {
     cwd: z.string().refine(isAbsolute, { message: 'must be an absolute path' }).optional(),
     // The node to start it on (`create --node`): the cluster's client places it; a node takes only its own name.
     node: z.string().min(1).max(63).optional(),
+    // The caller chose `cwd` for the children (`create --cwd`), rather than only resolving files against it.
+    cwdGiven: z.boolean().optional(),
   }),
   list: z.strictObject({ all: z.boolean().default(false) }),
   info: byId,

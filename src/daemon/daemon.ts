@@ -52,7 +52,11 @@ export interface DaemonOptions {
   readonly maxSessions?: number | undefined;
   /** `--cluster URL [--node NAME] [--cluster-creds FILE]`: also a node of that cluster. */
   readonly cluster?: ClusterSettings | undefined;
+  /** `--isolate` (every create isolated unless --no-isolate), `--uid-range`. */
+  readonly isolation?: IsolationOptions | undefined;
 }
+
+import type { IsolationOptions } from '../isolation/isolation.js';
 
 const PRUNE_EVERY_MS = 60 * 60_000;
 
@@ -101,6 +105,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     cgroups,
     maxSessions: options.maxSessions,
     logRotation: options.logRotation ?? {},
+    isolation: options.isolation ?? {},
   });
   manager.on('warning', (message) => log.warn(message));
   manager.on('debug', (message) => log.debug(message));
@@ -131,7 +136,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
         : new SessiondError('daemon_stopped', 'sessiond was stopped: its sessions are terminated');
       log.info({ why, keepSessions }, keepSessions ? 'restarting: stopping every session process, keeping the sessions' : 'stopping: terminating every session');
       if (keepSessions) journal.freeze();
-      await manager.shutdown();
+      await manager.shutdown({ keepSessions });
       await membership?.leave();
       await releaseCgroups(cgroups, log);
       store.close();

@@ -8,8 +8,11 @@ import type { LogRotation } from '../logs/child-log.js';
 import type { RetentionOptions } from '../store/index.js';
 import type { CgroupMode } from './cgroups.js';
 import { parseMetricsAddress, type MetricsAddress } from './metrics-address.js';
+import { DEFAULT_UID_RANGE } from '../contract/isolation.js';
+import type { IsolationOptions } from '../isolation/isolation.js';
+import { parseUidRange } from '../isolation/uid-pool.js';
 
-type Kind = 'positive' | 'count' | 'size' | 'address' | 'flag' | 'cgroups' | 'cluster' | 'node' | 'path';
+type Kind = 'positive' | 'count' | 'size' | 'address' | 'flag' | 'cgroups' | 'cluster' | 'node' | 'path' | 'uid-range';
 
 interface SettingDefinition {
   readonly kind: Kind;
@@ -39,10 +42,12 @@ export const SETTINGS = {
   cluster: { kind: 'cluster', arg: 'URL', describe: 'join the cluster at URL (nats://HOST:4222, tls://…; user:pass@ in it, or --cluster-creds) as a node' },
   node: { kind: 'node', arg: 'NAME', describe: "this daemon's node name in the cluster (default: the host name)" },
   'cluster-creds': { kind: 'path', arg: 'FILE', describe: 'a NATS credentials file (JWT and nkey seed) for --cluster' },
+  isolate: { kind: 'flag', describe: 'every create is isolated (a user, work dir and clean environment of its own) unless it says --no-isolate; needs root' },
+  'uid-range': { kind: 'uid-range', arg: 'FIRST-LAST', describe: `the uids isolated sessions get, one each (default ${DEFAULT_UID_RANGE.first}-${DEFAULT_UID_RANGE.last}: see the README)` },
 } as const satisfies Record<string, SettingDefinition>;
 
 export type SettingName = keyof typeof SETTINGS;
-type ValueOf<K extends Kind> = K extends 'flag' ? boolean : K extends 'address' | 'cluster' | 'node' | 'path' ? string : K extends 'cgroups' ? CgroupMode : number;
+type ValueOf<K extends Kind> = K extends 'flag' ? boolean : K extends 'address' | 'cluster' | 'node' | 'path' | 'uid-range' ? string : K extends 'cgroups' ? CgroupMode : number;
 export type Settings = { readonly [N in SettingName]?: ValueOf<(typeof SETTINGS)[N]['kind']> };
 
 export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
@@ -57,6 +62,7 @@ export interface SettingsOptions {
   readonly cgroups?: CgroupMode | undefined;
   readonly maxSessions?: number | undefined;
   readonly logRotation: Partial<LogRotation>;
+  readonly isolation: IsolationOptions;
   readonly cluster?: ClusterSettings | undefined;
 }
 
@@ -98,6 +104,11 @@ function parseValue(kind: Kind, value: unknown, label: string): unknown {
     if (kind === 'cluster') natsOptions({ url: value }, 'check');
     if (kind === 'node') checkNodeName(value);
     return kind === 'path' ? resolve(value) : value;
+  }
+  if (kind === 'uid-range') {
+    if (typeof value !== 'string') throw new SessiondError('invalid_params', `${label} takes FIRST-LAST, not ${JSON.stringify(value)}`);
+    parseUidRange(value, label);
+    return value;
   }
   if (kind === 'address') {
     if (typeof value !== 'string') throw new SessiondError('invalid_params', `${label} takes HOST:PORT, not ${JSON.stringify(value)}`);
@@ -158,6 +169,7 @@ export function settingsOptions(settings: Settings): SettingsOptions {
     maxSessions: settings['max-sessions'] === undefined ? undefined : Math.floor(settings['max-sessions']),
     logRotation: { ...(maxBytes === undefined ? {} : { maxBytes }), ...(files === undefined ? {} : { files }) },
     cluster: clusterSettings(settings),
+    isolation: { byDefault: settings.isolate ?? false, ...(settings['uid-range'] === undefined ? {} : { uidRange: parseUidRange(settings['uid-range']) }) },
   };
 }
 

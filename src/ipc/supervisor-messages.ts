@@ -64,6 +64,8 @@ export const supervisorInit = object({
   /** The whole start's budget; a restarted child gets as much for itself. */
   startTimeoutMs: int(1),
   logDir: nullable(string),
+  /** An isolated session's: the fd its children's log records are relayed on (the daemon writes them; logDir is then null). */
+  logFd: optional(int(3)),
   /** A child's log rotates past maxBytes, keeping `files` rotated files (default 5 MiB, 3). */
   logRotation: optional(object({ maxBytes: int(1), files: int(0) })),
   /** This install's preloads, which let a Node child anywhere import 'sessiond/child' (node-flags.ts). */
