@@ -12,6 +12,7 @@ import { streamEvents } from './events-stream.js';
 import { describeSession } from './describe.js';
 import { streamLogs } from './logs-stream.js';
 import { createLiveHandlers } from './live-handlers.js';
+import { createExecHandlers } from './exec-handlers.js';
 import type { SessionCounts } from './protocol.js';
 
 export interface DaemonContext {
@@ -54,9 +55,9 @@ export function createHandlers(daemon: DaemonContext): Handlers {
     throw new SessiondError('not_found', `session ${id} has no running ${what}`);
   };
   return {
-    async create({ cwd, ...input }) {
+    async create({ cwd, cwdGiven, ...input }) {
       if (daemon.stopping()) throw new SessiondError('daemon_unavailable', 'sessiond is stopping; start it again to create sessions');
-      return info(await manager.createParsed(input, cwd));
+      return info(await manager.createParsed(input, cwd, cwdGiven ?? cwd !== undefined));
     },
     list: ({ all }) => (all ? allSessions() : manager.listSessions()),
     info: ({ id }) => info(id),
@@ -106,7 +107,12 @@ export function createHandlers(daemon: DaemonContext): Handlers {
       await daemon.stop({ keepSessions: true });
       return { stopped: true, pid: process.pid };
     },
+    // A daemon in a cluster answers it (src/cluster/node-handlers.ts).
+    async nodes() {
+      throw new SessiondError('not_supported', 'this sessiond is not in a cluster: start it with --cluster URL, or give sessionctl --cluster URL');
+    },
     ...createLiveHandlers(manager, lookup),
+    ...createExecHandlers(manager, lookup),
   };
 }
 

@@ -11,15 +11,22 @@ import { entryPath } from '../process/entries.js';
  * paths made absolute and checked. `cwd` is where children run unless their spec says otherwise,
  * and what relative paths resolve against.
  */
-export function toSessionSpec(parsed: ParsedSessionInput, cwd = process.cwd()): SessionSpec {
+export function toSessionSpec(parsed: ParsedSessionInput, cwd = process.cwd(), isolated?: IsolatedPaths): SessionSpec {
   assertUniqueNames(parsed.children);
-  const inputs = parsed.children.length ? parsed.children : [childSpecInput.parse({ name: DEFAULTS.placeholderName, file: entryPath('placeholder') })];
-  return { ...parsed, id: parsed.id ?? newSessionId(), children: inputs.map((child) => toChildSpec(child, cwd)) };
+  const { isolate: _, readOnly: __, network: ___, keepWorkdir: ____, ...session } = parsed;
+  const inputs = parsed.children.length ? parsed.children : [childSpecInput.parse({ name: DEFAULTS.placeholderName, file: isolated?.placeholder ?? entryPath('placeholder') })];
+  return { ...session, id: parsed.id ?? newSessionId(), children: inputs.map((child) => toChildSpec(child, cwd, isolated?.childCwd)) };
 }
 
-/** One child made complete: its cwd and file absolute, both checked to exist. */
-export function toChildSpec(child: ParsedChildInput, cwd: string): ChildSpec {
-  const withCwd = { ...child, cwd: checkedDir(child.name, resolve(cwd, child.cwd ?? '.')) };
+/** An isolated session's: where its children run unless told (its work dir), and the Placeholder its user can read. */
+export interface IsolatedPaths {
+  readonly childCwd?: string | undefined;
+  readonly placeholder: string;
+}
+
+/** One child made complete: its cwd (default `childCwd`, else `cwd`) and file absolute, both checked to exist. */
+export function toChildSpec(child: ParsedChildInput, cwd: string, childCwd = cwd): ChildSpec {
+  const withCwd = { ...child, cwd: checkedDir(child.name, resolve(cwd, child.cwd ?? childCwd)) };
   return child.file === undefined ? withCwd : { ...withCwd, file: checkedModule(child.name, resolve(cwd, child.file)) };
 }
 
@@ -41,7 +48,7 @@ function checkedModule(name: string, file: string): string {
 
 /** A spec stored by an older sessiond lacks the fields added since: they take their defaults (cwd: the daemon's, as then). */
 export function upgradeStoredSpec(spec: SessionSpec): SessionSpec {
-  const { children: _, id: __, ...defaults } = sessionSpecInput.parse({});
+  const { children: _, id: __, isolate: ___, readOnly: ____, network: _____, keepWorkdir: ______, ...defaults } = sessionSpecInput.parse({});
   const childDefaults = { cwd: process.cwd(), significant: false, restartDelayMs: 0, backoff: 'none', maxRestartDelayMs: DEFAULTS.maxRestartDelayMs } as const;
   return { ...defaults, ...spec, children: spec.children.map((child) => ({ ...childDefaults, ...child })) };
 }

@@ -1,10 +1,12 @@
 import { mkdirSync, rmSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { execEventFields, handOver } from '../exec/hand-over.js';
 import { errorMessage, noChild, SessiondError } from '../contract/errors.js';
 import type { EventType } from '../contract/events.js';
 import { sessionLogDir } from '../contract/paths.js';
 import type { ExitInfo, SessionInfo, SessionStats, SessionStatus } from '../contract/session.js';
 import type { ChildSpec, SessionSpec } from '../contract/spec.js';
-import type { FromSupervisor, SupervisorRequest } from '../ipc/supervisor-messages.js';
+import type { FromSupervisor, SupervisorRequest, ToSupervisor } from '../ipc/supervisor-messages.js';
 import type { PublishedMessage } from './message-log.js';
 import { SupervisorLink } from './supervisor-link.js';
 import { childOf, mirrorChildEvent, withChild } from './live-spec.js';
@@ -119,6 +121,13 @@ export class SessionRuntime {
   /** Restarts every child in start order, as a one_for_all restart would, counting toward no intensity. */
   async restartAll(): Promise<void> {
     await this.request({ op: 'restart_all' }, supervisorGraceMs(this.current) + this.options.startTimeoutMs);
+  }
+
+  /** An exec or attach: the client's connection goes to the supervisor (while paused, it waits frozen with it). */
+  handOver(message: Extract<ToSupervisor, { type: 'exec' | 'attach' }>, socket: Socket): Promise<void> {
+    const answer = ask(this.machine, 'hand_over');
+    if (answer.kind === 'refuse') return Promise.reject(this.refusal(answer));
+    return handOver(this.link.proc?.subprocess, message, socket);
   }
 
   /** Delivers `body` to a Node child's onMessage handler and resolves with its reply. */
@@ -275,6 +284,8 @@ export class SessionRuntime {
         return this.emit('supervisor.gave_up', { reason: message.reason });
       case 'auto_shutdown':
         return this.input({ kind: 'auto_shutdown', reason: message.reason });
+      case 'exec':
+        return this.emit(`exec.${message.report.event}`, execEventFields(message.report));
       case 'publish':
         return this.options.publish({ at: message.at, session: this.spec.id, child: message.child, topic: message.topic, data: message.data });
     }

@@ -1,5 +1,5 @@
 import { EventEmitter, getEventListeners } from 'node:events';
-import { expect, it } from 'vitest';
+import { assert, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/contract/events.js';
 import { MAX_UNREAD_BYTES, streamEvents } from '../../src/control/events-stream.js';
 import { MAX_UNREAD_MESSAGE_BYTES, streamMessages } from '../../src/control/messages-stream.js';
@@ -11,7 +11,7 @@ it('an events follower cut off as a slow reader leaves no abort listener on the 
   const abort = new AbortController();
   const events: StoredEvent[] = [{ seq: 1, at: '', session: 'a', type: 'session.active' }];
   const source = { since: (seq: number) => events.filter((e) => e.seq > seq), subscribe: () => () => undefined };
-  const ctx = { signal: abort.signal, unread: () => MAX_UNREAD_BYTES + 1, partial: () => undefined };
+  const ctx = { signal: abort.signal, unread: () => MAX_UNREAD_BYTES + 1, partial: () => undefined, takeConnection: () => assert.fail('a stream takes no connection') };
   for (let i = 0; i < 3; i++) {
     await expect(streamEvents(source, { since: 0, follow: true }, ctx)).rejects.toMatchObject({ code: 'slow_reader' });
   }
@@ -22,7 +22,7 @@ it('a messages follower cut off as a slow reader leaves no abort listener on the
   const abort = new AbortController();
   const message = { session: 'a', child: 'agent', topic: 't', data: 1 } as unknown as PublishedMessage;
   const log = Object.assign(new EventEmitter(), { list: () => [message] }) as unknown as MessageLog;
-  const ctx = { signal: abort.signal, unread: () => MAX_UNREAD_MESSAGE_BYTES + 1, partial: () => undefined };
+  const ctx = { signal: abort.signal, unread: () => MAX_UNREAD_MESSAGE_BYTES + 1, partial: () => undefined, takeConnection: () => assert.fail('a stream takes no connection') };
   for (let i = 0; i < 3; i++) {
     await expect(streamMessages(log, { follow: true }, ctx)).rejects.toMatchObject({ code: 'slow_reader' });
   }

@@ -3,7 +3,7 @@ import { SESSION_STATUSES, type SessionStatus } from '../../src/contract/vocabul
 import { ask, type Question } from '../../src/manager/session-asks.js';
 import type { StopCause } from '../../src/manager/session-machine.js';
 
-const QUESTIONS: Question[] = ['start', 'request', 'pause', 'resume', 'tick', 'child_event'];
+const QUESTIONS: Question[] = ['start', 'request', 'hand_over', 'pause', 'resume', 'tick', 'child_event'];
 const STOPPING: StopCause = { kind: 'requested' };
 
 // Every status × stopping × question, with the answer the runtime acts on (g: go, s: skip, or the refusal's code).
@@ -18,6 +18,7 @@ it.each(SESSION_STATUSES.flatMap((status) => [false, true].map((stopping) => [st
   expect(answers).toEqual({
     start: status === 'initializing' && !stopping ? 'g' : 'start_failed',
     request: running ? 'g' : 'not_running',
+    hand_over: ['active', 'idle', 'paused'].includes(status) ? 'g' : 'not_running',
     pause: status === 'paused' ? 's' : running ? 'g' : 'not_supported',
     resume: status === 'terminated' ? 'not_supported' : status === 'paused' && !stopping ? 'g' : 's',
     tick: status === 'paused' ? 's' : 'g',
