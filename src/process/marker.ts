@@ -2,13 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { isRunning } from './proc.js';
 
 /**
- * Every run of a session child carries SESSIOND_CHILD=<session>/<child>/<run> in its environment,
+ * Every run of a session child carries SUPERVISED_RUN=<session>/<child>/<run> in its environment,
  * which its descendants inherit. A descendant that left its process group (setsid) and was
  * reparented when its parent died can be found by nothing else: neither the group nor the
  * parent links lead to it any more. (A cgroup or a child subreaper would, but Node has no
- * prctl, and cgroups need privileges a user's daemon lacks.)
+ * prctl, and cgroups need privileges a user's daemon lacks.) Its name is not SESSIOND_*: that
+ * prefix is the daemon's environment, of which nothing reaches an isolated session's children.
  */
-export const MARKER_VAR = 'SESSIOND_CHILD';
+export const MARKER_VAR = 'SUPERVISED_RUN';
 
 /** One run of one child of a session, or every child of it. */
 export type RunMarker = { readonly session: string; readonly child: string; readonly run: number };

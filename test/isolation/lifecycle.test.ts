@@ -46,7 +46,7 @@ it('a Node child runs as the session user, no supplementary groups, in its work 
   const who = JSON.parse((await h.cli(['send', session.id, '{"op":"whoami"}'])).stdout);
   expect(who).toMatchObject({ uid, gid, cwd: workDir, llm: { api_key: 'k-1' } });
   expect(who.groups.filter((g: number) => g !== gid)).toEqual([]);
-  expect(who.env.filter((name: string) => !['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'TERM', 'SESSIOND_CHILD', 'PWD'].includes(name))).toEqual([]);
+  expect(who.env.filter((name: string) => !['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'TERM', 'SUPERVISED_RUN', 'PWD'].includes(name))).toEqual([]);
   // Supervisor too: the uid, and no supplementary group in /proc.
   const status = readFileSync(`/proc/${session.supervisorPid}/status`, 'utf8');
   expect(status).toMatch(new RegExp(`^Uid:\\s+${uid}\\s+${uid}\\s+${uid}\\s+${uid}$`, 'm'));

@@ -35,7 +35,7 @@ describe('spares', () => {
     expect(placeholder).toMatchObject({ name: 'placeholder', pid: spare.placeholderPid, status: 'running', cwd: dir });
     expect(readStat(placeholder.pid!)!.ppid).toBe(info.supervisorPid);
     expect(readStat(placeholder.pid!)!.pgrp).toBe(placeholder.pid);
-    expect(environ(placeholder.pid!)).toContain(`SESSIOND_CHILD=${id}/placeholder/1`);
+    expect(environ(placeholder.pid!)).toContain(`SUPERVISED_RUN=${id}/placeholder/1`);
     expect(readlinkSync(`/proc/${placeholder.pid}/cwd`)).toBe(dir);
     expect(environ(placeholder.pid!).join('\n')).not.toContain('apiKey');
     expect(h.manager.spares().map((s) => s.supervisorPid)).not.toContain(spare.supervisorPid);
@@ -58,7 +58,7 @@ describe('spares', () => {
     info = await h.manager.getSessionInfo(named);
     expect(info.supervisorPid).toBe(spare.supervisorPid);
     expect(info.children[0]!.pid).not.toBe(spare.placeholderPid);
-    expect(environ(info.children[0]!.pid!)).toContain('SESSIOND_CHILD=named/placeholder/1');
+    expect(environ(info.children[0]!.pid!)).toContain('SUPERVISED_RUN=named/placeholder/1');
     await waitFor(() => !isRunning(spare.placeholderPid), 'the spare Placeholder to be stopped');
   });
 

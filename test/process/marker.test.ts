@@ -38,9 +38,9 @@ function expectMarked(marker: Marker, expected: number[]): void {
 }
 
 describe('markerEnv', () => {
-  it('names the session, the child and the run in SESSIOND_CHILD', () => {
-    expect(MARKER_VAR).toBe('SESSIOND_CHILD');
-    expect(markerEnv({ session: 's', child: 'c', run: 7 })).toEqual({ SESSIOND_CHILD: 's/c/7' });
+  it('names the session, the child and the run in SUPERVISED_RUN', () => {
+    expect(MARKER_VAR).toBe('SUPERVISED_RUN');
+    expect(markerEnv({ session: 's', child: 'c', run: 7 })).toEqual({ SUPERVISED_RUN: 's/c/7' });
   });
 });
 

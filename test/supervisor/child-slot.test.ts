@@ -34,7 +34,7 @@ describe('ChildSlot.start', () => {
     expect(run.seen).toEqual(new Set([pid]));
     expect(run.slot.state()).toEqual({ name: 'p', pid, status: 'running', restarts: 0, lastExit: null, nextRestartAt: null });
     expect(readStat(pid)?.pgrp).toBe(pid);
-    expect(environ(pid)).toContain(`SESSIOND_CHILD=${run.session}/p/1`);
+    expect(environ(pid)).toContain(`SUPERVISED_RUN=${run.session}/p/1`);
   });
 
   it('gives each run its own marker', async () => {
@@ -42,7 +42,7 @@ describe('ChildSlot.start', () => {
     await run.slot.start();
     await run.slot.stop();
     expect(await run.slot.start()).toBeNull();
-    expect(environ(run.slot.pid!)).toContain(`SESSIOND_CHILD=${run.session}/p/2`);
+    expect(environ(run.slot.pid!)).toContain(`SUPERVISED_RUN=${run.session}/p/2`);
   });
 
   it('resolves null for a command once it is spawned', async () => {
