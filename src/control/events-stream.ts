@@ -1,6 +1,7 @@
 import { SessiondError } from '../contract/errors.js';
 import type { StoredEvent } from '../contract/events.js';
 import type { EventListener } from '../daemon/journal.js';
+import { abortWait } from './abort-wait.js';
 import type { RequestContext } from './dispatch.js';
 import type { ParamsOf } from './protocol.js';
 
@@ -32,7 +33,7 @@ export async function streamEvents(source: EventSource, params: ParamsOf<'events
     live.push(event);
     wake?.();
   });
-  const aborted = new Promise<void>((resolve) => context.signal.addEventListener('abort', () => resolve(), { once: true }));
+  const { aborted, dispose } = abortWait(context.signal);
   try {
     for (;;) {
       const page = source.since(last, { ...filter, limit: PAGE });
@@ -51,6 +52,7 @@ export async function streamEvents(source: EventSource, params: ParamsOf<'events
     return [];
   } finally {
     unsubscribe();
+    dispose();
   }
 }
 

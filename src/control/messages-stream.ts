@@ -1,5 +1,6 @@
 import { SessiondError } from '../contract/errors.js';
 import type { MessageLog, PublishedMessage } from '../manager/message-log.js';
+import { abortWait } from './abort-wait.js';
 import type { RequestContext } from './dispatch.js';
 import type { ParamsOf } from './protocol.js';
 
@@ -27,7 +28,7 @@ export async function streamMessages(log: MessageLog, params: ParamsOf<'messages
   };
   log.on('message', listener);
   const backlog = log.list(params.session);
-  const aborted = new Promise<void>((resolve) => context.signal.addEventListener('abort', () => resolve(), { once: true }));
+  const { aborted, dispose } = abortWait(context.signal);
   try {
     for (const message of backlog) {
       send(message, context);
@@ -42,6 +43,7 @@ export async function streamMessages(log: MessageLog, params: ParamsOf<'messages
     return [];
   } finally {
     log.off('message', listener);
+    dispose();
   }
 }
 

@@ -5,16 +5,18 @@ import { errorMessage, noChild, SessiondError } from '../contract/errors.js';
 import type { EventType } from '../contract/events.js';
 import { sessionLogDir } from '../contract/paths.js';
 import type { ExitInfo, SessionInfo, SessionStats, SessionStatus } from '../contract/session.js';
-import { DEFAULTS, describeIssues, type ChildSpec, type SessionSpec } from '../contract/spec.js';
-import { fromSupervisor, type FromSupervisor, type SupervisorRequest, type ToSupervisor } from '../ipc/supervisor-messages.js';
+import type { ChildSpec, SessionSpec } from '../contract/spec.js';
+import type { FromSupervisor, SupervisorRequest, ToSupervisor } from '../ipc/supervisor-messages.js';
 import type { PublishedMessage } from './message-log.js';
-import { SupervisorRequests } from './supervisor-requests.js';
+import { SupervisorLink } from './supervisor-link.js';
 import { childOf, mirrorChildEvent, withChild } from './live-spec.js';
 import type { SupervisorSettings } from './supervisor-settings.js';
 import type { Spawned } from '../process/spawn.js';
 import type { SessionRecord } from '../store/sessions.js';
 import { SessionBounds, NO_BOUNDS, type BoundsOptions } from './session-bounds.js';
 import { SessionChildren } from './session-children.js';
+import { ask, type Answer } from './session-asks.js';
+import { SessionClock } from './session-clock.js';
 import { outcome, step, type MachineState, type SessionInput, type StopCause } from './session-machine.js';
 import { toSessionInfo, toSessionRecord, type SessionState } from './session-view.js';
 import { stopSession, supervisorGraceMs } from './stop-session.js';
@@ -48,17 +50,13 @@ export interface RuntimeOptions {
  * source, goes through `input()`; every end, whatever its cause, through one stop path.
  */
 export class SessionRuntime {
-  error: string | null = null;
-  restarts = 0;
   readonly createdAt: string;
-  updatedAt: string;
+  private error: string | null = null;
+  private restarts = 0;
+  private updatedAt: string;
   private machine: MachineState = { status: 'initializing', stopping: null };
   private readonly children: SessionChildren;
-  private proc: Spawned | null = null;
-  private lastActivity = Date.now();
-  private missedPongs = 0;
-  private heartbeat: NodeJS.Timeout | null = null;
-  private startTimer: NodeJS.Timeout | null = null;
+  private readonly clock: SessionClock;
   /** The supervisor's last word when it gives up (restart intensity exceeded). */
   private gaveUp: string | null = null;
   private started: { resolve: () => void; reject: (e: Error) => void } | null = null;
@@ -67,7 +65,7 @@ export class SessionRuntime {
   private current: SessionSpec;
   /** Children asked for (child add) and not yet reported added: their specs, by name. */
   private readonly adding = new Map<string, ChildSpec>();
-  private readonly requests = new SupervisorRequests((message) => this.post(message));
+  private readonly link: SupervisorLink;
   private readonly bounds: SessionBounds;
 
   constructor(
@@ -78,6 +76,10 @@ export class SessionRuntime {
     this.createdAt = options.createdAt ?? new Date().toISOString();
     this.updatedAt = new Date().toISOString();
     this.children = new SessionChildren(spec.children);
+    this.clock = new SessionClock(options);
+    const guard = (what: string, handle: () => void) => this.guard(what, handle);
+    const exited = (exit: ExitInfo) => this.input({ kind: 'supervisor_exited', exit });
+    this.link = new SupervisorLink(spec.id, { message: (m) => this.receive(m), exited, warn: options.warn, guard });
     this.bounds = new SessionBounds(spec, options.bounds ?? NO_BOUNDS, { supervisor: () => this.supervisorPid(), leaders: () => this.pids(), warn: options.warn });
   }
 
@@ -121,13 +123,14 @@ export class SessionRuntime {
     await this.request({ op: 'restart_all' }, supervisorGraceMs(this.current) + this.options.startTimeoutMs);
   }
 
-  /** Delivers `body` to a Node child's onMessage handler and resolves with its reply. */
   /** An exec or attach: the client's connection goes to the supervisor (while paused, it waits frozen with it). */
   handOver(message: Extract<ToSupervisor, { type: 'exec' | 'attach' }>, socket: Socket): Promise<void> {
-    if (!['active', 'idle', 'paused'].includes(this.status)) return Promise.reject(new SessiondError('not_running', `session ${this.spec.id} is ${this.status}: nothing can run in it`));
-    return handOver(this.proc?.subprocess, message, socket);
+    const answer = ask(this.machine, 'hand_over');
+    if (answer.kind === 'refuse') return Promise.reject(this.refusal(answer));
+    return handOver(this.link.proc?.subprocess, message, socket);
   }
 
+  /** Delivers `body` to a Node child's onMessage handler and resolves with its reply. */
   // Without a name, the supervisor picks the first child that has an onMessage handler.
   send(name: string | undefined, body: unknown, timeoutMs: number): Promise<unknown> {
     if (name !== undefined) childOf(this.current, name);
@@ -137,16 +140,15 @@ export class SessionRuntime {
   }
 
   private request(request: SupervisorRequest, timeoutMs: number, onTimeout?: () => string): Promise<unknown> {
-    if (this.machine.stopping || !['active', 'idle'].includes(this.status)) {
-      return Promise.reject(new SessiondError('not_running', `session ${this.spec.id} is ${this.status}: its children cannot be changed or sent to`));
-    }
-    return this.requests.request(request, timeoutMs, onTimeout ?? (() => `the supervisor of session ${this.spec.id} did not answer ${request.op} within ${timeoutMs} ms`));
+    const answer = ask(this.machine, 'request');
+    if (answer.kind === 'refuse') return Promise.reject(this.refusal(answer));
+    return this.link.request(request, timeoutMs, onTimeout ?? (() => `the supervisor of session ${this.spec.id} did not answer ${request.op} within ${timeoutMs} ms`));
   }
 
   /** Spawns the supervisor and resolves once every child is ready; rejects with start_failed. */
   start(): Promise<void> {
-    // Terminated while it waited its turn to start: nothing was started, nothing to start now.
-    if (this.status !== 'initializing' || this.machine.stopping) return Promise.reject(this.startError(this.error ?? 'terminated while starting'));
+    const answer = ask(this.machine, 'start');
+    if (answer.kind !== 'go') return Promise.reject(this.startError(this.error ?? answer.why));
     const started = new Promise<void>((resolve, reject) => (this.started = { resolve, reject }));
     try {
       this.spawn();
@@ -165,20 +167,19 @@ export class SessionRuntime {
 
   /** Stops every process of the session (cgroup freezer, else SIGSTOP) and resolves once they are; a paused session stays so. */
   async pause(): Promise<void> {
-    if (this.status === 'paused') return;
-    if (this.machine.stopping || (this.status !== 'active' && this.status !== 'idle')) {
-      throw new SessiondError('not_supported', `session ${this.spec.id} is ${this.status}: only an active or idle session can be paused`);
-    }
+    const answer = ask(this.machine, 'pause');
+    if (answer.kind === 'skip') return;
+    if (answer.kind === 'refuse') throw this.refusal(answer);
     await this.bounds.pause.pause();
     this.input({ kind: 'pause' });
   }
 
   /** Continues a paused session's processes; its heartbeats and idle clock go on where they stood. */
   async resume(): Promise<void> {
-    if (this.status === 'terminated') throw new SessiondError('not_supported', `session ${this.spec.id} is terminated: there is nothing to resume`);
-    if (this.status !== 'paused' || this.machine.stopping) return;
-    this.lastActivity += await this.bounds.pause.resume();
-    this.missedPongs = 0;
+    const answer = ask(this.machine, 'resume');
+    if (answer.kind === 'skip') return;
+    if (answer.kind === 'refuse') throw this.refusal(answer);
+    this.clock.resumed(await this.bounds.pause.resume());
     this.input({ kind: 'resume' });
   }
 
@@ -196,7 +197,7 @@ export class SessionRuntime {
   }
 
   supervisorPid(): number | null {
-    return this.proc && !this.proc.hasExited() ? this.proc.pid : null;
+    return this.link.pid();
   }
 
   childPid(name: string): number | null {
@@ -234,19 +235,17 @@ export class SessionRuntime {
     mkdirSync(logDir, { recursive: true, mode: 0o700 });
     this.bounds.prepare();
     const { proc, spawned } = this.options.spawnSupervisor();
-    this.proc = proc;
+    this.link.attach(proc);
     // Into the session's cgroup before init: the supervisor forks nothing before it, so every
     // child is born inside (a spare's Placeholder, spawned already, goes in with it).
     this.bounds.enter(proc.pid, ...spawned);
     this.children.pinSupervisor(proc.pid);
-    proc.subprocess.on('message', (raw: unknown) => this.guard('a supervisor message', () => this.receive(raw)));
-    void proc.exited.then((exit) => this.guard('the supervisor exit', () => this.input({ kind: 'supervisor_exited', exit })));
     const { heartbeatMs, startTimeoutMs } = this.options;
-    this.post({ type: 'init', init: { session: this.spec, heartbeatMs, startTimeoutMs, logDir, ...this.options.supervisor, ...this.bounds.childrenLeaf() } });
+    this.link.post({ type: 'init', init: { session: this.spec, heartbeatMs, startTimeoutMs, logDir, ...this.options.supervisor, ...this.bounds.childrenLeaf() } });
     // The supervisor times its children itself, so its error can name the child; this timer,
     // a little later, catches a supervisor that never answers.
     const reason = `supervisor not ready within ${startTimeoutMs} ms`;
-    this.startTimer = setTimeout(() => this.guard('the start timeout', () => this.input({ kind: 'start_failed', reason })), startTimeoutMs + 1000);
+    this.clock.watchStart(startTimeoutMs + 1000, () => this.guard('the start timeout', () => this.input({ kind: 'start_failed', reason })));
   }
 
   /** The one door of the status machine: a step, then its effects. */
@@ -261,38 +260,30 @@ export class SessionRuntime {
     if (next.stop) this.beginStop(next.stop);
   }
 
-  private receive(raw: unknown): void {
-    const parsed = fromSupervisor.safeParse(raw);
-    if (!parsed.success) return this.options.warn(`session ${this.spec.id}: ignored a malformed supervisor message: ${describeIssues(parsed.error)}`);
-    const message: FromSupervisor = parsed.data;
+  private receive(message: Exclude<FromSupervisor, { type: 'response' }>): void {
     switch (message.type) {
       case 'ready':
         return this.input({ kind: 'ready' }, () => {
           for (const child of message.children) this.children.update(child);
-          this.lastActivity = Date.now();
           this.wasActive = true;
-          this.clearTimers();
           // Heartbeats start once the supervisor is up; until then the start timeout watches it.
-          this.heartbeat = setInterval(() => this.guard('a heartbeat', () => this.tick()), this.options.heartbeatMs);
+          this.clock.startBeating(() => this.guard('a heartbeat', () => this.tick()));
           this.settleStart(null);
         });
       case 'start_failed':
         return this.input({ kind: 'start_failed', reason: message.error });
       case 'pong':
-        this.missedPongs = 0;
-        return;
+        return this.clock.pong();
       case 'child':
         return this.childEvent(message);
       case 'activity':
-        this.lastActivity = Date.now();
+        this.clock.activity();
         return this.input({ kind: 'activity' });
       case 'gave_up':
         this.gaveUp = message.reason;
         return this.emit('supervisor.gave_up', { reason: message.reason });
       case 'auto_shutdown':
         return this.input({ kind: 'auto_shutdown', reason: message.reason });
-      case 'response':
-        return this.requests.settle(message.id, message);
       case 'exec':
         return this.emit(`exec.${message.report.event}`, execEventFields(message.report));
       case 'publish':
@@ -301,7 +292,8 @@ export class SessionRuntime {
   }
 
   private childEvent(message: Extract<FromSupervisor, { type: 'child' }>): void {
-    if (this.status === 'terminated') return this.options.debug(`session ${this.spec.id}: late child event ignored: it is terminated`);
+    const answer = ask(this.machine, 'child_event');
+    if (answer.kind !== 'go') return this.options.debug(`session ${this.spec.id}: ${answer.kind === 'skip' ? answer.why : 'child event refused'}`);
     const { child, event, restarts, spec: _spec, ...exit } = message;
     const reason = event === 'exited' ? (exit.reason ?? this.bounds.exitReason(this.children.pid(child.name), { signal: exit.signal ?? null })) : null;
     this.children.update(child, reason);
@@ -318,21 +310,17 @@ export class SessionRuntime {
 
   // Heartbeat of the supervisor, and the idle clock.
   private tick(): void {
-    // A paused session's processes cannot answer, and its idle clock stands still.
-    if (this.bounds.pause.suspended) return;
-    const idleMs = this.spec.idleTerminateMs ?? null;
-    if (idleMs !== null && Date.now() - this.lastActivity >= idleMs) return this.input({ kind: 'idle_timeout', ms: idleMs });
-    if (++this.missedPongs > DEFAULTS.missedHeartbeats) {
-      return this.input({ kind: 'hung', reason: `supervisor hung: no pong for ${DEFAULTS.missedHeartbeats} heartbeats` });
-    }
-    this.post({ type: 'ping', seq: Date.now() });
-    if (Date.now() - this.lastActivity > this.options.idleTimeoutMs) this.input({ kind: 'quiet' });
+    if (ask(this.machine, 'tick').kind !== 'go') return;
+    const beat = this.clock.beat(this.spec.idleTerminateMs ?? null);
+    if (beat.kind !== 'ping') return this.input(beat);
+    this.link.post({ type: 'ping', seq: Date.now() });
+    if (beat.quiet) this.input({ kind: 'quiet' });
   }
 
   private beginStop(cause: StopCause): void {
-    this.clearTimers();
-    this.requests.failAll(`session ${this.spec.id} is stopping`);
-    const processes = { proc: this.proc, graceMs: supervisorGraceMs(this.spec), groups: () => this.children.groups() };
+    this.clock.clear();
+    this.link.failAll(`session ${this.spec.id} is stopping`);
+    const processes = { proc: this.link.proc, graceMs: supervisorGraceMs(this.spec), groups: () => this.children.groups() };
     this.stopped = stopSession(this.spec.id, cause, processes, this.bounds, this.options.warn).then((exit) => this.finish(cause, exit));
   }
 
@@ -355,6 +343,10 @@ export class SessionRuntime {
     this.started = null;
     if (failure === null) started?.resolve();
     else started?.reject(this.startError(failure));
+  }
+
+  private refusal(answer: Extract<Answer, { kind: 'refuse' }>): SessiondError {
+    return new SessiondError(answer.code, `session ${this.spec.id} ${answer.why}`);
   }
 
   private startError(reason: string): SessiondError {
@@ -381,18 +373,7 @@ export class SessionRuntime {
     }
   }
 
-  private clearTimers(): void {
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    if (this.startTimer) clearTimeout(this.startTimer);
-    this.heartbeat = this.startTimer = null;
-  }
-
   private touch(): void {
     this.updatedAt = new Date().toISOString();
-  }
-
-  private post(message: ToSupervisor): void {
-    const subprocess = this.proc?.subprocess;
-    if (subprocess?.connected) subprocess.sendMessage?.(message).catch(() => undefined);
   }
 }
