@@ -124,7 +124,7 @@ export class SessionClient {
     return logsStream(this.streamTarget(), id, options, onText, signal);
   }
 
-  /** Starts one more child in a running session, after the others; resolves with the session once it is ready. Its relative `file` and `cwd` resolve against `cwd`. */
+  /** Starts one more child in a running session, after the others; resolves with the session once it is ready. Its relative `file` and `cwd` resolve against `cwd`; without a cwd of its own it runs in the session's (its create's cwd), never in `cwd`. */
   addChild(id: string, child: ChildSpecInput, cwd = process.cwd()): Promise<SessionInfo> {
     return this.request('child-add', { id, child, cwd: isAbsolute(cwd) ? cwd : resolve(cwd) });
   }

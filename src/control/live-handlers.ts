@@ -26,8 +26,8 @@ export function createLiveHandlers(manager: SessionManager, store: Store, info: 
   };
   return {
     'session-restart': ({ id }) => changed(id, (id) => manager.restartSession(id)),
-    // Without the client's cwd, the session's own: where its first child runs (the creating client's, unless that child chose one).
-    'child-add': ({ id, child, cwd }) => changed(id, (id) => manager.addChild(id, child, cwd ?? manager.record(id).spec.children[0]!.cwd)),
+    // `cwd` (the adding client's) only resolves the child's relative paths: it runs in the session's cwd unless it names its own.
+    'child-add': ({ id, child, cwd }) => changed(id, (id) => manager.addChild(id, child, cwd)),
     'child-stop': ({ id, name }) => changed(id, (id) => manager.stopChild(id, name)),
     'child-restart': ({ id, name }) => changed(id, (id) => manager.restartChild(id, name)),
     'child-remove': ({ id, name }) => changed(id, (id) => manager.removeChild(id, name)),

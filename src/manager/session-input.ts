@@ -14,13 +14,16 @@ import { entryPath } from '../process/entries.js';
 export function toSessionSpec(parsed: ParsedSessionInput, cwd = process.cwd()): SessionSpec {
   assertUniqueNames(parsed.children);
   const inputs = parsed.children.length ? parsed.children : [childSpecInput.parse({ name: DEFAULTS.placeholderName, file: entryPath('placeholder') })];
-  return { ...parsed, id: parsed.id ?? newSessionId(), children: inputs.map((child) => toChildSpec(child, cwd)) };
+  return { ...parsed, id: parsed.id ?? newSessionId(), children: inputs.map((child) => toChildSpec(child, cwd)), cwd: resolve(cwd) };
 }
 
-/** One child made complete: its cwd and file absolute, both checked to exist. */
-export function toChildSpec(child: ParsedChildInput, cwd: string): ChildSpec {
-  const withCwd = { ...child, cwd: checkedDir(child.name, resolve(cwd, child.cwd ?? '.')) };
-  return child.file === undefined ? withCwd : { ...withCwd, file: checkedModule(child.name, resolve(cwd, child.file)) };
+/**
+ * One child made complete: its cwd and file absolute, both checked to exist. Relative paths
+ * resolve against `base` (the caller's directory); without a cwd of its own it runs in `runDir`.
+ */
+export function toChildSpec(child: ParsedChildInput, base: string, runDir = base): ChildSpec {
+  const withCwd = { ...child, cwd: checkedDir(child.name, child.cwd === undefined ? runDir : resolve(base, child.cwd)) };
+  return child.file === undefined ? withCwd : { ...withCwd, file: checkedModule(child.name, resolve(base, child.file)) };
 }
 
 function checkedDir(name: string, dir: string): string {
@@ -37,6 +40,11 @@ function checkedModule(name: string, file: string): string {
     throw new SessiondError('invalid_params', `invalid session spec: child ${name}: file ${file} does not exist or is not readable`);
   }
   return file;
+}
+
+/** Where a session's children run unless they say otherwise; a spec stored before it was kept: where its first child runs. */
+export function sessionCwd(spec: SessionSpec): string {
+  return spec.cwd ?? spec.children[0]?.cwd ?? process.cwd();
 }
 
 /** A spec stored by an older sessiond lacks the fields added since: they take their defaults (cwd: the daemon's, as then). */

@@ -10,7 +10,7 @@ import { toSignal } from '../contract/signals.js';
 import type { SessionRecord } from '../store/sessions.js';
 import { MAX_MESSAGE_BYTES } from '../supervisor/publish.js';
 import { MessageLog, type PublishedMessage } from './message-log.js';
-import { toChildSpec, toSessionSpec, upgradeStoredSpec } from './session-input.js';
+import { sessionCwd, toChildSpec, toSessionSpec, upgradeStoredSpec } from './session-input.js';
 import { SessionRuntime, type RuntimeOptions } from './session-runtime.js';
 import { supervisorSettings, type SupervisorSettings } from './supervisor-settings.js';
 import type { LogRotation } from '../logs/child-log.js';
@@ -178,10 +178,11 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     return registryKey(id);
   }
 
-  /** Starts one more child in a running session, after the others (it stops first); resolves once it is ready. */
+  /** Starts one more child in a running session, after the others (it stops first); resolves once it is ready. Its relative `file` and `cwd` resolve against `cwd`; without a cwd of its own it runs in the session's. */
   async addChild(id: string, input: ChildSpecInput, cwd = process.cwd()): Promise<void> {
     const parsed = parseOrThrow(childSpecInput, input, 'child spec');
-    await this.session(id).addChild(toChildSpec(parsed, cwd));
+    // Relative paths are the caller's; the child runs where the session's children run, never in the caller's directory.
+    await this.session(id).addChild(toChildSpec(parsed, cwd, sessionCwd(this.record(id).spec)));
   }
 
   /** Stops a child as a terminate would; it keeps its spec and stays stopped until restarted. */
