@@ -5,6 +5,7 @@ import type { Store } from '../store/index.js';
 import type { Handlers } from './dispatch.js';
 import type { LiveResults } from './live-protocol.js';
 import { streamMessages } from './messages-stream.js';
+import type { SessionEnds } from './session-end.js';
 
 type LiveHandlers = Pick<Handlers, keyof LiveResults>;
 
@@ -12,7 +13,7 @@ type LiveHandlers = Pick<Handlers, keyof LiveResults>;
  * The live-session methods, each a thin mapping onto SessionManager; each change answers with
  * the session as it is after it. `info` is the daemon's (live sessions, else the store's).
  */
-export function createLiveHandlers(manager: SessionManager, store: Store, info: (id: string) => Promise<SessionInfo>): LiveHandlers {
+export function createLiveHandlers(manager: SessionManager, store: Store, info: (id: string) => Promise<SessionInfo>, ends: SessionEnds): LiveHandlers {
   // A session only the store knows (terminated long ago, or of an earlier daemon) is found, but not running.
   const live = (id: string): string => {
     if (manager.has(id)) return id;
@@ -35,6 +36,6 @@ export function createLiveHandlers(manager: SessionManager, store: Store, info: 
       const options = { ...(child === undefined ? {} : { child }), ...(timeoutMs === undefined ? {} : { timeoutMs }) };
       return { reply: await manager.send(live(id), body, options) };
     },
-    messages: (params, context) => streamMessages(manager.messages, params, context),
+    messages: (params, context) => streamMessages(manager.messages, params, context, ends),
   };
 }
