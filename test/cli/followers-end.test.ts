@@ -53,7 +53,7 @@ it('events --follow --session, logs --follow and messages --session --follow exi
   const late = await h.cli(['events', '--follow', '--session', 'ends-1', '--lines', '2', '--json']);
   expect(late.exitCode, late.stderr).toBe(0);
   expect(late.stdout.trim().split('\n').map((line) => (JSON.parse(line) as StoredEvent).type)).toEqual(['child.exited', 'session.terminated']);
-  expect((await h.cli(['logs', 'ends-1', '--child', 'printer', '--follow'])).stdout).toBe('started\ngoodbye\n');
+  expect((await h.cli(['logs', 'ends-1', '--child', 'printer', '--follow'])).stdout).toBe('started\ngoodbye'); // execa strips the last newline
   expect((await h.cli(['messages', '--session', 'ends-1', '--follow'])).exitCode).toBe(0);
 });
 
