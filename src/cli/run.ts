@@ -38,7 +38,8 @@ export function print(args: GlobalArgs, data: unknown, human: () => string): voi
  * false): errors go to stderr and set the exit code, and the connection is closed after.
  */
 export async function run(args: GlobalArgs, body: (client: SessionClient) => Promise<number | void>, options: { autoStart?: boolean } = {}): Promise<void> {
-  const client = new SessionClient({ home: args.home, autoStart: options.autoStart ?? true });
+  const onSlowStart = () => void process.stderr.write('starting sessiond…\n');
+  const client = new SessionClient({ home: args.home, autoStart: options.autoStart ?? true, onSlowStart });
   try {
     process.exitCode = (await body(client)) ?? EXIT.ok;
   } catch (error) {

@@ -3,7 +3,7 @@ import { SessiondError } from '../contract/errors.js';
 import { isValidSessionId, registryKey } from '../contract/ids.js';
 import type { SessionInfo } from '../contract/session.js';
 import type { CreateSessionInput, NotFound } from '../manager/session-manager.js';
-import { ensureDaemon, probe } from './autostart.js';
+import { DAEMON_START_TIMEOUT_MS, ensureDaemon, probe } from './autostart.js';
 import { Connection } from './connection.js';
 import { statePaths, type StatePaths } from '../contract/paths.js';
 import type { StoredEvent } from '../contract/events.js';
@@ -20,6 +20,8 @@ export interface SessionClientOptions {
   readonly home?: string;
   /** Start the daemon when it is not running, as `sessionctl` does. Default: false. */
   readonly autoStart?: boolean;
+  /** Called once when starting the daemon takes over a second (sessionctl says `starting sessiond…`). */
+  readonly onSlowStart?: () => void;
 }
 
 /**
@@ -205,7 +207,7 @@ export class SessionClient {
   }
 
   private async connect(): Promise<Connection> {
-    if (this.options.autoStart) await ensureDaemon(this.paths);
+    if (this.options.autoStart) await ensureDaemon(this.paths, DAEMON_START_TIMEOUT_MS, this.options.onSlowStart);
     return Connection.open(this.paths.socket);
   }
 
