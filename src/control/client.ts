@@ -106,8 +106,9 @@ export class SessionClient {
   }
 
   /**
-   * The lifecycle events after `since` (a seq), oldest first, each passed to `onEvent`. With
-   * `follow`, goes on with every new event until `signal` aborts (then resolves). A follower
+   * The lifecycle events after `since` (a seq), or the last `lines`, oldest first, each passed to
+   * `onEvent`. With `follow`, goes on with every new event until `signal` aborts (then resolves),
+   * or, with `session`, until that session has ended and its last event is out. A follower
    * rides out a daemon restart: it waits up to `reconnectMs` (30 s) for the next daemon and goes
    * on after the last seq it delivered, nothing lost or repeated; it resolves when the daemon is
    * stopped for good (`onNotice` is told). It rejects when no daemon comes back, or with code
@@ -119,7 +120,8 @@ export class SessionClient {
 
   /**
    * A child's last `lines` lines (default: the session's first child); with `follow`, `onText`
-   * then gets what it prints next, until `signal` aborts. A follower rides out a daemon restart
+   * then gets what it prints next, until `signal` aborts or the session has ended (then the rest
+   * of its log comes first). A follower rides out a daemon restart
    * as `events` does, going on at the byte where it left off.
    */
   logs(id: string, options: LogsOptions, onText: (text: string) => void, signal?: AbortSignal): Promise<LogsResult> {
@@ -162,7 +164,8 @@ export class SessionClient {
 
   /**
    * What children published, oldest first (the daemon keeps each session's last 1000, in memory
-   * only), each passed to `onMessage`; with `follow`, then every new one until `signal` aborts.
+   * only), each passed to `onMessage`; with `follow`, then every new one until `signal` aborts
+   * or (with `session`) that session has ended.
    * A follower rides out a daemon restart as `events` does, going on with the new daemon's messages.
    */
   messages(options: MessagesOptions, onMessage: (message: PublishedMessage) => void, signal?: AbortSignal): Promise<void> {
