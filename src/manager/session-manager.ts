@@ -178,11 +178,12 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     return registryKey(id);
   }
 
-  /** Starts one more child in a running session, after the others (it stops first); resolves once it is ready. Its relative `file` and `cwd` resolve against `cwd`; without a cwd of its own it runs in the session's. */
-  async addChild(id: string, input: ChildSpecInput, cwd = process.cwd()): Promise<void> {
+  /** Starts one more child in a running session, after the others (it stops first); resolves once it is ready. Its relative `file` and `cwd` resolve against `cwd` (default: the session's cwd); without a cwd of its own it runs in the session's. */
+  async addChild(id: string, input: ChildSpecInput, cwd?: string): Promise<void> {
     const parsed = parseOrThrow(childSpecInput, input, 'child spec');
     // Relative paths are the caller's; the child runs where the session's children run, never in the caller's directory.
-    await this.session(id).addChild(toChildSpec(parsed, cwd, sessionCwd(this.record(id).spec)));
+    const runDir = sessionCwd(this.record(id).spec);
+    await this.session(id).addChild(toChildSpec(parsed, cwd ?? runDir, runDir));
   }
 
   /** Stops a child as a terminate would; it keeps its spec and stays stopped until restarted. */
