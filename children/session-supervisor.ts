@@ -42,7 +42,16 @@ process.on('message', (raw: unknown) => {
       // A spare whose Placeholder is gone is no spare: the daemon sees us go and replaces us.
       void spare.proc.exited.then(() => !supervisor && exit(1));
       // Ready once the Placeholder has loaded: a create that takes the spare then waits for nothing.
-      if (pid > 0) void spare.loaded().then(() => send({ type: 'spare_ready', placeholderPid: pid }));
+      // One that never answers is no spare either: discarded, so the daemon replaces us.
+      const taken = spare;
+      if (pid > 0) {
+        void taken.loaded().then((answered) => {
+          if (answered) return send({ type: 'spare_ready', placeholderPid: pid });
+          if (supervisor) return;
+          process.stderr.write(`session-supervisor: the spare Placeholder (pid ${pid}) did not answer a ping within the start timeout: discarded\n`);
+          void taken.discard().then(() => exit(1));
+        });
+      }
       break;
     }
     case 'init': {

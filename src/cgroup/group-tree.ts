@@ -1,4 +1,4 @@
-import { childGroups, procsOf, removeGroup } from './cgroup-fs.js';
+import { childGroups, procsOf, removeGroup, removeGroupSync } from './cgroup-fs.js';
 
 /**
  * A session's processes could make groups of their own below its group (as root, or with
@@ -13,4 +13,10 @@ export function treeProcs(dir: string): number[] {
 export async function removeTree(dir: string, timeoutMs: number): Promise<boolean> {
   const children = await Promise.all(childGroups(dir).map((child) => removeTree(`${dir}/${child}`, timeoutMs)));
   return (await removeGroup(dir, timeoutMs)) && children.every(Boolean);
+}
+
+/** Removes a group that holds no process and its descendants, deepest first; what fails is left to a sweep. */
+export function removeTreeSync(dir: string): void {
+  for (const child of childGroups(dir)) removeTreeSync(`${dir}/${child}`);
+  removeGroupSync(dir);
 }

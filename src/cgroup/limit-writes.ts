@@ -1,10 +1,13 @@
 import { SessiondError } from '../contract/errors.js';
 import { hasLimits, type ResourceLimits } from '../limits/limits.js';
+import { CHILDREN_LEAF } from './children-leaf.js';
 import type { CgroupSupport, Hierarchy } from './types.js';
 
 /** One interface file to write in a session's group; optional ones may be absent (no swap accounting). */
 export interface LimitWrite {
   readonly hierarchy: Hierarchy;
+  /** The leaf the file is in (maxProcesses counts the children alone), or null for the session's group. */
+  readonly leaf: typeof CHILDREN_LEAF | null;
   readonly file: string;
   readonly value: string;
   readonly optional: boolean;
@@ -32,8 +35,8 @@ export function limitWrites(support: CgroupSupport, limits: ResourceLimits): Lim
   const refused = refusedLimits(support, limits);
   if (refused.length) throw new SessiondError('not_supported', refused.join('; '));
   const writes: LimitWrite[] = [];
-  const put = (hierarchy: Hierarchy, file: string, value: string | number, optional = false): void => {
-    writes.push({ hierarchy, file, value: String(value), optional });
+  const put = (hierarchy: Hierarchy, file: string, value: string | number, optional = false, leaf: LimitWrite['leaf'] = null): void => {
+    writes.push({ hierarchy, leaf, file, value: String(value), optional });
   };
   if (limits.memoryMax !== null && support.memory === 'v2') {
     put('unified', 'memory.max', limits.memoryMax);
@@ -50,7 +53,8 @@ export function limitWrites(support: CgroupSupport, limits: ResourceLimits): Lim
       put('cpu', 'cpu.cfs_quota_us', quota);
     }
   }
-  if (limits.maxProcesses !== null) put(support.pids === 'v2' ? 'unified' : 'pids', 'pids.max', limits.maxProcesses);
+  // The contract's maxProcesses is the children's tasks: the supervisor's own threads do not count.
+  if (limits.maxProcesses !== null) put(support.pids === 'v2' ? 'unified' : 'pids', 'pids.max', limits.maxProcesses, false, CHILDREN_LEAF);
   return writes;
 }
 

@@ -1,12 +1,14 @@
 import { SessiondError } from '../contract/errors.js';
 import { NO_LIMITS, type ResourceLimits } from '../limits/limits.js';
-import { errnoOf, makeGroup, removeGroupSync, writeValue } from './cgroup-fs.js';
+import { CHILDREN_LEAF, SUPERVISOR_LEAF, type ChildrenLeaf } from './children-leaf.js';
+import { errnoOf, makeGroup, writeValue } from './cgroup-fs.js';
 import { freezeGroup, isFrozen, thawGroup } from './freezer.js';
-import { removeTree, treeProcs } from './group-tree.js';
+import { removeTree, removeTreeSync, treeProcs } from './group-tree.js';
 import { killGroup } from './kill-all.js';
 import { limitWrites } from './limit-writes.js';
 import { readStats, type CgroupStats } from './stats.js';
 import type { CgroupSupport, Hierarchy } from './types.js';
+import { enable } from './v2-delegate.js';
 
 /** Session ids are at most 128 characters of [A-Za-z0-9_.-]; a group name takes the same. */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
@@ -18,13 +20,12 @@ export function groupDirName(name: string): string {
 }
 
 /**
- * One session's group in every hierarchy the daemon uses (`<parent>/s-<name>`). Everything but
- * the waits is synchronous. No process of a session is ever outside: the daemon spawns the
- * supervisor (which forks nothing before init), calls `addProcess(supervisorPid)` (a write per
- * hierarchy, under a millisecond) and only then sends init, so every child is forked inside and
- * inherits the group; a warm spare is moved the same way when it is claimed. Memory the
- * supervisor touched before the move stays charged where it was (cgroups do not move charges),
- * so a session's usage counts what it allocates from then on.
+ * One session's group in every hierarchy the daemon uses (`<parent>/s-<name>`), with two leaves:
+ * `supervisor` and `children`. Synchronous but for the waits. The daemon moves the supervisor into
+ * its leaf before init (it forks nothing before), and each child enters the children leaf before
+ * its program runs, so no process of a session is ever outside, and the supervisor's own tasks
+ * neither count against maxProcesses nor freeze with a pause. Memory touched before a move stays
+ * charged where it was (cgroups do not move charges).
  */
 export class SessionCgroup {
   private constructor(
@@ -33,7 +34,10 @@ export class SessionCgroup {
     private readonly dirs: ReadonlyMap<Hierarchy, string>,
   ) {}
 
-  /** Creates the group with its limits; a limit the host cannot enforce is refused first (not_supported). */
+  /**
+   * Creates the group, its two leaves and its limits; a limit the host cannot enforce is refused
+   * first (not_supported). memoryMax and cpuMax hold the whole session; maxProcesses its children.
+   */
   static create(support: CgroupSupport, name: string, limits: ResourceLimits = NO_LIMITS): SessionCgroup {
     const group = SessionCgroup.open(support, name);
     const writes = limitWrites(support, limits);
@@ -43,13 +47,16 @@ export class SessionCgroup {
         // A group left empty by an earlier run with this name would keep that run's limits.
         if (!makeGroup(dir)) {
           if (treeProcs(dir).length) throw new SessiondError('already_exists', `cgroup ${dir} already exists and holds processes`);
-          removeGroupSync(dir);
+          removeTreeSync(dir);
           makeGroup(dir);
         }
         made.push(dir);
+        // v2 has no internal processes: the session's group hands pids down to its leaves, and holds none.
+        if (dir === group.dirs.get('unified') && support.pids === 'v2') enable(dir, 'pids');
+        for (const leaf of [SUPERVISOR_LEAF, CHILDREN_LEAF]) makeGroup(`${dir}/${leaf}`);
       }
-      for (const { hierarchy, file, value, optional } of writes) {
-        const path = `${group.dirs.get(hierarchy)}/${file}`;
+      for (const { hierarchy, leaf, file, value, optional } of writes) {
+        const path = `${group.dirs.get(hierarchy)}${leaf ? `/${leaf}` : ''}/${file}`;
         try {
           writeValue(path, value);
         } catch (error) {
@@ -57,7 +64,7 @@ export class SessionCgroup {
         }
       }
     } catch (error) {
-      for (const dir of made) removeGroupSync(dir);
+      for (const dir of made) removeTreeSync(dir);
       if (error instanceof SessiondError) throw error;
       throw new SessiondError('start_failed', `cannot create cgroup ${name}: ${errnoOf(error)}`, { cause: error });
     }
@@ -82,15 +89,25 @@ export class SessionCgroup {
     return [...new Set(this.dirs.values())];
   }
 
-  /** Moves a process (with its threads) into the group in every hierarchy; what it forks after stays inside. */
-  addProcess(pid: number): void {
+  /**
+   * Moves a process (with its threads) into one of the group's leaves in every hierarchy; what it
+   * forks after stays there. The daemon moves the supervisor (and a spare's Placeholder, spawned
+   * before its session); the supervisor's children enter theirs themselves (children-leaf.ts).
+   */
+  addProcess(pid: number, leaf: typeof SUPERVISOR_LEAF | typeof CHILDREN_LEAF = SUPERVISOR_LEAF): void {
     for (const dir of this.paths) {
       try {
-        writeValue(`${dir}/cgroup.procs`, pid);
+        writeValue(`${dir}/${leaf}/cgroup.procs`, pid);
       } catch (error) {
-        throw new SessiondError('start_failed', `cannot move pid ${pid} into cgroup ${dir}: ${errnoOf(error)}`, { cause: error });
+        throw new SessiondError('start_failed', `cannot move pid ${pid} into cgroup ${dir}/${leaf}: ${errnoOf(error)}`, { cause: error });
       }
     }
+  }
+
+  /** What the supervisor's init carries: where its children enter, and the freezer a pause uses. */
+  childrenLeaf(): ChildrenLeaf {
+    const via = this.support.freeze;
+    return { procs: this.paths.map((dir) => `${dir}/${CHILDREN_LEAF}/cgroup.procs`), freezer: via ? { dir: this.freezerDir(), via } : null };
   }
 
   /** Every process in the group, in any of its hierarchies (zombies are not listed). */
@@ -98,7 +115,7 @@ export class SessionCgroup {
     return [...new Set(this.paths.flatMap((dir) => treeProcs(dir)))].sort((a, b) => a - b);
   }
 
-  /** Stops every process of the group (pause); not_supported where the host has no freezer (then SIGSTOP each). */
+  /** Stops every process of the children leaf (pause), not the supervisor; not_supported where the host has no freezer (then SIGSTOP each). */
   async freeze(timeoutMs = 2000): Promise<void> {
     await freezeGroup(this.freezerDir(), this.support.freeze!, timeoutMs);
   }
@@ -112,10 +129,10 @@ export class SessionCgroup {
   }
 
   /** SIGKILLs every process in the group; true once it is empty (see kill-all.ts). */
-  async killAll(timeoutMs = 2000): Promise<boolean> {
+  async killAll(timeoutMs = 2000, warn?: (message: string) => void): Promise<boolean> {
     const killDir = this.support.kill === 'v2' ? this.dirs.get('unified')! : null;
     const v1FreezerDir = !killDir && this.support.freeze === 'v1' ? this.dirs.get('freezer')! : null;
-    return killGroup({ killDir, v1FreezerDir, pids: () => this.pids() }, timeoutMs);
+    return killGroup({ killDir, v1FreezerDir, pids: () => this.pids(), ...(warn ? { warn } : {}) }, timeoutMs);
   }
 
   /** Memory and CPU time of the group as the kernel counts them; null fields where the host lacks the controller. */
@@ -137,6 +154,6 @@ export class SessionCgroup {
   private freezerDir(): string {
     const via = this.support.freeze;
     if (!via) throw new SessiondError('not_supported', 'this host offers no cgroup freezer: stop the processes with SIGSTOP instead');
-    return this.dirs.get(via === 'v2' ? 'unified' : 'freezer')!;
+    return `${this.dirs.get(via === 'v2' ? 'unified' : 'freezer')!}/${CHILDREN_LEAF}`;
   }
 }

@@ -1,4 +1,5 @@
 import { keyedValue, numberIn } from './cgroup-fs.js';
+import { CHILDREN_LEAF, SUPERVISOR_LEAF } from './children-leaf.js';
 import type { CgroupSupport, Hierarchy } from './types.js';
 
 /** A group's use as the kernel counts it; null where the host has no controller for it. */
@@ -33,8 +34,14 @@ export function readStats(support: CgroupSupport, dirs: ReadonlyMap<Hierarchy, s
     memoryPeakBytes: memory ? numberIn(`${memory}/${v2Memory ? 'memory.peak' : 'memory.max_usage_in_bytes'}`) : null,
     cpuUsageUs: cpuUsage,
     cpuThrottled: cpuDir ? keyedValue(`${cpuDir}/cpu.stat`, 'nr_throttled') : null,
-    oomKills: (memory ? keyedValue(`${memory}/${v2Memory ? 'memory.events' : 'memory.oom_control'}`, 'oom_kill') : null) ?? 0,
+    oomKills: memory ? oomKills(memory, v2Memory) : 0,
   };
+}
+
+// v2's memory.events counts the whole subtree; v1 counts a kill in the victim's own group only, so the leaves are summed.
+function oomKills(dir: string, v2: boolean): number {
+  if (v2) return keyedValue(`${dir}/memory.events`, 'oom_kill') ?? 0;
+  return [dir, `${dir}/${SUPERVISOR_LEAF}`, `${dir}/${CHILDREN_LEAF}`].reduce((sum, group) => sum + (keyedValue(`${group}/memory.oom_control`, 'oom_kill') ?? 0), 0);
 }
 
 function nsToUs(ns: number | null): number | null {

@@ -86,7 +86,11 @@ export function startChild(options: StartChildOptions = {}): Promise<SessionChil
             init: message.init,
             ready: () => send({ type: 'sessiond:ready' }),
             activity: (detail) => send(detail === undefined ? { type: 'sessiond:activity' } : { type: 'sessiond:activity', detail }),
-            onMessage: (h) => void (handler = h),
+            onMessage: (h) => {
+              // Tells the supervisor this child answers sends: a send with no --child comes to the first that does.
+              if (!handler) send({ type: 'sessiond:serves' });
+              handler = h;
+            },
             publish: (topic, data) => send({ type: 'sessiond:publish', topic, data }),
             exit,
           };

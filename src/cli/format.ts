@@ -72,7 +72,7 @@ export function sessionDetails(s: SessionInfo, extra: readonly string[] = []): s
     String(c.pid ?? '-'),
     c.status,
     String(c.restarts),
-    c.lastExit ? (c.lastExit.signal ? `signal ${c.lastExit.signal}` : `code ${c.lastExit.code}`) : '-',
+    c.lastExit ? `${c.lastExit.signal ? `signal ${c.lastExit.signal}` : `code ${c.lastExit.code}`}${c.lastExit.reason ? ` (${c.lastExit.reason})` : ''}` : '-',
   ]);
   lines.push(table(['  NAME', 'PID', 'STATUS', 'RESTARTS', 'LAST EXIT'], rows));
   return lines.join('\n');

@@ -41,6 +41,13 @@ export function notFound(id: string): SessiondError {
   return new SessiondError('not_found', `session ${id} not found`);
 }
 
+/** A session whose last child was removed has no child to read or send to (it stays active: one can be added). */
+export function noChild(id: string, what: 'logs' | 'send'): SessiondError {
+  const missing = what === 'logs' ? 'no log to show' : 'nothing to send to';
+  // No log is a thing not found (exit 3); a send with no child to take it failed (exit 1), as one to a child without a handler.
+  return new SessiondError(what === 'logs' ? 'not_found' : 'not_supported', `session ${id} has no child (the last one was removed): ${missing}; add one with sessionctl child add ${id} …`);
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -3,10 +3,15 @@ import type { AutoShutdown, ChildStatus, SessionStatus, Strategy } from './vocab
 
 export type { ChildStatus, RestartType, SessionStatus, Strategy } from './vocabulary.js';
 
+/** Why sessiond itself ended a child: past its memory limit, or hung (no pong for 3 heartbeats). */
+export type ExitReason = 'memory' | 'hung';
+
 export interface ExitInfo {
   readonly code: number | null;
   readonly signal: string | null;
   readonly at: string;
+  /** Where sessiond caused the exit: its memory limit, or a hang (as `child.exited` says). */
+  readonly reason?: ExitReason;
 }
 
 export interface ChildInfo {

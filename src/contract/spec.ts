@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { CHILD_NAME_PATTERN, SESSION_ID_PATTERN } from './ids.js';
 import { DEFAULTS } from './defaults.js';
+import { durationMs } from './durations.js';
 import { SessiondError } from './errors.js';
 import { describeIssues } from './issues.js';
 import { availableParallelism } from 'node:os';
@@ -10,7 +11,6 @@ export { DEFAULTS } from './defaults.js';
 export { describeIssues } from './issues.js';
 
 const jsonObject = z.record(z.string(), z.unknown());
-const ms = (max: number) => z.number().int().min(0).max(max);
 const positiveInt = z.number().int().positive();
 
 /** A child spec as a user writes it; `cwd` is absolute, or relative to the create's working directory. */
@@ -30,11 +30,11 @@ export const childSpecInput = z
     env: z.record(z.string(), z.string()).default({}),
     cwd: z.string().min(1).optional(),
     restart: z.enum(RESTART_TYPES).default(DEFAULTS.restart),
-    shutdownMs: ms(600_000).default(DEFAULTS.shutdownMs),
+    shutdownMs: durationMs().default(DEFAULTS.shutdownMs),
     significant: z.boolean().default(false),
-    restartDelayMs: ms(3_600_000).default(0),
+    restartDelayMs: durationMs().default(0),
     backoff: z.enum(BACKOFF).default('none'),
-    maxRestartDelayMs: ms(3_600_000).default(DEFAULTS.maxRestartDelayMs),
+    maxRestartDelayMs: durationMs().default(DEFAULTS.maxRestartDelayMs),
   })
   .refine((c) => (c.file === undefined) !== (c.command === undefined), {
     message: 'give exactly one of "file" (a Node module) or "command" (an executable)',
@@ -53,8 +53,8 @@ export const limitsInput = {
   memoryMax: positiveInt.nullable().default(null),
   cpuMax: z.number().positive().max(MAX_CPU_PERCENT, `must be at most ${MAX_CPU_PERCENT} (100 per core)`).nullable().default(null),
   maxProcesses: positiveInt.max(1_000_000).nullable().default(null),
-  ttlMs: positiveInt.nullable().default(null),
-  idleTerminateMs: positiveInt.nullable().default(null),
+  ttlMs: durationMs(1).nullable().default(null),
+  idleTerminateMs: durationMs(1).nullable().default(null),
 };
 
 export const sessionSpecInput = z.strictObject({

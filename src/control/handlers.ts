@@ -1,11 +1,11 @@
-import { notFound, SessiondError } from '../contract/errors.js';
+import { SessiondError } from '../contract/errors.js';
 import { isLive, type SessionInfo, type SessionStatus } from '../contract/session.js';
 import { packageVersion } from '../contract/version.js';
-import type { SessionSpec } from '../contract/spec.js';
 import type { Journal } from '../daemon/journal.js';
 import type { SessionManager } from '../manager/session-manager.js';
 import type { CgroupSupport } from '../cgroup/index.js';
 import { storedSessionInfo } from '../manager/session-view.js';
+import { sessionLookup } from './lookup.js';
 import type { Store } from '../store/index.js';
 import type { Handlers } from './dispatch.js';
 import { streamEvents } from './events-stream.js';
@@ -40,13 +40,8 @@ export interface DaemonContext {
  */
 export function createHandlers(daemon: DaemonContext): Handlers {
   const { manager, store } = daemon;
-  const info = async (id: string): Promise<SessionInfo> => {
-    if (manager.has(id)) return manager.getSessionInfo(id);
-    const record = store.sessions.get(id);
-    if (!record) throw notFound(id);
-    return storedSessionInfo(record);
-  };
-  const spec = (id: string): SessionSpec => (manager.has(id) ? manager.record(id).spec : store.sessions.get(id)?.spec) ?? throwNotFound(id);
+  const lookup = sessionLookup(manager, store);
+  const { info } = lookup;
   // The live sessions from the manager, the terminated ones from the store, oldest first.
   const allSessions = async (): Promise<SessionInfo[]> => {
     const live = await manager.listSessions({ all: true });
@@ -54,9 +49,9 @@ export function createHandlers(daemon: DaemonContext): Handlers {
     const stored = store.sessions.list({ all: true }).filter((r) => !held.has(r.id) && !isLive(r.status));
     return [...stored.map(storedSessionInfo), ...live].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   };
-  const pidOf = async (id: string, pid: number | 'not_found', what: string) => {
+  const pidOf = (id: string, pid: number | 'not_found', what: string) => {
     if (pid !== 'not_found') return { id, pid };
-    await info(id); // tells "no such session" apart from "that process is not running"
+    lookup.find(id); // tells "no such session" apart from "that process is not running"
     throw new SessiondError('not_found', `session ${id} has no running ${what}`);
   };
   // A one-session follower ends with its session (session-end.ts).
@@ -68,28 +63,29 @@ export function createHandlers(daemon: DaemonContext): Handlers {
     },
     list: ({ all }) => (all ? allSessions() : manager.listSessions()),
     info: ({ id }) => info(id),
-    describe: async ({ id }) => describeSession(spec(id), daemon.sessionsDir),
-    find: ({ id }) => pidOf(id, manager.findSupervisor(id), 'supervisor'),
-    'llm-agent': ({ id }) => pidOf(id, manager.getLlmAgentPid(id), 'child named llm_agent'),
+    describe: async ({ id }) => describeSession(lookup.spec(id), daemon.sessionsDir),
+    find: async ({ id }) => pidOf(id, manager.findSupervisor(id), 'supervisor'),
+    'llm-agent': async ({ id }) => pidOf(id, manager.getLlmAgentPid(id), 'child named llm_agent'),
     async pause({ id }) {
-      await (manager.has(id) ? manager.pauseSession(id) : notHeld(await info(id), 'only an active or idle session can be paused'));
+      await manager.pauseSession(lookup.live(id, 'only an active or idle session can be paused'));
       return info(id);
     },
     async resume({ id }) {
-      await (manager.has(id) ? manager.resumeSession(id) : notHeld(await info(id), 'there is nothing to resume'));
+      await manager.resumeSession(lookup.live(id, 'there is nothing to resume'));
       return info(id);
     },
+    // A terminate of a session that has ended already is answered with it as it is.
     async terminate({ id }) {
-      if (manager.has(id)) await manager.terminateSession(id);
+      const found = lookup.find(id);
+      if (found.kind === 'live') await manager.terminateSession(id);
       return info(id);
     },
     async kill({ id, child, signal }) {
-      if (!manager.has(id)) await pidOf(id, 'not_found', 'process');
-      const pid = manager.kill(id, child === undefined ? {} : { child }, signal);
+      const pid = manager.kill(lookup.live(id), child === undefined ? {} : { child }, signal);
       return { id, pid, signal, target: child ?? 'supervisor' };
     },
     events: (params, context) => streamEvents({ ...ends, since: (seq, o) => store.events.since(seq, o), startOfLast: (n, o) => store.events.startOfLast(n, o) }, params, context),
-    logs: (params, context) => streamLogs(spec(params.id), daemon.sessionsDir, params, context, ends),
+    logs: (params, context) => streamLogs(lookup.spec(params.id), daemon.sessionsDir, params, context, ends),
     async status() {
       const sessions = await allSessions();
       return {
@@ -113,17 +109,8 @@ export function createHandlers(daemon: DaemonContext): Handlers {
       await daemon.stop({ keepSessions: true });
       return { stopped: true, pid: process.pid };
     },
-    ...createLiveHandlers(manager, store, info, ends),
+    ...createLiveHandlers(manager, lookup, ends),
   };
-}
-
-// A session in the store only (terminated, or of an earlier daemon) has no processes to pause or resume.
-function notHeld(session: SessionInfo, why: string): never {
-  throw new SessiondError('not_supported', `session ${session.id} is ${session.status}: ${why}`);
-}
-
-function throwNotFound(id: string): never {
-  throw notFound(id);
 }
 
 function countByStatus(sessions: readonly { status: SessionStatus }[]): SessionCounts {

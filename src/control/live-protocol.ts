@@ -3,16 +3,15 @@ import { z } from 'zod';
 import { CHILD_NAME_PATTERN, SESSION_ID_PATTERN } from '../contract/ids.js';
 import type { SessionInfo } from '../contract/session.js';
 import { childSpecInput } from '../contract/spec.js';
+import { durationMs } from '../contract/durations.js';
 import type { PublishedMessage } from '../manager/message-log.js';
 
 // The methods of live sessions (children administered at run time, send, messages), spread into protocol.ts's PARAMS.
 
-const sessionId = z.string().regex(SESSION_ID_PATTERN, `must be a session id matching ${SESSION_ID_PATTERN.source}`);
+/** A session id as every method's params take it (declared once: protocol.ts uses it too). */
+export const sessionId = z.string().regex(SESSION_ID_PATTERN, `must be a session id matching ${SESSION_ID_PATTERN.source}`);
 const childName = z.string().regex(CHILD_NAME_PATTERN, `must be a child name matching ${CHILD_NAME_PATTERN.source}`);
 const byChild = z.strictObject({ id: sessionId, name: childName });
-
-/** The longest a send may wait for its reply: a day (timers past 2^31 ms fire at once). */
-export const MAX_SEND_TIMEOUT_MS = 86_400_000;
 
 export const LIVE_PARAMS = {
   'session-restart': z.strictObject({ id: sessionId }),
@@ -29,7 +28,7 @@ export const LIVE_PARAMS = {
   send: z.strictObject({
     id: sessionId,
     child: childName.optional(),
-    timeoutMs: z.number().int().positive().max(MAX_SEND_TIMEOUT_MS).optional(),
+    timeoutMs: durationMs(1).optional(),
     body: z.unknown().refine((body) => body !== undefined, { message: 'is required: the JSON to deliver to the child' }),
   }),
   messages: z.strictObject({

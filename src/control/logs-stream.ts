@@ -1,4 +1,4 @@
-import { SessiondError } from '../contract/errors.js';
+import { noChild, SessiondError } from '../contract/errors.js';
 import type { SessionSpec } from '../contract/spec.js';
 import { childLogFile, sessionLogDir } from '../contract/paths.js';
 import { canResume, followLog, readTail, type LogPosition } from '../logs/log-files.js';
@@ -17,7 +17,8 @@ import { SessionEnd, type SessionEnds } from './session-end.js';
  * once the session has ended and the rest of its log is out.
  */
 export async function streamLogs(spec: SessionSpec, sessionsDir: string, params: ParamsOf<'logs'>, context: RequestContext, ends: SessionEnds): Promise<LogsResult> {
-  const child = params.child ?? spec.children[0]!.name;
+  const child = params.child ?? spec.children[0]?.name;
+  if (child === undefined) throw noChild(spec.id, 'logs');
   if (!spec.children.some((c) => c.name === child)) {
     const names = spec.children.map((c) => c.name).join(', ');
     throw new SessiondError('not_found', `session ${spec.id} has no child named ${child}; its children are ${names}`);

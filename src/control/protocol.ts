@@ -1,7 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import type { ErrorCode } from '../contract/errors.js';
-import { SESSION_ID_PATTERN } from '../contract/ids.js';
 import { signalName } from '../contract/signals.js';
 import type { StoredEvent } from '../contract/events.js';
 import type { LogEntry } from '../logs/log-records.js';
@@ -9,11 +8,13 @@ import type { SessionDescription } from './describe.js';
 import type { SessionInfo, SessionStatus } from '../contract/session.js';
 import { sessionSpecInput } from '../contract/spec.js';
 import type { CgroupSupport } from '../cgroup/types.js';
-import { LIVE_PARAMS, type LiveResults } from './live-protocol.js';
+import { LIVE_PARAMS, sessionId, type LiveResults } from './live-protocol.js';
+import type { SpareInfo } from '../manager/supervisor-pool.js';
+
+export type { SpareInfo };
 
 export { MAX_LINE_BYTES } from './line-limit.js';
 
-const sessionId = z.string().regex(SESSION_ID_PATTERN, `must be a session id matching ${SESSION_ID_PATTERN.source}`);
 const byId = z.strictObject({ id: sessionId });
 
 // "KILL", "sigterm" and "SIGKILL" all name a signal; anything else is refused here, at the edge.
@@ -99,11 +100,6 @@ export interface DaemonStatus {
   readonly metrics?: string | null;
   /** Whether systemd runs the daemon (its unit restarts it after `daemon restart`). */
   readonly systemd?: boolean;
-}
-
-export interface SpareInfo {
-  readonly supervisorPid: number;
-  readonly placeholderPid: number | null;
 }
 
 export interface PidResult {

@@ -27,9 +27,11 @@ export type FromChild =
   | { readonly type: 'sessiond:pong'; readonly seq: number }
   | { readonly type: 'sessiond:activity'; readonly detail?: string }
   | { readonly type: 'sessiond:reply'; readonly id: number; readonly body?: unknown; readonly error?: string }
-  | { readonly type: 'sessiond:publish'; readonly topic: string; readonly data: unknown };
+  | { readonly type: 'sessiond:publish'; readonly topic: string; readonly data: unknown }
+  /** The child has an onMessage handler: it answers calls. */
+  | { readonly type: 'sessiond:serves' };
 
-const FROM_CHILD_TYPES = new Set(['sessiond:ready', 'sessiond:pong', 'sessiond:activity', 'sessiond:reply', 'sessiond:publish']);
+const FROM_CHILD_TYPES = new Set(['sessiond:ready', 'sessiond:pong', 'sessiond:activity', 'sessiond:reply', 'sessiond:publish', 'sessiond:serves']);
 const TO_CHILD_TYPES = new Set(['sessiond:init', 'sessiond:ping', 'sessiond:shutdown', 'sessiond:call']);
 
 /** Children may send messages of their own on the channel; only ours are acted upon. */

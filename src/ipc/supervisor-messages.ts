@@ -8,7 +8,8 @@ import { array, boolean, int, nullable, number, object, oneOf, optional, positiv
  * optional that the supervisor needs.
  */
 
-const exitInfo = object({ code: nullable(number), signal: nullable(string), at: string });
+const exitReason = oneOf('memory', 'hung');
+const exitInfo = object({ code: nullable(number), signal: nullable(string), at: string, reason: optional(exitReason) });
 
 export const childState = object({
   name: string,
@@ -41,7 +42,8 @@ export const supervisorInit = object({
     id: string,
     metadata: record(unknown),
     llmConfig: record(unknown),
-    children: array(childSpec, 1),
+    // None is a session whose last child was removed: it comes back as it was, with none.
+    children: array(childSpec),
     strategy: oneOf(...STRATEGIES),
     maxRestarts: int(0),
     maxSeconds: positive,
@@ -63,6 +65,8 @@ export const supervisorInit = object({
   logRotation: optional(object({ maxBytes: int(1), files: int(0) })),
   /** This install's preloads, which let a Node child anywhere import 'sessiond/child' (node-flags.ts). */
   nodeResolve: optional(object({ import: string, require: string, root: string })),
+  /** The session's children leaf (cgroup/children-leaf.ts): absent when the session has no cgroup. */
+  childrenLeaf: optional(object({ procs: array(string), freezer: nullable(object({ dir: string, via: oneOf('v1', 'v2') })) })),
 });
 export type SupervisorInit = Infer<typeof supervisorInit>;
 
@@ -73,9 +77,18 @@ export const supervisorRequest = tagged('op', {
   restart_child: { name: string },
   remove_child: { name: string },
   restart_all: {},
-  call: { child: string, body: unknown },
+  /** A `send`; no child: the first that has an onMessage handler. The supervisor drops it after timeoutMs (the daemon's timeout). */
+  call: { child: optional(string), body: unknown, timeoutMs: int(1) },
 });
 export type SupervisorRequest = Infer<typeof supervisorRequest>;
+
+/**
+ * The result of every request but `call`: the supervisor owns the child list, and answers each
+ * change with the list as it now stands (every child's state, in start order, and those stopped
+ * on request), for the daemon to mirror.
+ */
+export const adminResult = object({ children: array(childState), held: array(string) });
+export type AdminResult = Infer<typeof adminResult>;
 
 /**
  * A spare: a supervisor started ahead of need, with the session's Placeholder spawned under it
@@ -108,7 +121,11 @@ export const fromSupervisor = tagged('type', {
     restarts: int(),
     code: optional(nullable(number)),
     signal: optional(nullable(string)),
+    /** With `exited`: where the supervisor caused it (a hang); memory is the daemon's to tell. */
+    reason: optional(exitReason),
     output: optional(array(string)),
+    /** With `added`: the child's spec as the supervisor runs it (the daemon mirrors its child list). */
+    spec: optional(childSpec),
   },
   activity: { child: string, at: string },
   gave_up: { reason: string },
@@ -116,7 +133,7 @@ export const fromSupervisor = tagged('type', {
   auto_shutdown: { reason: string },
   response: { id: int(), result: optional(unknown), error: optional(object({ code: string, message: string })) },
   publish: { child: string, topic: string, data: unknown, at: string },
-  /** The spare's Placeholder is spawned (it waits for its init). */
+  /** The spare's Placeholder has loaded (it answered a ping) and waits for its init: the spare is ready to take. */
   spare_ready: { placeholderPid: int(1) },
 });
 export type FromSupervisor = Infer<typeof fromSupervisor>;

@@ -27,3 +27,20 @@ export function withHold(spec: SessionSpec, name: string, held: boolean): Sessio
   const others = (spec.held ?? []).filter((n) => n !== name);
   return { ...spec, held: held ? [...others, name] : others };
 }
+
+/** The spec after a child event of the supervisor: it owns the child list and the holds; the daemon mirrors them. */
+export function mirrorChildEvent(spec: SessionSpec, event: string, name: string, added?: ChildSpec): SessionSpec {
+  switch (event) {
+    case 'added':
+      return added && !spec.children.some((c) => c.name === name) ? withChild(spec, added) : spec;
+    case 'stopped':
+      return withHold(spec, name, true);
+    case 'started':
+    case 'restarted':
+      return (spec.held ?? []).includes(name) ? withHold(spec, name, false) : spec;
+    case 'removed':
+      return withoutChild(spec, name);
+    default:
+      return spec;
+  }
+}

@@ -1,5 +1,7 @@
+import type { ChildrenLeaf } from '../cgroup/children-leaf.js';
 import { enforcementOf, needsWatchdog, noCgroups, SessionCgroup, supportFor, type CgroupSupport } from '../cgroup/index.js';
 import { errorMessage } from '../contract/errors.js';
+import { longTimeout, type LongTimer } from '../contract/long-timer.js';
 import type { Enforcement, ExitInfo, SessionStats } from '../contract/session.js';
 import type { SessionSpec } from '../contract/spec.js';
 import { hasLimits, type ResourceLimits } from '../limits/limits.js';
@@ -35,7 +37,7 @@ export class SessionBounds {
   /** Whether the session gets a group (false once making it failed; still true once it is removed). */
   private grouped: boolean;
   private watchdog: MemoryWatchdog | null = null;
-  private ttl: NodeJS.Timeout | null = null;
+  private ttl: LongTimer | null = null;
   private oomSeen = 0;
   private cpu: { at: number; usageUs: number } = { at: 0, usageUs: 0 };
   private readonly limits: ResourceLimits;
@@ -79,9 +81,15 @@ export class SessionBounds {
     this.cpu = { at: performance.now(), usageUs: 0 };
   }
 
-  /** Moves the just spawned supervisor (and a spare's Placeholder, if it brings one) into the group, before its init: what they fork is inside. */
-  enter(...pids: number[]): void {
-    for (const pid of pids) this.group?.addProcess(pid);
+  /** Before the init: the supervisor into its leaf, a spare's Placeholder (spawned already) into the children's. */
+  enter(supervisor: number, ...children: number[]): void {
+    this.group?.addProcess(supervisor, 'supervisor');
+    for (const pid of children) this.group?.addProcess(pid, 'children');
+  }
+
+  /** What the supervisor's init carries of the group: the leaf its children enter (none without a group). */
+  childrenLeaf(): { childrenLeaf?: ChildrenLeaf } {
+    return this.group ? { childrenLeaf: this.group.childrenLeaf() } : {};
   }
 
   /** Starts the memory watchdog if the session needs one, and the ttl timer (counted from createdAt). */
@@ -94,7 +102,7 @@ export class SessionBounds {
     const ttlMs = this.spec.ttlMs ?? null;
     if (ttlMs !== null && !this.ttl) {
       const left = Math.max(0, Date.parse(createdAt) + ttlMs - Date.now());
-      this.ttl = setTimeout(() => expire(ttlMs), left);
+      this.ttl = longTimeout(() => expire(ttlMs), left);
     }
   }
 
@@ -126,14 +134,19 @@ export class SessionBounds {
     await this.pause.resume().catch((error: unknown) => this.session.warn(`session ${this.spec.id}: continuing it before its stop failed: ${errorMessage(error)}`));
   }
 
-  /** Last step of every stop: whatever is still in the group (a process that left its tree) is SIGKILLed, and the group removed. */
+  /** Last step of every stop: what is left in the group is SIGKILLed, the group removed; never rejects (the stop must finish). */
   async release(): Promise<void> {
     this.stopTimers();
     const group = this.group;
     if (!group) return;
-    if (!(await group.killAll())) this.session.warn(`session ${this.spec.id}: processes ${group.pids().join(', ')} outlived the SIGKILL of cgroup ${group.name}`);
-    if (!(await group.remove())) this.session.warn(`session ${this.spec.id}: cgroup ${group.paths.join(', ')} could not be removed yet; the next daemon start sweeps it`);
     this.group = null;
+    const warn = (message: string): void => this.session.warn(`session ${this.spec.id}: ${message}`);
+    try {
+      if (!(await group.killAll(2000, warn))) warn(`processes ${group.pids().join(', ')} outlived the SIGKILL of cgroup ${group.name}`);
+      if (!(await group.remove())) warn(`cgroup ${group.paths.join(', ')} could not be removed yet; the next daemon start sweeps it`);
+    } catch (error) {
+      warn(`releasing cgroup ${group.name} failed (${errorMessage(error)}); the next daemon start sweeps it`);
+    }
   }
 
   // What enforces this session's limits: the host's cgroups if it has a group, else nothing but the watchdog.
@@ -143,7 +156,7 @@ export class SessionBounds {
 
   private stopTimers(): void {
     this.watchdog?.stop();
-    if (this.ttl) clearTimeout(this.ttl);
+    this.ttl?.cancel();
     this.ttl = null;
   }
 }

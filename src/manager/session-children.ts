@@ -1,4 +1,5 @@
 import { SessiondError } from '../contract/errors.js';
+import type { ExitReason } from '../contract/session.js';
 import type { ChildSpec } from '../contract/spec.js';
 import type { ChildState } from '../ipc/supervisor-messages.js';
 import { ProcessPins, SUPERVISOR } from '../process/pins.js';
@@ -9,6 +10,8 @@ import { ProcessPins, SUPERVISOR } from '../process/pins.js';
  */
 export class SessionChildren {
   private readonly states = new Map<string, ChildState>();
+  /** Why sessiond ended a child's last run (memory, hung), by the time of that exit. */
+  private readonly reasons = new Map<string, { readonly at: string; readonly reason: ExitReason }>();
   readonly pins = new ProcessPins();
 
   constructor(specs: readonly ChildSpec[]) {
@@ -22,6 +25,7 @@ export class SessionChildren {
 
   remove(name: string): void {
     this.states.delete(name);
+    this.reasons.delete(name);
   }
 
   /** The state of each child, in the order of `specs`. */
@@ -37,8 +41,13 @@ export class SessionChildren {
     return this.states.get(name)?.pid ?? null;
   }
 
-  update(child: ChildState): void {
-    this.states.set(child.name, child);
+  /** The child as its supervisor reports it; `reason`: why sessiond ended its last run, kept with that lastExit. */
+  update(child: ChildState, reason?: ExitReason | null): void {
+    const exit = child.lastExit;
+    if (reason && exit) this.reasons.set(child.name, { at: exit.at, reason });
+    const known = this.reasons.get(child.name);
+    const lastExit = exit && known?.at === exit.at ? { ...exit, reason: known.reason } : exit;
+    this.states.set(child.name, { ...child, lastExit });
     this.pins.pin(child.name, child.pid);
   }
 

@@ -43,8 +43,8 @@ function checkedModule(name: string, file: string): string {
 }
 
 /** Where a session's children run unless they say otherwise; a spec stored before it was kept: where its first child runs. */
-export function sessionCwd(spec: SessionSpec): string {
-  return spec.cwd ?? spec.children[0]?.cwd ?? process.cwd();
+export function sessionCwd(spec: SessionSpec): string | undefined {
+  return spec.cwd ?? spec.children[0]?.cwd;
 }
 
 /** A spec stored by an older sessiond lacks the fields added since: they take their defaults (cwd: the daemon's, as then). */

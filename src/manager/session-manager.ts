@@ -101,8 +101,10 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   /** As createSession, for input its caller has already parsed (the control socket does at its edge). */
   async createParsed(input: ParsedSessionInput, cwd?: string): Promise<string> {
     const spec = toSessionSpec(input, cwd);
+    // Admission first: a create refused (capacity, a limit the host cannot hold) costs no spare.
+    this.admit(spec, 'session.created');
     // A session with no id of its own takes a whole spare: the spare's reserved id is its id.
-    const spare = input.id === undefined && !this.closed ? this.pool.takeSpare() : null;
+    const spare = input.id === undefined ? this.pool.takeSpare() : null;
     const id = spare?.id ?? spec.id;
     await this.launch(spare ? { ...spec, id } : spec, 'session.created', undefined, spare);
     return id;
@@ -182,7 +184,9 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   async addChild(id: string, input: ChildSpecInput, cwd?: string): Promise<void> {
     const parsed = parseOrThrow(childSpecInput, input, 'child spec');
     // Relative paths are the caller's; the child runs where the session's children run, never in the caller's directory.
-    const runDir = sessionCwd(this.record(id).spec);
+    // A session stored before its cwd was kept, with no child left: the caller's is all there is.
+    const runDir = sessionCwd(this.record(id).spec) ?? cwd;
+    if (runDir === undefined) throw new SessiondError('invalid_params', `session ${id} has no working directory of its own: give the child a "cwd"`);
     await this.session(id).addChild(toChildSpec(parsed, cwd ?? runDir, runDir));
   }
 
@@ -243,13 +247,7 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   }
 
   private async start(spec: SessionSpec, type: 'session.created' | 'session.resurrected', spawnSupervisor: RuntimeOptions['spawnSupervisor'], createdAt?: string): Promise<void> {
-    if (this.closed) throw new SessiondError('daemon_unavailable', 'sessiond is shutting down: start it again to create sessions');
-    const existing = this.sessions.get(spec.id);
-    if (existing && isLive(existing.status)) {
-      throw new SessiondError('already_exists', `session ${spec.id} already exists (${existing.status}); terminate it first, or choose another id`);
-    }
-    // Refused before anything exists: no event, no record, no process (a resurrection is never refused for capacity).
-    admit(spec, this.runtime.bounds.cgroups, type === 'session.created' ? { live: this.liveCount(), max: this.maxSessions } : null);
+    this.admit(spec, type);
     const emit = (type: EventType, fields: Record<string, unknown> = {}) => {
       this.emit('event', { ...fields, at: new Date().toISOString(), session: spec.id, type });
       if (type === 'session.terminated') this.forgetOldTerminated();
@@ -264,6 +262,16 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     this.sessions.set(spec.id, session);
     emit(type, { children: spec.children.map((c) => c.name) });
     await this.gate.run(() => session.start());
+  }
+
+  // Refused before anything exists: no event, no record, no process, no spare (a resurrection is never refused for capacity).
+  private admit(spec: SessionSpec, type: 'session.created' | 'session.resurrected'): void {
+    if (this.closed) throw new SessiondError('daemon_unavailable', 'sessiond is shutting down: start it again to create sessions');
+    const existing = this.sessions.get(spec.id);
+    if (existing && isLive(existing.status)) {
+      throw new SessiondError('already_exists', `session ${spec.id} already exists (${existing.status}); terminate it first, or choose another id`);
+    }
+    admit(spec, this.runtime.bounds.cgroups, type === 'session.created' ? { live: this.liveCount(), max: this.maxSessions } : null);
   }
 
   private liveCount(): number {

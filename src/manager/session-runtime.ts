@@ -1,5 +1,5 @@
 import { mkdirSync, rmSync } from 'node:fs';
-import { errorMessage, SessiondError } from '../contract/errors.js';
+import { errorMessage, noChild, SessiondError } from '../contract/errors.js';
 import type { EventType } from '../contract/events.js';
 import { sessionLogDir } from '../contract/paths.js';
 import type { ExitInfo, SessionInfo, SessionStats, SessionStatus } from '../contract/session.js';
@@ -7,7 +7,7 @@ import { DEFAULTS, describeIssues, type ChildSpec, type SessionSpec } from '../c
 import { fromSupervisor, type FromSupervisor, type SupervisorRequest, type ToSupervisor } from '../ipc/supervisor-messages.js';
 import type { PublishedMessage } from './message-log.js';
 import { SupervisorRequests } from './supervisor-requests.js';
-import { childOf, withChild, withHold, withoutChild } from './live-spec.js';
+import { childOf, mirrorChildEvent, withChild } from './live-spec.js';
 import type { SupervisorSettings } from './supervisor-settings.js';
 import type { Spawned } from '../process/spawn.js';
 import type { SessionRecord } from '../store/sessions.js';
@@ -15,7 +15,7 @@ import { SessionBounds, NO_BOUNDS, type BoundsOptions } from './session-bounds.j
 import { SessionChildren } from './session-children.js';
 import { outcome, step, type MachineState, type SessionInput, type StopCause } from './session-machine.js';
 import { toSessionInfo, toSessionRecord, type SessionState } from './session-view.js';
-import { stopSessionProcesses, supervisorGraceMs } from './stop-session.js';
+import { stopSession, supervisorGraceMs } from './stop-session.js';
 
 export interface RuntimeOptions {
   readonly heartbeatMs: number;
@@ -63,6 +63,8 @@ export class SessionRuntime {
   private wasActive = false;
   private stopped: Promise<void> | null = null;
   private current: SessionSpec;
+  /** Children asked for (child add) and not yet reported added: their specs, by name. */
+  private readonly adding = new Map<string, ChildSpec>();
   private readonly requests = new SupervisorRequests((message) => this.post(message));
   private readonly bounds: SessionBounds;
 
@@ -88,29 +90,21 @@ export class SessionRuntime {
 
   /** Starts one more child after the others; resolves with its state once it is ready. */
   async addChild(child: ChildSpec): Promise<void> {
-    // The spec holds the child before the supervisor reports it, so the record of its events has it.
-    this.current = withChild(this.current, child);
-    this.children.add(child.name);
-    try {
-      await this.request({ op: 'add_child', spec: child }, this.options.startTimeoutMs + 1000);
-    } catch (error) {
-      this.current = withoutChild(this.current, child.name);
-      this.children.remove(child.name);
-      throw error;
-    }
+    withChild(this.current, child); // refuses a name in use
+    // The spec gets the child when the supervisor reports it added: even after this request timed out.
+    this.adding.set(child.name, child);
+    await this.request({ op: 'add_child', spec: child }, this.options.startTimeoutMs + 1000);
   }
 
   /** Stops a child as a terminate would; it keeps its spec and is not restarted until asked. */
   async stopChild(name: string): Promise<void> {
     childOf(this.current, name);
-    this.current = withHold(this.current, name, true);
     await this.request({ op: 'stop_child', name }, supervisorGraceMs(this.current));
   }
 
   /** Starts a stopped child, or stops and starts a running one; no crash, no intensity. */
   async restartChild(name: string): Promise<void> {
     childOf(this.current, name);
-    this.current = withHold(this.current, name, false);
     await this.request({ op: 'restart_child', name }, supervisorGraceMs(this.current) + this.options.startTimeoutMs);
   }
 
@@ -126,10 +120,12 @@ export class SessionRuntime {
   }
 
   /** Delivers `body` to a Node child's onMessage handler and resolves with its reply. */
+  // Without a name, the supervisor picks the first child that has an onMessage handler.
   send(name: string | undefined, body: unknown, timeoutMs: number): Promise<unknown> {
-    const child = name ?? this.current.children[0]!.name;
-    childOf(this.current, child);
-    return this.request({ op: 'call', child, body }, timeoutMs, () => `child ${child} of session ${this.spec.id} did not reply within ${timeoutMs} ms`);
+    if (name !== undefined) childOf(this.current, name);
+    else if (this.current.children.length === 0) return Promise.reject(noChild(this.spec.id, 'send'));
+    const who = name === undefined ? 'the child that answers sends' : `child ${name}`;
+    return this.request({ op: 'call', ...(name === undefined ? {} : { child: name }), body, timeoutMs }, timeoutMs, () => `${who} of session ${this.spec.id} did not reply within ${timeoutMs} ms`);
   }
 
   private request(request: SupervisorRequest, timeoutMs: number, onTimeout?: () => string): Promise<unknown> {
@@ -238,7 +234,7 @@ export class SessionRuntime {
     proc.subprocess.on('message', (raw: unknown) => this.guard('a supervisor message', () => this.receive(raw)));
     void proc.exited.then((exit) => this.guard('the supervisor exit', () => this.input({ kind: 'supervisor_exited', exit })));
     const { heartbeatMs, startTimeoutMs } = this.options;
-    this.post({ type: 'init', init: { session: this.spec, heartbeatMs, startTimeoutMs, logDir, ...this.options.supervisor } });
+    this.post({ type: 'init', init: { session: this.spec, heartbeatMs, startTimeoutMs, logDir, ...this.options.supervisor, ...this.bounds.childrenLeaf() } });
     // The supervisor times its children itself, so its error can name the child; this timer,
     // a little later, catches a supervisor that never answers.
     const reason = `supervisor not ready within ${startTimeoutMs} ms`;
@@ -296,15 +292,16 @@ export class SessionRuntime {
 
   private childEvent(message: Extract<FromSupervisor, { type: 'child' }>): void {
     if (this.status === 'terminated') return this.options.debug(`session ${this.spec.id}: late child event ignored: it is terminated`);
-    const { child, event, restarts, ...exit } = message;
-    const reason = event === 'exited' ? this.bounds.exitReason(this.children.pid(child.name), { signal: exit.signal ?? null }) : null;
-    this.children.update(child);
+    const { child, event, restarts, spec: _spec, ...exit } = message;
+    const reason = event === 'exited' ? (exit.reason ?? this.bounds.exitReason(this.children.pid(child.name), { signal: exit.signal ?? null })) : null;
+    this.children.update(child, reason);
     this.restarts = restarts;
     this.touch();
-    if (event === 'removed') {
-      this.current = withoutChild(this.current, child.name);
-      this.children.remove(child.name);
-    }
+    // The spec follows what the supervisor did: a child added, held, restarted or removed.
+    const added = event === 'added' ? (message.spec ?? this.adding.get(child.name)) : undefined;
+    if (event === 'added') this.adding.delete(child.name);
+    this.current = mirrorChildEvent(this.current, event, child.name, added);
+    if (event === 'removed') this.children.remove(child.name);
     // 'spawned' and 'waiting' only tell the daemon a pid or a restart delay: no event of the contract.
     if (event !== 'spawned' && event !== 'waiting') this.emit(`child.${event}`, { child: child.name, pid: child.pid, restarts: child.restarts, ...exit, ...(reason ? { reason } : {}) });
   }
@@ -325,18 +322,8 @@ export class SessionRuntime {
   private beginStop(cause: StopCause): void {
     this.clearTimers();
     this.requests.failAll(`session ${this.spec.id} is stopping`);
-    this.stopped = this.bounds
-      .beforeStop()
-      .then(() => stopSessionProcesses(this.proc, cause, supervisorGraceMs(this.spec), () => this.children.groups(), this.spec.id))
-      .catch((error: unknown) => {
-        this.options.warn(`session ${this.spec.id}: stopping its processes failed: ${errorMessage(error)}`);
-        return null;
-      })
-      .then(async (exit) => {
-        await this.bounds.release();
-        return exit;
-      })
-      .then((exit) => this.finish(cause, exit));
+    const processes = { proc: this.proc, graceMs: supervisorGraceMs(this.spec), groups: () => this.children.groups() };
+    this.stopped = stopSession(this.spec.id, cause, processes, this.bounds, this.options.warn).then((exit) => this.finish(cause, exit));
   }
 
   private finish(cause: StopCause, exit: ExitInfo | null): void {

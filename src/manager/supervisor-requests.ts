@@ -1,4 +1,5 @@
 import { SessiondError, type ErrorCode } from '../contract/errors.js';
+import { longTimeout, type LongTimer } from '../contract/long-timer.js';
 import type { SupervisorRequest, ToSupervisor } from '../ipc/supervisor-messages.js';
 
 /**
@@ -7,14 +8,14 @@ import type { SupervisorRequest, ToSupervisor } from '../ipc/supervisor-messages
  */
 export class SupervisorRequests {
   private next = 1;
-  private readonly pending = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly pending = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void; timer: LongTimer }>();
 
   constructor(private readonly send: (message: ToSupervisor) => void) {}
 
   request(request: SupervisorRequest, timeoutMs: number, onTimeout: () => string): Promise<unknown> {
     const id = this.next++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = longTimeout(() => {
         this.pending.delete(id);
         reject(new SessiondError('timeout', onTimeout()));
       }, timeoutMs);
@@ -27,14 +28,14 @@ export class SupervisorRequests {
     const call = this.pending.get(id);
     if (!call) return; // timed out meanwhile
     this.pending.delete(id);
-    clearTimeout(call.timer);
+    call.timer.cancel();
     if (response.error) call.reject(new SessiondError(response.error.code as ErrorCode, response.error.message));
     else call.resolve(response.result ?? null);
   }
 
   failAll(why: string): void {
     for (const call of this.pending.values()) {
-      clearTimeout(call.timer);
+      call.timer.cancel();
       call.reject(new SessiondError('not_running', why));
     }
     this.pending.clear();

@@ -1,4 +1,6 @@
 import { ChildProcess, spawn, type Serializable, type StdioOptions } from 'node:child_process';
+import { enteringLeaf, type ChildrenLeaf } from '../cgroup/children-leaf.js';
+import { findProgram } from './find-program.js';
 import { watchExit, type SpawnedBase, type SpawnOptions, type SpawnTarget } from './spawned.js';
 
 export type { Output, SpawnOptions, SpawnTarget } from './spawned.js';
@@ -18,21 +20,26 @@ export interface Spawned extends SpawnedBase {
 export interface ChildSpawnOptions extends SpawnOptions {
   /** Node's own flags, before a module's file (`--import …`). */
   readonly nodeArgs?: readonly string[];
+  /** The session's children leaf: the child enters it before its program runs (children-leaf.ts). */
+  readonly leaf?: ChildrenLeaf | undefined;
 }
 
 /** Spawns a Node module with an IPC channel, or any executable without a shell. */
 export function spawnProcess(target: SpawnTarget, options: ChildSpawnOptions): Spawned {
   const args = [...(options.args ?? [])];
   const output = ['ignore', options.stdout, options.stderr] as const;
-  const [file, argv, stdio]: [string, string[], StdioOptions] =
+  const [program, programArgs, stdio]: [string, string[], StdioOptions] =
     'file' in target ? [process.execPath, [...(options.nodeArgs ?? []), target.file, ...args], [...output, 'ipc']] : [target.command, args, [...output]];
+  const env = { ...process.env, ...options.env };
+  const [file, argv] = options.leaf ? enteringLeaf(options.leaf, program, programArgs) : [program, programArgs];
   let subprocess: ChildProcess;
   try {
+    if (file !== program && !findProgram(program, env.PATH, options.cwd)) throw Object.assign(new Error(`spawn ${program} ENOENT`), { code: 'ENOENT', path: program });
     subprocess = spawn(file, argv, {
       stdio,
       detached: true, // its own process group, so one signal reaches its grandchildren
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-      env: { ...process.env, ...options.env },
+      env,
       serialization: 'json',
     });
   } catch (error) {

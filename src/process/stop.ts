@@ -1,3 +1,4 @@
+import { longTimeout } from '../contract/long-timer.js';
 import { killGroups, killTree, signalGroup } from './kill.js';
 import type { Marker } from './marker.js';
 import type { SpawnedBase } from './spawned.js';
@@ -59,12 +60,17 @@ async function killNow(pid: number, groups: readonly number[]): Promise<void> {
   await killTree(pid);
 }
 
+// A grace may be any duration up to 365 days (shutdownMs): a long timer, which plain setTimeout is not.
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
+    const timer = longTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        timer.cancel();
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

@@ -11,7 +11,7 @@ interface EventRow {
 
 type InsertParams = Omit<EventRow, 'seq'>;
 
-/** The event journal: every event once, in `seq` order, seq 1 first, never reused. */
+/** The stored events (daemon/journal.ts writes them): every event once, in `seq` order, seq 1 first, never reused. */
 export class EventLog {
   private readonly insert: Database.Statement<[InsertParams], { seq: number }>;
   private readonly selectSince: Database.Statement<[number, number], EventRow>;

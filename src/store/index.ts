@@ -17,7 +17,7 @@ export interface StoreOptions extends RetentionOptions {
 }
 
 /**
- * The embedded store: sessions and the event journal in one SQLite file. Synchronous, like
+ * The embedded store: sessions and their events in one SQLite file. Synchronous, like
  * better-sqlite3: each call is one short transaction, done before the event loop moves on.
  */
 export class Store {

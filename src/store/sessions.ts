@@ -100,7 +100,10 @@ export class SessionTable {
     return this.selectResurrectable.all().map(fromRow);
   }
 
-  /** A new session: replaces a terminated record of that id (its events stay), refuses a live one. */
+  /**
+   * A new session: replaces a terminated record of that id (its events stay), refuses a live one.
+   * The daemon writes records with `put` (the journal, with each event); this check is for tests and tools.
+   */
   create(record: SessionRecord): void {
     this.createTx.immediate(record);
   }

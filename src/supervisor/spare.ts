@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../contract/defaults.js';
 import type { ChildSpec, SessionSpec } from '../contract/spec.js';
 import type { SpareInit } from '../ipc/supervisor-messages.js';
 import { markerEnv } from '../process/marker.js';
@@ -19,22 +20,31 @@ export class SparePlaceholder {
   }
 
   /**
-   * Resolves once the Placeholder has loaded: it answers a ping (the helper does before its
-   * init), so a session that takes the spare waits for no part of its start-up.
+   * Resolves true once the Placeholder has loaded: it answers a ping (the helper does before its
+   * init), so a session that takes the spare waits for no part of its start-up. The pings back off
+   * from 20 ms to 1 s; false when it exits or has not answered within `giveUpMs`.
    */
-  loaded(): Promise<void> {
+  loaded(giveUpMs: number = DEFAULTS.startTimeoutMs): Promise<boolean> {
     const { subprocess } = this.proc;
     return new Promise((resolve) => {
-      const timer = setInterval(() => this.proc.send({ type: 'sessiond:ping', seq: 0 }), 20);
-      const heard = (message: unknown) => {
-        if ((message as { type?: unknown } | null)?.type !== 'sessiond:pong') return;
-        clearInterval(timer);
-        subprocess.off('message', heard);
-        resolve();
+      let gapMs = 20;
+      let next: NodeJS.Timeout | undefined;
+      const ping = () => {
+        this.proc.send({ type: 'sessiond:ping', seq: 0 });
+        next = setTimeout(ping, gapMs);
+        gapMs = Math.min(gapMs * 2, 1000);
       };
+      const done = (answered: boolean) => {
+        clearTimeout(next);
+        clearTimeout(giveUp);
+        subprocess.off('message', heard);
+        resolve(answered);
+      };
+      const heard = (message: unknown) => (message as { type?: unknown } | null)?.type === 'sessiond:pong' && done(true);
+      const giveUp = setTimeout(() => done(false), giveUpMs);
       subprocess.on('message', heard);
-      void this.proc.exited.then(() => clearInterval(timer));
-      this.proc.send({ type: 'sessiond:ping', seq: 0 });
+      void this.proc.exited.then(() => done(false));
+      ping();
     });
   }
 

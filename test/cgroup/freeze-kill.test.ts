@@ -1,10 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { leafFrozen, thawForKill } from '../../src/cgroup/children-leaf.js';
+import { killGroup } from '../../src/cgroup/kill-all.js';
 import { SessionCgroup } from '../../src/cgroup/session-cgroup.js';
 import type { DetectOptions } from '../../src/cgroup/detect.js';
 import { readStat } from '../../src/process/proc.js';
-import { expectAllGone, waitFor } from '../helpers/proc.js';
+import { expectAllGone, isRunning, killAll, tempHome, waitFor } from '../helpers/proc.js';
 import { CgroupFixture, cannotRun } from './harness.js';
 
 // Each path this host offers: the default choice (v2 freezer and cgroup.kill on a hybrid host) and v1 alone.
@@ -63,12 +67,65 @@ describe.skipIf(cannotRun)(`freeze, thaw and kill${cannotRun ? ` (skipped: ${can
     expect(await group.remove()).toBe(true);
   });
 
+  it.each(variants)('%s: a pause freezes the children leaf, never the supervisor leaf', async (_, options) => {
+    cgroups = new CgroupFixture();
+    const group = SessionCgroup.create(cgroups.detect(options), 'leaves');
+    const supervisor = await cgroups.startIn(group, 'heartbeat.mjs', [], 'supervisor');
+    const child = await cgroups.startIn(group, 'heartbeat.mjs');
+    await waitFor(() => supervisor.lines.length > 0 && child.lines.length > 0, 'heartbeats of both');
+    await group.freeze();
+    const leaf = group.childrenLeaf();
+    expect(leafFrozen(leaf)).toBe(true);
+    const [frozenAt, runningAt] = [child.lines.length, supervisor.lines.length];
+    await waitFor(() => supervisor.lines.length > runningAt + 10, 'the supervisor leaf beating on');
+    expect(child.lines.length).toBe(frozenAt);
+    await group.thaw();
+    expect(leafFrozen(leaf)).toBe(false);
+    expect(await group.killAll()).toBe(true);
+  });
+
+  it.each(variants)('%s: an orphaned supervisor SIGKILLs its frozen children, then thawForKill lets them die', async (_, options) => {
+    cgroups = new CgroupFixture();
+    const support = cgroups.detect(options);
+    const group = SessionCgroup.create(support, 'orphans');
+    const { child, lines } = await cgroups.startIn(group, 'heartbeat.mjs');
+    await waitFor(() => lines.length > 0, 'a heartbeat');
+    await group.freeze();
+    child.kill('SIGKILL');
+    // v2: a fatal signal reaches a frozen task; v1: it waits for the thaw.
+    if (support.freeze === 'v1') {
+      // The one fixed wait: proving a v1 frozen task outlives its SIGKILL until thawed.
+      await sleep(200);
+      expect(isRunning(child.pid!)).toBe(true);
+    }
+    expect(thawForKill(group.childrenLeaf())).toBe(true);
+    await expectAllGone([child.pid!]);
+  });
+
   it('freeze where the host has no freezer says what to do instead', async () => {
     cgroups = new CgroupFixture();
     const support = { ...cgroups.detect(), freeze: null };
     const group = SessionCgroup.create(support, 'nofreezer');
     await expect(group.freeze()).rejects.toMatchObject({ code: 'not_supported', message: expect.stringContaining('SIGSTOP') });
     expect(group.isFrozen()).toBe(false);
+  });
+});
+
+describe('killGroup never throws into a stop', () => {
+  it('cgroup.kill refused (EISDIR here): it says so and SIGKILLs each process instead', async () => {
+    const home = tempHome('sessiond-killgroup-');
+    const sleeper = spawn('/bin/sleep', ['1000'], { stdio: 'ignore' });
+    try {
+      mkdirSync(join(home.dir, 'cgroup.kill'));
+      const warnings: string[] = [];
+      const pids = () => (isRunning(sleeper.pid!) ? [sleeper.pid!] : []);
+      await expect(killGroup({ killDir: home.dir, v1FreezerDir: null, pids, warn: (m) => warnings.push(m) })).resolves.toBe(true);
+      await expectAllGone([sleeper.pid!]);
+      expect(warnings).toEqual([expect.stringMatching(/cannot write .*cgroup\.kill \(EISDIR\): SIGKILLing each of its processes instead/)]);
+    } finally {
+      killAll([sleeper.pid!]);
+      home.cleanup();
+    }
   });
 });
 

@@ -39,13 +39,13 @@ export class CgroupFixture {
     return support;
   }
 
-  /** Starts a fixture, puts it into the group before it does anything, then tells it to go. */
-  async startIn(group: SessionCgroup, fixture: string, args: string[] = []): Promise<Started> {
+  /** Starts a fixture, puts it into a leaf of the group (the children's by default) before it does anything, then tells it to go. */
+  async startIn(group: SessionCgroup, fixture: string, args: string[] = [], leaf: 'children' | 'supervisor' = 'children'): Promise<Started> {
     const child = spawn(process.execPath, [fileURLToPath(new URL(`../fixtures/cgroup/${fixture}`, import.meta.url)), ...args], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     this.track(child.pid!);
-    group.addProcess(child.pid!);
+    group.addProcess(child.pid!, leaf);
     const lines: string[] = [];
     createInterface({ input: child.stdout }).on('line', (line) => lines.push(line));
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>

@@ -73,21 +73,21 @@ const support = (over: Partial<CgroupSupport>): CgroupSupport => ({
 const ALL = { memoryMax: 100 * 1024 * 1024, cpuMax: 50, maxProcesses: 64 };
 
 describe('limitWrites', () => {
-  it('v2: memory.max with swap off, cpu.max as quota and period, pids.max', () => {
+  it('v2: memory.max with swap off, cpu.max as quota and period on the session; pids.max on its children leaf', () => {
     expect(limitWrites(support({ mode: 'v2', memory: 'v2', cpu: 'v2', pids: 'v2' }), ALL)).toEqual([
-      { hierarchy: 'unified', file: 'memory.max', value: '104857600', optional: false },
-      { hierarchy: 'unified', file: 'memory.swap.max', value: '0', optional: true },
-      { hierarchy: 'unified', file: 'cpu.max', value: '50000 100000', optional: false },
-      { hierarchy: 'unified', file: 'pids.max', value: '64', optional: false },
+      { hierarchy: 'unified', leaf: null, file: 'memory.max', value: '104857600', optional: false },
+      { hierarchy: 'unified', leaf: null, file: 'memory.swap.max', value: '0', optional: true },
+      { hierarchy: 'unified', leaf: null, file: 'cpu.max', value: '50000 100000', optional: false },
+      { hierarchy: 'unified', leaf: 'children', file: 'pids.max', value: '64', optional: false },
     ]);
   });
-  it('v1: the limit before memsw, the period before the quota', () => {
+  it('v1: the limit before memsw, the period before the quota; pids.max on the children leaf', () => {
     expect(limitWrites(support({ memory: 'v1', cpu: 'v1', pids: 'v1' }), ALL)).toEqual([
-      { hierarchy: 'memory', file: 'memory.limit_in_bytes', value: '104857600', optional: false },
-      { hierarchy: 'memory', file: 'memory.memsw.limit_in_bytes', value: '104857600', optional: true },
-      { hierarchy: 'cpu', file: 'cpu.cfs_period_us', value: '100000', optional: false },
-      { hierarchy: 'cpu', file: 'cpu.cfs_quota_us', value: '50000', optional: false },
-      { hierarchy: 'pids', file: 'pids.max', value: '64', optional: false },
+      { hierarchy: 'memory', leaf: null, file: 'memory.limit_in_bytes', value: '104857600', optional: false },
+      { hierarchy: 'memory', leaf: null, file: 'memory.memsw.limit_in_bytes', value: '104857600', optional: true },
+      { hierarchy: 'cpu', leaf: null, file: 'cpu.cfs_period_us', value: '100000', optional: false },
+      { hierarchy: 'cpu', leaf: null, file: 'cpu.cfs_quota_us', value: '50000', optional: false },
+      { hierarchy: 'pids', leaf: 'children', file: 'pids.max', value: '64', optional: false },
     ]);
   });
   it('no limits: nothing to write', () => {

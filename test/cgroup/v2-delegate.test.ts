@@ -76,7 +76,7 @@ describe.skipIf(why)(`v2 delegation: no internal processes${why ? ` (skipped: ${
     expect(existsSync(leaf)).toBe(false);
   });
 
-  it('detection for a daemon in a unit nests the parent in the unit, and sessions in the parent', async () => {
+  it('detection for a daemon in a unit nests the parent in the unit, and sessions in the parent, each in two leaves', async () => {
     setUp();
     const daemon = sleeperInUnit();
     const home = tempHome();
@@ -84,10 +84,12 @@ describe.skipIf(why)(`v2 delegation: no internal processes${why ? ` (skipped: ${
     home.cleanup();
     expect(support.parents).toEqual({ unified: `${unit}/${support.parentName}` });
     const group = SessionCgroup.create(support, 'in-unit');
-    const child = spawn('/bin/sleep', ['1000'], { stdio: 'ignore' });
-    pids.push(child.pid!);
-    group.addProcess(child.pid!);
-    expect(groupOf(child.pid!)).toBe(`${unit.slice(ROOT.length)}/${support.parentName}/s-in-unit`);
+    const [supervisor, child] = [0, 1].map(() => spawn('/bin/sleep', ['1000'], { stdio: 'ignore' }).pid!) as [number, number];
+    pids.push(supervisor, child);
+    group.addProcess(supervisor, 'supervisor');
+    group.addProcess(child, 'children');
+    expect(groupOf(supervisor)).toBe(`${unit.slice(ROOT.length)}/${support.parentName}/s-in-unit/supervisor`);
+    expect(groupOf(child)).toBe(`${unit.slice(ROOT.length)}/${support.parentName}/s-in-unit/children`);
     expect(await group.killAll()).toBe(true);
     expect(await removeParents(support)).toBe(true);
   });

@@ -1,5 +1,5 @@
 // The daemon's cgroups over its life: detected at start, groups a dead daemon left swept, parents
-// removed when it stops; a paused session outlives the daemon's SIGKILL paused.
+// removed when it stops; a paused session dies with a SIGKILLed daemon and comes back paused.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../src/contract/session.js';
 import type { DaemonStatus } from '../../src/control/protocol.js';
 import { cannotRun } from '../cgroup/harness.js';
-import { expectAllGone, killAll } from '../helpers/proc.js';
+import { expectAllGone, killAll, runningDescendants } from '../helpers/proc.js';
 import { Harness, waitFor } from '../cli/harness.js';
 
 let h: Harness;
@@ -45,13 +45,16 @@ describe.skipIf(cannotRun)(`the daemon's cgroups${cannotRun ? ` (skipped: ${cann
     for (const parent of parents) expect(existsSync(join(parent, 's-ghost'))).toBe(false);
   });
 
-  it('a paused session outlives the daemon SIGKILL: the next start kills its frozen processes and brings it back paused', async () => {
-    const session = await h.create(['--id', 'dormant']);
+  it('a paused session obeys the no-orphan promise: the daemon SIGKILLed, every process of it is gone within 3 s; the next start brings it back paused', async () => {
+    const session = await h.create(['--id', 'dormant', '--command', 'tree=/bin/sh -c "sleep 1000 & sleep 1000 & wait"']);
     expect((await h.cli(['pause', 'dormant'])).exitCode).toBe(0);
-    const old = [session.supervisorPid!, session.children[0]!.pid!];
+    const supervisor = session.supervisorPid!;
+    const old = [supervisor, ...runningDescendants(supervisor)];
+    expect(old.length).toBeGreaterThanOrEqual(4);
     process.kill(h.daemonPid()!, 'SIGKILL');
+    const took = await expectAllGone(old, 3000);
+    expect(took).toBeLessThan(3000);
     await h.cli(['daemon', 'start']);
-    await expectAllGone(old, 5000);
     const back = await waitFor(async () => {
       const info = await h.json<SessionInfo>(['info', 'dormant']);
       return info.status === 'paused' ? info : null;

@@ -32,7 +32,7 @@ describe('toSupervisor', () => {
     [{ type: 'ping', seq: '1' }, 'seq: expected a number, got string'],
     [{ type: 'init', init: { ...init, heartbeatMs: 0 } }, 'init.heartbeatMs: expected an integer ≥ 1, got 0'],
     [{ type: 'init', init: { ...init, logDir: 3 } }, 'init.logDir: expected a string, got 3'],
-    [{ type: 'init', init: { ...init, session: { ...init.session, children: [] } } }, 'init.session.children: expected at least 1 item(s)'],
+    [{ type: 'init', init: { ...init, session: { ...init.session, children: {} } } }, 'init.session.children: expected an array, got object'],
     [{ type: 'init', init: { ...init, session: { ...init.session, maxSeconds: 0 } } }, 'init.session.maxSeconds: expected a positive number, got 0'],
     [
       { type: 'init', init: { ...init, session: { ...init.session, strategy: 'one_for_none', children: [{ ...child, env: { A: 1 }, restart: 'sometimes', args: 'x' }] } } },

@@ -116,6 +116,18 @@ describe('crashes: exit codes and signals are the crash signal', () => {
     await h.snapshot(id);
   });
 
+  it("a hung child's child.exited and its lastExit say reason hung", async () => {
+    h = new Harness({ heartbeatMs: 200 });
+    const id = await h.create();
+    const pid = (await h.manager.getSessionInfo(id)).children[0]!.pid!;
+    process.kill(pid, 'SIGSTOP');
+    const exited = await h.waitEvent((e) => e.type === 'child.exited', 'child.exited', 5000);
+    expect(exited).toMatchObject({ child: 'placeholder', signal: 'SIGKILL', reason: 'hung' });
+    await h.waitEvent((e) => e.type === 'child.restarted', 'child.restarted', 3000);
+    expect((await h.manager.getSessionInfo(id)).children[0]!.lastExit).toMatchObject({ signal: 'SIGKILL', reason: 'hung' });
+    await h.snapshot(id);
+  });
+
   it('ends the session with "supervisor hung" when its supervisor stops answering, and leaves nothing', async () => {
     h = new Harness({ heartbeatMs: 200 });
     const id = await h.create({ children: [{ name: 'placeholder', file: fixture('../../dist/children/placeholder.js') }, { name: 'sleeper', command: 'sleep', args: ['1000'] }] });

@@ -30,7 +30,8 @@ function withCgroups(options: ConstructorParameters<typeof Harness>[0] = {}): { 
 
 describe.skipIf(cannotRun)(`sessions in cgroups${cannotRun ? ` (skipped: ${cannotRun})` : ''}`, { timeout: 60_000 }, () => {
   it('memoryMax: the kernel kills the child past it, reported as memory and restarted; a bystander is untouched', async () => {
-    const { h } = withCgroups();
+    // Heartbeats of 1 s: a child slowed by reclaim near its limit must not be taken for hung first.
+    const { h } = withCgroups({ heartbeatMs: 1000 });
     const bystander = await h.create({ id: 'bystander' });
     const before = await h.manager.getSessionInfo(bystander);
     const id = await h.create({ id: 'greedy', memoryMax: 150 * MiB, maxRestarts: 100, children: [{ name: 'alloc', file: limitsFixture('alloc.mjs') }] });
@@ -59,7 +60,8 @@ describe.skipIf(cannotRun)(`sessions in cgroups${cannotRun ? ` (skipped: ${canno
   });
 
   it('maxProcesses: forks past pids.max are refused, inside the session only', async () => {
-    const { h } = withCgroups();
+    // Heartbeats of 1 s: each spawn blocks the child's loop, and on a loaded host 30 of them outlast three 100 ms beats.
+    const { h } = withCgroups({ heartbeatMs: 1000 });
     const id = await h.create({ id: 'forker', maxProcesses: 40, children: [{ name: 'forks', file: limitsFixture('forks.mjs'), env: { FORKS: '40' } }] });
     const line = await waitFor(() => logLines(h, id, 'forks').find((l) => l.startsWith('{')), 'the fork tally');
     const tally = JSON.parse(line) as { started: number; refused: number };
@@ -88,14 +90,17 @@ describe.skipIf(cannotRun)(`sessions in cgroups${cannotRun ? ` (skipped: ${canno
     await expectAllGone([escaped], 1000);
   });
 
-  it('pause freezes the group: its log stands still, no heartbeat counts as missed; resume goes on; a paused session terminates', async () => {
+  it('pause freezes the children leaf, not the supervisor: its log stands still, no heartbeat counts as missed; resume goes on; a paused session terminates', async () => {
     const { h, support } = withCgroups();
     const id = await h.create({ id: 'frozen', children: [{ name: 'beats', file: limitsFixture('beats.mjs'), restart: 'temporary' }] });
     await waitFor(() => logLines(h, id, 'beats').length > 3, 'beats');
     await h.manager.pauseSession(id);
     expect((await h.manager.getSessionInfo(id)).status).toBe('paused');
     const events = unifiedGroup(support, id);
-    if (support.freeze === 'v2') expect(readFileSync(`${events}/cgroup.events`, 'utf8')).toMatch(/^frozen 1$/m);
+    if (support.freeze === 'v2') {
+      expect(readFileSync(`${events}/children/cgroup.events`, 'utf8')).toMatch(/^frozen 1$/m);
+      expect(readFileSync(`${events}/supervisor/cgroup.events`, 'utf8')).toMatch(/^frozen 0$/m);
+    }
     const still = logLines(h, id, 'beats').length;
     // The one fixed wait: six heartbeats (100 ms) pass, and nothing beats, hangs or ends.
     await sleep(600);

@@ -13,7 +13,8 @@ afterEach(async () => h?.close());
 
 describe('limits without cgroups', { timeout: 30_000 }, () => {
   it('memoryMax: the watchdog SIGKILLs the largest process (never the supervisor), reported as memory; a bystander is untouched', async () => {
-    h = new Harness({ heartbeatMs: 100 });
+    // Heartbeats of 1 s: a child busy allocating on a loaded machine must not be taken for hung first.
+    h = new Harness({ heartbeatMs: 1000 });
     const bystander = await h.create({ id: 'bystander' });
     const before = await h.manager.getSessionInfo(bystander);
     const id = await h.create({ id: 'greedy', memoryMax: 200 * MiB, maxRestarts: 100, children: [{ name: 'alloc', file: limitsFixture('alloc.mjs') }] });

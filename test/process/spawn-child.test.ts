@@ -1,11 +1,12 @@
 // The supervisor's spawner on real processes: IPC both ways, exits learnt from events, its own group.
 import { once } from 'node:events';
-import { readlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, expect, test } from 'vitest';
+import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { EXIT_NO_LEAF, type ChildrenLeaf } from '../../src/cgroup/children-leaf.js';
 import { readStat } from '../../src/process/proc.js';
 import { spawnProcess, type Spawned } from '../../src/process/spawn-child.js';
-import { expectAllGone, killAll } from '../helpers/proc.js';
+import { expectAllGone, killAll, tempHome } from '../helpers/proc.js';
 
 const echo = join(import.meta.dirname, '../fixtures/echo-ipc.mjs');
 const started: Spawned[] = [];
@@ -65,4 +66,42 @@ test.each([
   expect(await proc.exited).toMatchObject({ code: 127, signal: null });
   expect(proc.hasExited()).toBe(true);
   expect(() => proc.send({ never: 'delivered' })).not.toThrow();
+});
+
+describe('into a cgroup leaf (the trampoline: the child writes its pid, then execs its program)', () => {
+  // Plain files stand for cgroup.procs: what matters is that the child writes its own pid there before its program runs.
+  const home = tempHome('sessiond-leaf-');
+  afterAll(() => home.cleanup());
+  const leaf = (...names: string[]): ChildrenLeaf => ({ procs: names.map((name) => join(home.dir, name)), freezer: null });
+
+  test('a Node module keeps its pid, its group and its IPC channel; its pid is in every procs file first', async () => {
+    const into = leaf('a.procs', 'b.procs');
+    const proc = spawned({ file: echo }, { stdout: 'pipe', stderr: 'pipe', leaf: into });
+    expect(await reply(proc, { hello: 'through sh' })).toEqual({ hello: 'through sh' });
+    for (const file of into.procs) expect(readFileSync(file, 'utf8')).toBe(`${proc.pid}\n`);
+    expect(readStat(proc.pid)).toMatchObject({ pgrp: proc.pid, ppid: process.pid });
+    expect(readFileSync(`/proc/${proc.pid}/comm`, 'utf8').trim()).toBe('node');
+  });
+
+  test('a command found in PATH runs with its arguments; one not found is no spawn at all (exit 127), as without a leaf', async () => {
+    const proc = spawned({ command: 'sh' }, { args: ['-c', 'echo "$0 $1"', 'x', 'y'], stdout: 'pipe', stderr: 'pipe', leaf: leaf('c.procs') });
+    const out = once(proc.subprocess.stdout!, 'data');
+    expect(String((await out)[0])).toBe('x y\n');
+    expect(await proc.exited).toMatchObject({ code: 0 });
+    const missing = spawned({ command: 'no-such-command-sessiond' }, { stdout: 'pipe', stderr: 'pipe', leaf: leaf('d.procs') });
+    expect(missing.pid).toBe(-1);
+    expect(await missing.exited).toMatchObject({ code: 127 });
+  });
+
+  test('a leaf it cannot enter: the program never runs, the child exits 125 saying why', async () => {
+    const ran = join(home.dir, 'ran');
+    const proc = spawned({ command: 'touch' }, { args: [ran], stdout: 'pipe', stderr: 'pipe', leaf: leaf('no-such-dir/cgroup.procs') });
+    let stderr = '';
+    proc.subprocess.stderr!.on('data', (chunk) => (stderr += String(chunk)));
+    const closed = once(proc.subprocess, 'close'); // its output read to the end
+    expect(await proc.exited).toMatchObject({ code: EXIT_NO_LEAF });
+    await closed;
+    expect(existsSync(ran)).toBe(false);
+    expect(stderr).toContain(`sessiond: cannot enter cgroup ${join(home.dir, 'no-such-dir/cgroup.procs')}`);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { childrenToRestart, shouldRestart } from '../../src/supervisor/decisions.js';
-import { RestartIntensity } from '../../src/supervisor/intensity.js';
+import { recordRestart } from '../../src/supervisor/intensity.js';
 
 describe('shouldRestart', () => {
   const normal = { code: 0, signal: null };
@@ -36,18 +36,24 @@ describe('childrenToRestart', () => {
   });
 });
 
-describe('RestartIntensity', () => {
+describe('recordRestart', () => {
+  const limits = { maxRestarts: 3, maxSeconds: 5 };
+  // Each restart in turn, the times of one kept for the next.
+  const replay = (at: readonly number[], max = limits) => {
+    let times: number[] = [];
+    return at.map((t) => {
+      const counted = recordRestart(times, t, max);
+      times = counted.times;
+      return counted.allowed;
+    });
+  };
   it('allows maxRestarts within maxSeconds and refuses one more', () => {
-    const intensity = new RestartIntensity(3, 5);
-    expect([0, 1000, 2000].map((t) => intensity.tryRestart(t))).toEqual([true, true, true]);
-    expect(intensity.tryRestart(3000)).toBe(false);
+    expect(replay([0, 1000, 2000, 3000])).toEqual([true, true, true, false]);
   });
   it('forgets restarts older than the period', () => {
-    const intensity = new RestartIntensity(3, 5);
-    for (const t of [0, 1000, 2000]) intensity.tryRestart(t);
-    expect(intensity.tryRestart(5001)).toBe(true);
+    expect(replay([0, 1000, 2000, 5001])).toEqual([true, true, true, true]);
   });
   it('with maxRestarts 0 refuses the first restart', () => {
-    expect(new RestartIntensity(0, 5).tryRestart(0)).toBe(false);
+    expect(replay([0], { maxRestarts: 0, maxSeconds: 5 })).toEqual([false]);
   });
 });

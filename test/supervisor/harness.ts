@@ -6,7 +6,8 @@ import { entryPath } from '../../src/process/entries.js';
 import { isRunning, runningDescendants } from '../../src/process/proc.js';
 import { toChildSpec } from '../../src/manager/session-input.js';
 import { Supervisor } from '../../src/supervisor/supervisor.js';
-import { expectAllGone, killAll, waitFor } from '../helpers/proc.js';
+import { afterEach, expect } from 'vitest';
+import { expectAllGone, killAll, tempHome, waitFor } from '../helpers/proc.js';
 
 export const fixture = (name: string) => join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', name);
 /** The built Placeholder (npm run build). */
@@ -140,3 +141,29 @@ export async function startRun(input: SessionSpecInput, init?: ConstructorParame
 
 /** The child events after the first `count` (the start's `started` ones). */
 export const after = (run: SupervisorRun, count: number) => run.events().slice(count);
+
+/**
+ * A test file's runs, one at a time: after each test the run is shut down and proven gone
+ * (nothing alive at its exit, no bad pid reported), and its temp dir removed.
+ */
+export function runsOfEachTest() {
+  let run: SupervisorRun | undefined;
+  let home: ReturnType<typeof tempHome> | undefined;
+  afterEach(async () => {
+    try {
+      await run?.close();
+      expect(run?.aliveAtExit ?? []).toEqual([]);
+      expect(run?.badPids ?? []).toEqual([]);
+    } finally {
+      run = undefined;
+      home?.cleanup();
+      home = undefined;
+    }
+  });
+  return {
+    started: async (...args: Parameters<typeof startRun>) => (run = await startRun(...args)),
+    /** A run made by the test itself. */
+    track: (made: SupervisorRun) => (run = made),
+    tempDir: () => (home = tempHome()).dir,
+  };
+}

@@ -1,24 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { isRunning, killAll, tempHome } from '../helpers/proc.js';
-import { after, crasher, fixture, isType, placeholder, startRun, SupervisorRun } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { isRunning, killAll } from '../helpers/proc.js';
+import { after, crasher, fixture, isType, placeholder, runsOfEachTest, SupervisorRun } from './harness.js';
 
-let run: SupervisorRun | undefined;
-let home: ReturnType<typeof tempHome> | undefined;
-const started = async (...args: Parameters<typeof startRun>) => (run = await startRun(...args));
-
-afterEach(async () => {
-  try {
-    await run?.close();
-    expect(run?.aliveAtExit ?? []).toEqual([]);
-    expect(run?.badPids ?? []).toEqual([]);
-  } finally {
-    run = undefined;
-    home?.cleanup();
-    home = undefined;
-  }
-});
+const { started, track, tempDir } = runsOfEachTest();
 
 describe('restarts', () => {
   it('one_for_one restarts the crashed child alone', async () => {
@@ -83,8 +69,8 @@ describe('restarts', () => {
   });
 
   it("SIGKILLs a crashed child's grandchildren before it is restarted", async () => {
-    home = tempHome();
-    const pidsFile = join(home.dir, 'grandchildren.json');
+    const dir = tempDir();
+    const pidsFile = join(dir, 'grandchildren.json');
     const readGrandchildren = () => JSON.parse(readFileSync(pidsFile, 'utf8')) as number[];
     const r = await started({ children: [{ name: 'g', file: fixture('spawn-grandchildren.mjs'), env: { PIDS_FILE: pidsFile } }] });
     const grandchildren = readGrandchildren();
@@ -125,8 +111,8 @@ describe('restart intensity', () => {
   });
 
   it('a restart that fails is tried again, each try counted, until the intensity gives up', async () => {
-    home = tempHome();
-    const r = await started({ maxRestarts: 2, maxSeconds: 60, children: [{ name: 'a', file: fixture('ready-once.mjs'), env: { RUN_FILE: join(home.dir, 'ran') } }] });
+    const dir = tempDir();
+    const r = await started({ maxRestarts: 2, maxSeconds: 60, children: [{ name: 'a', file: fixture('ready-once.mjs'), env: { RUN_FILE: join(dir, 'ran') } }] });
     process.kill(r.pid('a'), 'SIGUSR1');
     expect(await r.waitExit()).toBe(70);
     expect(r.childReports('exited', 'a').map((m) => m.code)).toEqual([1, 4, 4]);
@@ -172,8 +158,8 @@ describe('restart types', () => {
 
 describe('hung children', () => {
   it('a child that stops answering pings is reported hung, SIGKILLed and restarted', async () => {
-    home = tempHome();
-    const hangFile = join(home.dir, 'hung');
+    const dir = tempDir();
+    const hangFile = join(dir, 'hung');
     const r = await started({ children: [{ name: 'h', file: fixture('hang-on-ping.mjs'), env: { HANG_FILE: hangFile } }] }, { heartbeatMs: 100 });
     const first = r.pid('h');
     await r.waitEvent('restarted', 'h');

@@ -1,25 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FromSupervisor } from '../../src/ipc/supervisor-messages.js';
-import { isRunning, tempHome } from '../helpers/proc.js';
-import { after, fixture, isType, placeholder, startRun, SupervisorRun } from './harness.js';
+import { isRunning } from '../helpers/proc.js';
+import { after, fixture, isType, placeholder, runsOfEachTest, SupervisorRun } from './harness.js';
 
-let run: SupervisorRun | undefined;
-let home: ReturnType<typeof tempHome> | undefined;
-const started = async (...args: Parameters<typeof startRun>) => (run = await startRun(...args));
-
-afterEach(async () => {
-  try {
-    await run?.close();
-    expect(run?.aliveAtExit ?? []).toEqual([]);
-    expect(run?.badPids ?? []).toEqual([]);
-  } finally {
-    run = undefined;
-    home?.cleanup();
-    home = undefined;
-  }
-});
+const { started, track, tempDir } = runsOfEachTest();
 
 describe('start', () => {
   it('starts the children in order, each once the one before is ready, then reports ready with every state', async () => {
@@ -32,7 +18,7 @@ describe('start', () => {
   });
 
   it('a child that exits before it is ready: start_failed naming it and what it printed, the children before it stopped, exit 71', async () => {
-    run = new SupervisorRun({ children: [placeholder('a'), { name: 'b', file: fixture('exit-at-once.mjs'), env: { MESSAGE: 'bad config' } }, placeholder('c')] });
+    const run = track(new SupervisorRun({ children: [placeholder('a'), { name: 'b', file: fixture('exit-at-once.mjs'), env: { MESSAGE: 'bad config' } }, placeholder('c')] }));
     await run.supervisor.start();
     expect(await run.waitExit()).toBe(71);
     const failed = run.reports.find(isType('start_failed'));
@@ -43,14 +29,14 @@ describe('start', () => {
   });
 
   it('a child not ready within the start timeout: start_failed, the child killed, exit 71', async () => {
-    run = new SupervisorRun({ children: [{ name: 'slow', file: fixture('never-ready.mjs') }] }, { startTimeoutMs: 500 });
+    const run = track(new SupervisorRun({ children: [{ name: 'slow', file: fixture('never-ready.mjs') }] }, { startTimeoutMs: 500 }));
     await run.supervisor.start();
     expect(await run.waitExit()).toBe(71);
     expect(run.reports.find(isType('start_failed'))?.error).toMatch(/^child slow was not ready within the start timeout \(500 ms\)/);
   });
 
   it('a command that cannot be spawned: start_failed, exit 71', async () => {
-    run = new SupervisorRun({ children: [placeholder('a'), { name: 'missing', command: '/nonexistent/sessiond-test' }] });
+    const run = track(new SupervisorRun({ children: [placeholder('a'), { name: 'missing', command: '/nonexistent/sessiond-test' }] }));
     await run.supervisor.start();
     expect(await run.waitExit()).toBe(71);
     expect(run.reports.find(isType('start_failed'))?.error).toMatch(/^child missing could not spawn \/nonexistent\/sessiond-test/);
@@ -58,7 +44,7 @@ describe('start', () => {
   });
 
   it('a stop during the start wins: no ready, no start_failed, every child stopped, exit 0', async () => {
-    run = new SupervisorRun({ children: [placeholder('a'), { name: 'b', file: fixture('never-ready.mjs') }, placeholder('c')] });
+    const run = track(new SupervisorRun({ children: [placeholder('a'), { name: 'b', file: fixture('never-ready.mjs') }, placeholder('c')] }));
     const starting = run.supervisor.start();
     await run.waitEvent('spawned', 'b');
     await run.supervisor.shutdown();
@@ -71,8 +57,8 @@ describe('start', () => {
 
 describe('shutdown', () => {
   it('stops the children in reverse start order, one after the other, then exit 0', async () => {
-    home = tempHome();
-    const stopLog = join(home.dir, 'stops');
+    const dir = tempDir();
+    const stopLog = join(dir, 'stops');
     const r = await started({ children: ['a', 'b', 'c'].map((name) => ({ name, file: fixture('record-stop.mjs'), env: { STOP_LOG: stopLog } })) });
     await r.supervisor.shutdown();
     expect(r.exits).toEqual([0]);
@@ -110,8 +96,8 @@ describe('shutdown', () => {
   });
 
   it('orphaned(): every tree SIGKILLed at once, without grace, then exit 1', async () => {
-    home = tempHome();
-    const pidsFile = join(home.dir, 'grandchildren.json');
+    const dir = tempDir();
+    const pidsFile = join(dir, 'grandchildren.json');
     const r = await started({
       children: [
         { name: 's', file: fixture('ignore-sigterm.mjs'), shutdownMs: 60_000 },

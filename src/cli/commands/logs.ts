@@ -3,6 +3,7 @@ import { untilInterrupted } from '../interrupt.js';
 import { followOptions } from '../follow-options.js';
 import { jsonPrinter, textPrinter } from '../log-printer.js';
 import { printEntries } from '../log-streams.js';
+import { noChild } from '../../contract/errors.js';
 
 interface LogsArgs extends IdArgs {
   child?: string;
@@ -45,7 +46,9 @@ export const logs = idCommand<LogsArgs>({
       return;
     }
     const session = await client.getSessionInfo(args.id);
-    const children = all ? session.children.map((c) => c.name) : [args.child ?? session.children[0]!.name];
+    const first = session.children[0]?.name;
+    if (!all && args.child === undefined && first === undefined) throw noChild(session.id, 'logs');
+    const children = all ? session.children.map((c) => c.name) : [args.child ?? first!];
     const printer = args.json ? jsonPrinter(session.id, write) : textPrinter({ all, timestamps: args.timestamps }, write);
     await untilInterrupted((signal) => printEntries(client, session.id, children, options, printer, signal));
   },
