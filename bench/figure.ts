@@ -6,7 +6,7 @@ export interface Figure {
   /** Stable key, e.g. `crash.replacement_ready`. */
   readonly key: string;
   readonly label: string;
-  readonly unit: 'ms' | 'MB' | 'ops/s';
+  readonly unit: 'ms' | 'MB' | 'ops/s' | 'MB/s';
   readonly samples: Partial<Record<SystemName, Sample[]>>;
   /** Samples recorded as null because they passed this limit (ms): shown as "> limit". */
   readonly limit?: number;
@@ -35,6 +35,8 @@ export interface Plan {
   readonly sendRoundTrips: number;
   readonly sendBurst: number;
   readonly sendTrials: number;
+  /** Sessions on each of the cluster's 3 nodes when `list` is timed across them. */
+  readonly clusterSessionsPerNode: number;
 }
 
 export const FULL_PLAN: Plan = {
@@ -54,6 +56,7 @@ export const FULL_PLAN: Plan = {
   sendRoundTrips: 2000,
   sendBurst: 10_000,
   sendTrials: 5,
+  clusterSessionsPerNode: 200,
 };
 
 export const QUICK_PLAN: Plan = {
@@ -70,4 +73,5 @@ export const QUICK_PLAN: Plan = {
   sendRoundTrips: 200,
   sendBurst: 1000,
   sendTrials: 2,
+  clusterSessionsPerNode: 10,
 };

@@ -13,12 +13,14 @@ import { FULL_PLAN, QUICK_PLAN, type Figure, type Plan } from './figure.js';
 import { Hub } from './hub.js';
 import { machine, renderTables, writeJson, type SystemEntry } from './report.js';
 import { createScenario } from './scenarios/create.js';
+import { clusterScenario } from './scenarios/cluster.js';
 import { crashScenario } from './scenarios/crash.js';
 import { limitsScenario } from './scenarios/limits.js';
 import { cyclesScenario } from './scenarios/cycles.js';
 import { orphansScenario } from './scenarios/orphans.js';
 import { scaleScenario } from './scenarios/scale.js';
 import { sendScenario } from './scenarios/send.js';
+import { execScenario } from './scenarios/exec.js';
 import { progress } from './scenarios/trials.js';
 import { startupScenario } from './scenarios/startup.js';
 import { terminateScenario } from './scenarios/terminate.js';
@@ -40,6 +42,8 @@ const SCENARIOS = {
   orphans: orphansScenario,
   limits: limitsScenario,
   send: sendScenario,
+  exec: execScenario,
+  cluster: clusterScenario,
 } as const satisfies Record<string, (systems: readonly System[], plan: Plan, ctx: BenchContext) => Promise<Figure[]>>;
 type ScenarioName = keyof typeof SCENARIOS;
 

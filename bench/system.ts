@@ -24,6 +24,8 @@ export interface UnitOptions {
   readonly worker?: boolean;
   /** Run the worker variant that ignores SIGTERM (stopped by SIGKILL after 5 s); implies `worker`. */
   readonly ignoreTerm?: boolean;
+  /** sessiond only: an isolated session (`create --isolate`: a uid of its own), from an isolated spare. */
+  readonly isolate?: boolean;
 }
 
 /** One supervised worker: a session under sessiond, an app under PM2, a program under supervisord. */

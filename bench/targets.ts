@@ -103,10 +103,21 @@ export function checkTargets(figures: readonly Figure[]): TargetResult[] {
   // Live sessions (issue 9).
   results.push(upTo('send round trip p50 via SessionClient ≤ 2 ms', median('send.round_trip', 'sessiond'), 2, ms));
   results.push(atLeast('send throughput, 100 in flight, p50 ≥ 5,000/s', median('send.throughput', 'sessiond'), 5000, perSecond));
+  // Working inside a session (issue 17).
+  const floorTrue = median('exec.true', 'floor');
+  results.push(upTo('exec of true via SessionClient p50 ≤ 2× a bare spawn + 3 ms', floorTrue === null ? null : median('exec.true', 'sessiond'), 2 * (floorTrue ?? 0) + 3, ms));
+  results.push(atLeast('head -c 100M through exec p50 ≥ 200 MB/s', median('exec.throughput', 'sessiond'), 200, (v) => `${v.toFixed(0)} MB/s`));
+  results.push(upTo('sessionctl exec ID -- true p50 ≤ 1.3× node -e 0', vs('exec.cli', 'sessiond', 'floor'), 1.3, times));
   const orphans = get('orphans.last_gone', 'sessiond');
   const orphansTarget = 'last session process gone ≤ 300 ms after the daemon’s SIGKILL (p90)';
   // A trial past the limit means a process that never went: the p90 is then "never".
   if (orphans && orphans.failed > 0) results.push({ target: orphansTarget, measured: `never, in ${orphans.failed} trial(s)`, met: false, margin: 'missed' });
   else results.push(upTo(orphansTarget, orphans?.p90 ?? null, 300, ms));
+  // Many hosts (issue 18): the cluster's create beside a local one in the same run, and list across 3 nodes.
+  const [local, remote] = [median('cluster.create_local', 'sessiond'), median('cluster.create_remote', 'sessiond')];
+  if (local !== null && remote !== null) results.push({ ...upTo('create through the cluster p50 ≤ 1.3× a local create + 15 ms', remote, 1.3 * local + 15, ms), measured: `${ms(remote)} (local ${ms(local)})` });
+  else results.push({ target: 'create through the cluster p50 ≤ 1.3× a local create + 15 ms', ...NOT_MEASURED });
+  const across = byKey.get('cluster.list_all');
+  results.push(upTo(`${across?.label ?? 'list across 3 nodes'} p50 ≤ 100 ms`, median('cluster.list_all', 'sessiond'), 100, ms));
   return results;
 }

@@ -1,13 +1,19 @@
 // The session supervisor: one OS process per session, a direct child of the daemon.
 // Its session arrives over IPC (never argv or env: llmConfig may hold secrets).
+import { Socket } from 'node:net';
 import { SessiondError } from '../src/contract/errors.js';
 import { describeIssues } from '../src/contract/issues.js';
 import { toSupervisor, type FromSupervisor } from '../src/ipc/supervisor-messages.js';
 import { SparePlaceholder } from '../src/supervisor/spare.js';
 import { Supervisor } from '../src/supervisor/supervisor.js';
+import { EXEC_GRACE_MS } from '../src/exec/exec-run.js';
+import { SessionExecs } from '../src/exec/session-execs.js';
+import { attachable, ChildAttachments } from '../src/exec/child-attach.js';
 
 let supervisor: Supervisor | null = null;
 let spare: SparePlaceholder | null = null;
+let execs: SessionExecs | null = null;
+const attachments = new ChildAttachments();
 let exiting = false;
 let lastSend: Promise<void> = Promise.resolve();
 
@@ -19,7 +25,8 @@ function send(message: FromSupervisor): void {
 // Waits for the last report to be written to the channel, so the daemon reads why we exit.
 function exit(code: number): void {
   exiting = true;
-  void lastSend.then(() => process.exit(code));
+  // An exec never outlives its session: one still running now is SIGKILLed.
+  void Promise.all([lastSend, execs?.killAll()]).then(() => process.exit(code));
 }
 
 if (!process.send) {
@@ -27,7 +34,7 @@ if (!process.send) {
   process.exit(2);
 }
 
-process.on('message', (raw: unknown) => {
+process.on('message', (raw: unknown, handle: unknown) => {
   const parsed = toSupervisor.safeParse(raw);
   if (!parsed.success) {
     process.stderr.write(`session-supervisor: ignored a malformed message: ${describeIssues(parsed.error)}\n`);
@@ -60,6 +67,7 @@ process.on('message', (raw: unknown) => {
       const taken = spare;
       const adopted = taken?.adoptableBy(session) ?? undefined;
       supervisor = new Supervisor(session, options, send, exit);
+      execs = new SessionExecs(session.id, (report) => send({ type: 'exec', report }), options.childrenLeaf);
       const current = supervisor;
       // A spare taken by a session of its own children (or another id) stops its Placeholder first.
       void (adopted || !taken ? Promise.resolve() : taken.discard()).then(() => current.start(adopted));
@@ -70,6 +78,15 @@ process.on('message', (raw: unknown) => {
       break;
     case 'shutdown':
       shutdown();
+      break;
+    case 'exec':
+      // The client's own connection, handed over by the daemon: src/exec speaks to it from here.
+      if (execs && handle instanceof Socket) execs.start(message.exec, handle);
+      else if (handle instanceof Socket) handle.destroy();
+      break;
+    case 'attach':
+      if (supervisor && handle instanceof Socket) attachments.attach(message.attach, handle, (name) => attachable(supervisor!, name));
+      else if (handle instanceof Socket) handle.destroy();
       break;
     case 'request': {
       const { id } = message;
@@ -89,7 +106,11 @@ function wireError(error: unknown): { code: string; message: string } {
   return { code: 'internal', message: `supervisor error: ${error instanceof Error ? error.message : String(error)}` };
 }
 
-const shutdown = () => void (supervisor ? supervisor.shutdown() : (spare?.discard() ?? Promise.resolve()).then(() => exit(0)));
+// Execs stop beside the children (SIGTERM, SIGKILL after 5 s), not after them.
+function shutdown(): void {
+  void execs?.stopAll(EXEC_GRACE_MS);
+  void (supervisor ? supervisor.shutdown() : (spare?.discard() ?? Promise.resolve()).then(() => exit(0)));
+}
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
 process.on('disconnect', () => {

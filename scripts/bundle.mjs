@@ -2,7 +2,7 @@
 // the Placeholder (every session starts them) and sessionctl (every command). One file loads far
 // faster than a tree of node_modules; npm run bench measures it (the startup scenario).
 // `node scripts/bundle.mjs --sizes` also prints what each bundle holds.
-import { writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 // The children are CommonJS: Node 20 starts a CommonJS entry ~5 ms sooner than an ES module (its
@@ -26,15 +26,40 @@ const COMMON = {
   metafile: true,
 };
 
+// The CLI is split into chunks/: bundle it only fresh from tsc (a second run would bundle the bundle).
+const CLI = 'dist/src/cli/sessionctl.js';
+const cliFresh = !(await readFile(CLI, 'utf8')).includes('./chunks/');
+if (cliFresh) await rm('dist/src/cli/chunks', { recursive: true, force: true });
+
 const bundles = await Promise.all([
-  ...children.map(({ entry }) => build({ ...COMMON, entryPoints: [entry], outfile: entry, format: 'cjs' })),
-  build({
+  // node-pty is native and loaded only for an exec with a tty: required at run time, never bundled.
+  ...children.map(({ entry }) => build({ ...COMMON, entryPoints: [entry], outfile: entry, format: 'cjs', external: ['@lydell/node-pty'] })),
+  // Split at its dynamic imports: `exec` and `attach` load their own small chunk, never yargs,
+  // zod or the other commands (an agent may run one per tool call).
+  cliFresh && build({
     ...COMMON,
-    entryPoints: ['dist/src/cli/sessionctl.js'],
-    outfile: 'dist/src/cli/sessionctl.js',
+    entryPoints: [CLI],
+    outdir: 'dist/src/cli',
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
     format: 'esm',
     // Some dependencies are CommonJS and call require(): give the ESM bundle one. The shebang
     // stays on the first line (esbuild keeps it above the banner).
+    banner: { js: "import{createRequire as __sessiondRequire}from'node:module';const require=__sessiondRequire(import.meta.url);" },
+    // The NATS client is loaded only with --cluster, from dist/vendor/nats.js (below).
+    external: ['@nats-io/*'],
+  }),
+  // The NATS client in one file (src/cluster/nats.ts loads it): its tree of ES modules takes ~5× longer to load.
+  build({
+    ...COMMON,
+    stdin: {
+      contents: "export { connect, credsAuthenticator, headers, createInbox } from '@nats-io/transport-node'; export { Kvm } from '@nats-io/kv';",
+      resolveDir: process.cwd(),
+      sourcefile: 'nats-vendor.js',
+    },
+    outfile: 'dist/vendor/nats.js',
+    format: 'esm',
     banner: { js: "import{createRequire as __sessiondRequire}from'node:module';const require=__sessiondRequire(import.meta.url);" },
   }),
   // The daemon: a first `sessionctl create` waits for it to load (a tree of ~300 files: ~25% more
@@ -44,15 +69,16 @@ const bundles = await Promise.all([
     entryPoints: ['dist/daemon/sessiond.js'],
     outfile: 'dist/daemon/sessiond.js',
     format: 'esm',
-    external: ['better-sqlite3', 'prom-client'],
+    // The NATS client (dist/vendor/nats.js) loads only with --cluster; node-pty only for an exec with a tty.
+    external: ['better-sqlite3', 'prom-client', '@nats-io/*', '@lydell/node-pty'],
     banner: { js: "import{createRequire as __sessiondRequire}from'node:module';const require=__sessiondRequire(import.meta.url);" },
   }),
 ]);
 await writeFile('dist/children/package.json', '{ "type": "commonjs" }\n');
 
 /** Bytes in the output by package (our own files under "sessiond"). */
-function contents(metafile) {
-  const [output] = Object.values(metafile.outputs);
+function contents(metafile, file) {
+  const output = file ? metafile.outputs[file] : Object.values(metafile.outputs)[0];
   const byPackage = new Map();
   for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
     const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? 'sessiond';
@@ -67,10 +93,11 @@ children.forEach(({ entry, packages }, i) => {
 });
 
 if (process.argv.includes('--sizes')) {
-  const entries = [...children.map((c) => c.entry), 'dist/src/cli/sessionctl.js', 'dist/daemon/sessiond.js'];
-  bundles.forEach(({ metafile }, i) => {
-    const { bytes, byPackage } = contents(metafile);
-    console.log(`${entries[i]}: ${bytes} bytes`);
+  const entries = [...children.map((c) => c.entry), 'dist/src/cli/sessionctl.js'];
+  const outputs = bundles.filter(Boolean).flatMap(({ metafile }, i) => (i < children.length ? [[entries[i], metafile, undefined]] : Object.keys(metafile.outputs).map((file) => [file, metafile, file])));
+  for (const [name, metafile, file] of outputs) {
+    const { bytes, byPackage } = contents(metafile, file);
+    console.log(`${name}: ${bytes} bytes`);
     for (const [name, size] of [...byPackage].sort((a, b) => b[1] - a[1])) console.log(`  ${String(size).padStart(8)}  ${name}`);
-  });
+  }
 }

@@ -11,3 +11,7 @@ export type { PublishedMessage } from './manager/message-log.js';
 export type { FollowOptions } from './control/follow.js';
 export type { DaemonStatus, Method as ControlMethod, Results as ControlResults } from './control/protocol.js';
 export { detectCgroups, removeParents, sweepLeftovers, type CgroupSupport, type DetectOptions } from './cgroup/index.js';
+export type { ExecOptions, ExecResult, SpawnOptions as ExecSpawnOptions } from './exec/client-exec.js';
+export type { SessionProcess } from './exec/remote-process.js';
+export type { ExecExit } from './exec/frames.js';
+export type { NodeInfo, NodeState } from './cluster/node-info.js';

@@ -41,7 +41,12 @@ export async function createScenario(systems: readonly System[], plan: Plan): Pr
     // A Node module child under sessiond with spares (the spare's supervisor), beside spares off and the floor.
     const withChild = ready.filter((s) => s.name === 'sessiond' || s.name === 'sessiond-cold' || s.name === 'floor');
     const child = await alternate(withChild, plan.trials, (system) => timed(system, (name) => system.start(name, { worker: true })));
+    // An isolated create (a uid of its own, root only) from an isolated spare, beside the plain one above.
+    const isolating = process.getuid?.() === 0 ? ready.filter((s) => s.name === 'sessiond') : [];
+    for (const system of isolating) await system.stop(await system.start(unitName('warm-isolated'), { isolate: true })); // starts its isolated spares
+    const isolated = await alternate(isolating, plan.trials, (system) => timed(system, (name) => system.start(name, { isolate: true })));
     return [
+      { key: 'create.isolated', label: 'create → active, isolated (API: create --isolate, from an isolated spare)', unit: 'ms', samples: isolated },
       { key: 'create.client', label: 'create → active (API: SessionClient / pm2.start / startProcess)', unit: 'ms', samples: api },
       { key: 'create.cli', label: 'create → active (CLI: sessionctl create)', unit: 'ms', samples: cli },
       { key: 'create.cli_startup', label: 'CLI start-up (sessionctl registry-key x, no daemon)', unit: 'ms', samples: cliStartup },

@@ -81,7 +81,8 @@ export class SessiondSystem implements System {
 
   async start(name: string, options: UnitOptions = {}): Promise<Unit> {
     // A default session has no id of its own: that is what lets it take a whole spare.
-    const input = this.defaultSessions(options) ? {} : this.spec({ id: name, ...options });
+    if (options.isolate) this.isolatedSpares = true;
+    const input = this.defaultSessions(options) ? (options.isolate ? { isolate: true } : {}) : this.spec({ id: name, ...options });
     return this.unitOf(await this.requireClient().create(input));
   }
 
@@ -118,7 +119,7 @@ export class SessiondSystem implements System {
     if (this.variant.warm === 0) return;
     for (const deadline = performance.now() + 15_000; performance.now() < deadline; await sleep(10)) {
       const spares = await this.readySpares();
-      if (spares.length >= this.variant.warm && (await quiescent(spares.flatMap((s) => [s.supervisorPid, s.placeholderPid!])))) return;
+      if (spares.length >= this.variant.warm * (this.isolatedSpares ? 2 : 1) && (await quiescent(spares.flatMap((s) => [s.supervisorPid, s.placeholderPid!])))) return;
     }
     throw new Error(`${this.name}: no spare ready and idle within 15 s`);
   }
@@ -151,6 +152,9 @@ export class SessiondSystem implements System {
     this.leftovers.add(spares);
     return { pids: [...group.pids, ...spares], killDaemon: group.killDaemon };
   }
+
+  /** Once an isolated session was asked for, the daemon keeps isolated spares beside the plain ones. */
+  private isolatedSpares = false;
 
   private defaultSessions(options: UnitOptions): boolean {
     return this.variant.warm > 0 && !options.worker && !options.ignoreTerm;

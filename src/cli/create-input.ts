@@ -17,6 +17,8 @@ export interface CreateFlags {
   readonly maxSeconds?: number;
   readonly limits?: LimitFlags;
   readonly autoShutdown?: string;
+  /** `--isolate`/`--no-isolate`, `--read-only`, `--no-network`, `--keep-workdir`: undefined when not given. */
+  readonly isolation?: { readonly isolate?: boolean | undefined; readonly readOnly?: boolean | undefined; readonly network?: boolean | undefined; readonly keepWorkdir?: boolean | undefined };
 }
 
 export interface ChildFlag {
@@ -42,6 +44,7 @@ export function buildCreateInput(flags: CreateFlags, cwd: string): SessionSpecIn
   if (flags.maxSeconds !== undefined) input.maxSeconds = flags.maxSeconds;
   Object.assign(input, parseLimitFlags(flags.limits ?? {}));
   if (flags.autoShutdown !== undefined) input.autoShutdown = flags.autoShutdown;
+  for (const [key, value] of Object.entries(flags.isolation ?? {})) if (value !== undefined) input[key] = value;
   return input as SessionSpecInput;
 }
 

@@ -33,12 +33,15 @@ function children(session: SessionInfo): string {
 }
 
 export function sessionTable(sessions: readonly SessionInfo[], now = Date.now()): string {
+  // Across a cluster, which node holds each session (and `?` after the status of one whose node is unreachable).
+  const nodes = sessions.some((s) => typeof s.node === 'string');
   return table(
     // RSS summed over the session's processes: shared pages count once per process (PSS would not).
-    ['ID', 'STATUS', 'SUPERVISOR', 'CHILDREN', 'RESTARTS', 'UPTIME', 'CPU', 'RSS'],
+    ['ID', ...(nodes ? ['NODE'] : []), 'STATUS', 'SUPERVISOR', 'CHILDREN', 'RESTARTS', 'UPTIME', 'CPU', 'RSS'],
     sessions.map((s) => [
       s.id,
-      s.status,
+      ...(nodes ? [s.node ?? '-'] : []),
+      s.reachable === false ? `${s.status} (unreachable)` : s.status,
       String(s.supervisorPid ?? '-'),
       children(s),
       String(s.restarts),
@@ -53,7 +56,8 @@ export function sessionTable(sessions: readonly SessionInfo[], now = Date.now())
 export function sessionDetails(s: SessionInfo, extra: readonly string[] = []): string {
   const lines = [
     `id:           ${s.id}`,
-    `status:       ${s.status}`,
+    `status:       ${s.status}${s.reachable === false ? ' (last known: its node is unreachable)' : ''}`,
+    ...(s.node ? [`node:         ${s.node}`] : []),
     `registry key: ${s.registryKey}`,
     `supervisor:   ${s.supervisorPid ?? '-'}`,
     `strategy:     ${s.strategy}`,

@@ -1,32 +1,18 @@
-import { errorMessage, SessiondError, type ErrorCode } from '../contract/errors.js';
+import { errorMessage, SessiondError } from '../contract/errors.js';
+import { EXIT, exitCodeOf } from './exit-codes.js';
 import { SessionClient } from '../control/client.js';
+import { exposureWarnings } from './exposure.js';
 
 /** The options every command takes. */
 export interface GlobalArgs {
   readonly home?: string;
   readonly json?: boolean;
+  /** `--cluster URL`, else $SESSIOND_CLUSTER: the command runs across that cluster. */
+  readonly cluster?: string;
+  readonly 'cluster-creds'?: string;
 }
 
-/** The contract's exit codes. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, notFound: 3, notRunning: 4 } as const;
-
-const EXIT_BY_CODE: Partial<Record<ErrorCode, number>> = {
-  parse_error: EXIT.usage,
-  invalid_request: EXIT.usage,
-  invalid_params: EXIT.usage,
-  not_found: EXIT.notFound,
-  capacity: EXIT.failed,
-  // A request the session cannot take as it is (a child running, not running, without a channel, failing, slow): failed.
-  running: EXIT.failed,
-  not_running: EXIT.failed,
-  not_supported: EXIT.failed,
-  child_error: EXIT.failed,
-  timeout: EXIT.failed,
-};
-
-export function exitCodeOf(error: unknown): number {
-  return error instanceof SessiondError ? (EXIT_BY_CODE[error.code] ?? EXIT.failed) : EXIT.failed;
-}
+export { EXIT, exitCodeOf } from './exit-codes.js';
 
 /** Prints `data` as JSON with --json, else the human text. */
 export function print(args: GlobalArgs, data: unknown, human: () => string): void {
@@ -37,9 +23,13 @@ export function print(args: GlobalArgs, data: unknown, human: () => string): voi
  * Runs one command with a client of the daemon (started when down, unless `autoStart` is
  * false): errors go to stderr and set the exit code, and the connection is closed after.
  */
-export async function run(args: GlobalArgs, body: (client: SessionClient) => Promise<number | void>, options: { autoStart?: boolean } = {}): Promise<void> {
+export async function run(args: GlobalArgs, body: (client: SessionClient) => Promise<number | void>, options: { autoStart?: boolean; local?: boolean } = {}): Promise<void> {
+  // `daemon …` commands act on this host's daemon, whatever cluster is named.
+  const cluster = options.local ? undefined : args.cluster || process.env.SESSIOND_CLUSTER || undefined;
+  const clusterCreds = args['cluster-creds'] || process.env.SESSIOND_CLUSTER_CREDS || undefined;
   const onSlowStart = () => void process.stderr.write('starting sessiond…\n');
-  const client = new SessionClient({ home: args.home, autoStart: options.autoStart ?? true, onSlowStart });
+  const client = new SessionClient({ home: args.home, autoStart: !cluster && (options.autoStart ?? true), cluster, clusterCreds, onSlowStart });
+  for (const warning of exposureWarnings(args.home)) process.stderr.write(`sessionctl: ${warning}\n`);
   try {
     process.exitCode = (await body(client)) ?? EXIT.ok;
   } catch (error) {

@@ -17,8 +17,14 @@ export type ErrorCode =
   /** A child's onMessage handler threw: the message is the child's. */
   | 'child_error'
   | 'timeout'
+  /** A child already has its one attacher. */
+  | 'busy'
   /** sessiond --max-sessions is reached. */
   | 'capacity'
+  /** The cluster (NATS) cannot be reached: local sessions are not affected. */
+  | 'cluster_unavailable'
+  /** The session's node has not been heard from for 15 s: the message names it. */
+  | 'node_unreachable'
   | 'internal';
 
 /** The one error class of sessiond: a code a program can test, a message a person can act on. */

@@ -18,6 +18,8 @@ export const EVENT_TYPES = [
   'child.stopped',
   'child.removed',
   'supervisor.gave_up',
+  'exec.started',
+  'exec.exited',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

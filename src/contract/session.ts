@@ -1,4 +1,5 @@
 /** The session JSON of the contract: what `info --json` prints and the socket returns. */
+import type { IsolationInfo } from './isolation.js';
 import type { AutoShutdown, ChildStatus, SessionStatus, Strategy } from './vocabulary.js';
 
 export type { ChildStatus, RestartType, SessionStatus, Strategy } from './vocabulary.js';
@@ -59,6 +60,12 @@ export interface SessionInfo {
   readonly updatedAt: string;
   readonly error: string | null;
   readonly stats: SessionStats;
+  /** The node that holds the session: null on a daemon without --cluster. */
+  readonly node?: string | null;
+  /** Across the cluster: false when the node has not been heard from for 15 s (the rest is its last known state). */
+  readonly reachable?: boolean;
+  /** An isolated session's user, work dir and confinement; null for a plain session. */
+  readonly isolation: IsolationInfo | null;
 }
 
 /** Sessions that still hold (or are about to hold) processes. */

@@ -14,3 +14,8 @@ export function toSignal(text: string): NodeJS.Signals {
   if (signal === null) throw new SessiondError('invalid_params', `unknown signal ${JSON.stringify(text)}: give a signal name such as SIGKILL or SIGTERM`);
   return signal;
 }
+
+/** The number of a signal named as the OS names it (SIGTERM: 15), null for an unknown name. */
+export function signalNumber(name: string): number | null {
+  return Object.hasOwn(constants.signals, name) ? constants.signals[name as NodeJS.Signals] : null;
+}

@@ -5,6 +5,7 @@ import { durationMs } from './durations.js';
 import { SessiondError } from './errors.js';
 import { describeIssues } from './issues.js';
 import { availableParallelism } from 'node:os';
+import type { IsolationState } from './isolation.js';
 import { AUTO_SHUTDOWN, BACKOFF, RESTART_TYPES, STRATEGIES } from './vocabulary.js';
 
 export { DEFAULTS } from './defaults.js';
@@ -35,6 +36,8 @@ export const childSpecInput = z
     restartDelayMs: durationMs().default(0),
     backoff: z.enum(BACKOFF).default('none'),
     maxRestartDelayMs: durationMs().default(DEFAULTS.maxRestartDelayMs),
+    // "pipe": its stdin stays open for one attacher at a time (sessionctl attach); absent: "ignore".
+    stdin: z.enum(['ignore', 'pipe']).optional(),
   })
   .refine((c) => (c.file === undefined) !== (c.command === undefined), {
     message: 'give exactly one of "file" (a Node module) or "command" (an executable)',
@@ -57,6 +60,17 @@ export const limitsInput = {
   idleTerminateMs: durationMs(1).nullable().default(null),
 };
 
+/** Isolation (contract "Isolation"): `isolate` unset takes the daemon's default; `readOnly` and `network: false` imply it. */
+export const isolationInput = {
+  isolate: z.boolean().optional(),
+  readOnly: z.boolean().default(false),
+  network: z.boolean().default(true),
+  keepWorkdir: z.boolean().default(false),
+};
+
+/** The isolation a create asks for, which the daemon turns into the session's `isolation` (or none). */
+export type IsolationInputKey = keyof typeof isolationInput;
+
 export const sessionSpecInput = z.strictObject({
   id: z.string().regex(SESSION_ID_PATTERN, 'must match ' + SESSION_ID_PATTERN.source).optional(),
   metadata: jsonObject.default({}),
@@ -67,6 +81,7 @@ export const sessionSpecInput = z.strictObject({
   maxSeconds: z.number().positive().max(86_400).default(DEFAULTS.maxSeconds),
   autoShutdown: z.enum(AUTO_SHUTDOWN).default('never'),
   ...limitsInput,
+  ...isolationInput,
 });
 
 export type SessionSpecInput = z.input<typeof sessionSpecInput>;
@@ -80,13 +95,15 @@ export type ChildSpec = Readonly<z.output<typeof childSpecInput> & { cwd: string
 
 /** A session as the supervisor runs it: complete, with an id and at least one child. */
 export type SessionSpec = Readonly<
-  Omit<z.output<typeof sessionSpecInput>, 'id' | 'children'> & {
+  Omit<z.output<typeof sessionSpecInput>, 'id' | 'children' | IsolationInputKey> & {
     id: string;
     children: ChildSpec[];
     /** Where a child without a cwd of its own runs, one added later too: the create's cwd (absent in specs stored before it was kept). */
     cwd?: string;
     /** Children stopped on request (`child stop`): the daemon's to set, and what a resurrection brings back stopped. */
     held?: string[];
+    /** An isolated session's user and work dir, the daemon's to set: a resurrection brings them back. */
+    isolation?: IsolationState | null;
   }
 >;
 

@@ -1,6 +1,6 @@
 import type { PublishedMessage } from '../manager/message-log.js';
 import { run, type StreamTarget } from './client-streams.js';
-import type { Connection } from './connection.js';
+import type { RequestChannel } from './connection.js';
 import type { FollowOptions } from './follow.js';
 import type { ParamsInput, Results } from './protocol.js';
 
@@ -20,7 +20,7 @@ export async function messagesStream(target: StreamTarget, options: MessagesOpti
   // The time of the last message delivered; each attempt skips what is not later than it was when the attempt began.
   let last: string | null = null;
   const params: ParamsInput<'messages'> = { follow: options.follow ?? false, ...(options.session === undefined ? {} : { session: options.session }) };
-  const attempt = async (connection: Connection) => {
+  const attempt = async (connection: RequestChannel) => {
     const before = last;
     const deliver = (message: PublishedMessage) => {
       if (before !== null && message.at <= before) return;

@@ -1,12 +1,12 @@
 import type { StoredEvent } from '../contract/events.js';
-import type { Connection } from './connection.js';
+import type { RequestChannel } from './connection.js';
 import { followAcross, type FollowOptions } from './follow.js';
 import type { LogEntry } from '../logs/log-records.js';
 import type { LogsResult, LogsText, ParamsInput, Results } from './protocol.js';
 
 /** How a client stream reaches the daemon: its first connection (started if asked), and the socket to come back to. */
 export interface StreamTarget {
-  readonly open: () => Promise<Connection>;
+  readonly open: () => Promise<RequestChannel>;
   readonly socket: string;
 }
 
@@ -36,7 +36,7 @@ export async function eventsStream(target: StreamTarget, options: EventsOptions,
   // `lines` picks where to start; once an event is out, a reconnect goes on after it.
   const start = () => (options.lines === undefined || delivered ? { since } : { lines: options.lines });
   const params = (): ParamsInput<'events'> => ({ ...start(), follow: options.follow ?? false, ...(options.session === undefined ? {} : { session: options.session }) });
-  const attempt = async (connection: Connection) => {
+  const attempt = async (connection: RequestChannel) => {
     const events = (await connection.request('events', params(), (event) => deliver(event as StoredEvent))) as Results['events'];
     events.forEach(deliver);
   };
@@ -95,7 +95,7 @@ async function logStream(
     const { offset, fileId } = position;
     return { id, ...which, follow: true, lines: 0, offset, ...(fileId === null ? {} : { fileId }) };
   };
-  const attempt = async (connection: Connection) => {
+  const attempt = async (connection: RequestChannel) => {
     const logs = (await connection.request('logs', params(), partial)) as Results['logs'];
     if (!result) opened(logs);
   };
@@ -106,7 +106,7 @@ async function logStream(
 // A follow outlives its connection; a one-off read is one request, ended early (quietly) by `signal`.
 export async function run(
   target: StreamTarget,
-  attempt: (connection: Connection) => Promise<void>,
+  attempt: (connection: RequestChannel) => Promise<void>,
   options: FollowOptions & { readonly follow?: boolean },
   signal: AbortSignal | undefined,
   resumeHint: () => string,

@@ -1,10 +1,13 @@
 import { isAbsolute, resolve } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { attachTo, execIn, spawnIn, type ChannelTarget, type ExecOptions, type ExecResult, type SpawnOptions } from '../exec/client-exec.js';
+import type { SessionProcess } from '../exec/remote-process.js';
 import { SessiondError } from '../contract/errors.js';
 import { isValidSessionId, registryKey } from '../contract/ids.js';
 import type { SessionInfo } from '../contract/session.js';
 import type { CreateSessionInput, NotFound } from '../manager/session-manager.js';
 import { DAEMON_START_TIMEOUT_MS, ensureDaemon, probe } from './autostart.js';
-import { Connection } from './connection.js';
+import { Connection, type RequestChannel } from './connection.js';
 import { statePaths, type StatePaths } from '../contract/paths.js';
 import type { StoredEvent } from '../contract/events.js';
 import type { DaemonStatus, LogsResult, Method, ParamsInput, Results } from './protocol.js';
@@ -13,6 +16,7 @@ import type { PublishedMessage } from '../manager/message-log.js';
 import { messagesStream, type MessagesOptions } from './client-messages.js';
 import type { LogEntry } from '../logs/log-records.js';
 import type { SessionDescription } from './describe.js';
+import type { NodeInfo } from '../cluster/node-info.js';
 import { eventsStream, logEntriesStream, logsStream, type EventsOptions, type LogsOptions, type StreamTarget } from './client-streams.js';
 
 export interface SessionClientOptions {
@@ -22,6 +26,13 @@ export interface SessionClientOptions {
   readonly autoStart?: boolean;
   /** Called once when starting the daemon takes over a second (sessionctl says `starting sessiond…`). */
   readonly onSlowStart?: () => void;
+  /**
+   * Talk to the cluster at this NATS URL instead of one daemon (`sessionctl --cluster`): every
+   * method runs on the node that holds the session, `create` on the node with the most room.
+   */
+  readonly cluster?: string | undefined;
+  /** A NATS credentials file for `cluster`. */
+  readonly clusterCreds?: string | undefined;
 }
 
 /**
@@ -30,7 +41,7 @@ export interface SessionClientOptions {
  */
 export class SessionClient {
   readonly paths: StatePaths;
-  private connection: Promise<Connection> | null = null;
+  private connection: Promise<RequestChannel> | null = null;
 
   constructor(private readonly options: SessionClientOptions = {}) {
     this.paths = statePaths(options.home);
@@ -46,14 +57,19 @@ export class SessionClient {
     return (await connection.request(method, params)) as Results[M];
   }
 
-  /** Starts a session and resolves with its id once every child is ready; relative files resolve against `cwd`. */
-  async createSession(input: CreateSessionInput = {}, cwd = process.cwd()): Promise<string> {
+  /**
+   * Starts a session and resolves with its id once every child is ready; relative files resolve
+   * against `cwd` (default: this process's), where its children run too (an isolated session's
+   * run in its work dir unless `cwd` is given).
+   */
+  async createSession(input: CreateSessionInput = {}, cwd?: string): Promise<string> {
     return (await this.create(input, cwd)).id;
   }
 
   /** As createSession, resolving with the session's JSON. */
-  create(input: CreateSessionInput = {}, cwd = process.cwd()): Promise<SessionInfo> {
-    return this.request('create', { ...input, cwd: isAbsolute(cwd) ? cwd : resolve(cwd) });
+  create(input: CreateSessionInput & { readonly node?: string } = {}, cwd?: string): Promise<SessionInfo> {
+    const dir = cwd ?? process.cwd();
+    return this.request('create', { ...input, cwd: isAbsolute(dir) ? dir : resolve(dir), cwdGiven: cwd !== undefined });
   }
 
   async terminateSession(id: string): Promise<void> {
@@ -177,6 +193,30 @@ export class SessionClient {
     return logEntriesStream(this.streamTarget(), id, options, onEntries, signal);
   }
 
+  /**
+   * Runs `argv` in the session (a process of it: its cgroup, cwd, environment) and resolves once
+   * it has ended: its exit code (null after a signal; 127 when not found), signal, whether
+   * `timeoutMs` passed, and its whole stdout and stderr.
+   */
+  exec(id: string, argv: readonly string[], options?: ExecOptions): Promise<ExecResult> {
+    return execIn(this.channel(), id, argv, options);
+  }
+
+  /** As exec, streaming: its stdin, stdout and stderr (flow-controlled both ways), and wait(). */
+  spawn(id: string, argv: readonly string[], options?: SpawnOptions): Promise<SessionProcess> {
+    return spawnIn(this.channel(), id, argv, options);
+  }
+
+  /** A duplex stream to the stdin and stdout of a child with `"stdin": "pipe"`; ending it detaches (the child runs on). */
+  attach(id: string, child: string): Promise<Duplex> {
+    return attachTo(this.channel(), id, child);
+  }
+
+  /** The cluster's nodes: name, sessions, max sessions, free memory, version, when last heard from, up | unreachable | stopped. */
+  nodes(): Promise<NodeInfo[]> {
+    return this.request('nodes', {});
+  }
+
   /** The daemon's status; `running: false` (never an error) when it is not running. */
   async status(): Promise<DaemonStatus> {
     return (await probe(this.paths)) ?? { running: false, pid: null, uptimeMs: null, home: this.paths.home, sessions: null, cgroups: null };
@@ -209,7 +249,19 @@ export class SessionClient {
     return { open: () => this.connect(), socket: this.paths.socket };
   }
 
-  private async connect(): Promise<Connection> {
+  // An exec or attach gets a connection of its own, which the daemon hands to the session.
+  private channel(): ChannelTarget {
+    if (this.options.cluster) throw new SessiondError('not_supported', 'exec and attach do not reach across the cluster yet: run them against the session\'s node (sessionctl --home on that host, or SessionClient without cluster there)');
+    return { path: this.paths.socket, start: this.options.autoStart ? () => ensureDaemon(this.paths, DAEMON_START_TIMEOUT_MS, this.options.onSlowStart) : undefined };
+  }
+
+  private async connect(): Promise<RequestChannel> {
+    const { cluster, clusterCreds } = this.options;
+    if (cluster) {
+      // The NATS client loads only here: no local use of the library or CLI pays for it.
+      const { ClusterClient } = await import('../cluster/cluster-client.js');
+      return ClusterClient.open({ url: cluster, credsFile: clusterCreds });
+    }
     if (this.options.autoStart) await ensureDaemon(this.paths, DAEMON_START_TIMEOUT_MS, this.options.onSlowStart);
     return Connection.open(this.paths.socket);
   }

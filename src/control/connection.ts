@@ -13,8 +13,14 @@ interface Pending {
   readonly partial?: ((result: unknown) => void) | undefined;
 }
 
+/** Where a client's requests go: a daemon's socket (Connection), or the cluster (cluster/cluster-client.ts). */
+export interface RequestChannel {
+  request(method: string, params: unknown, partial?: (result: unknown) => void): Promise<unknown>;
+  close(): void;
+}
+
 /** One connection to the control socket; requests are matched to replies by id, so several may be in flight. */
-export class Connection {
+export class Connection implements RequestChannel {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closedError: SessiondError | null = null;
@@ -95,7 +101,7 @@ function tooLong(method: string, bytes: number): SessiondError {
   return new SessiondError('invalid_params', `${method}: the request is ${bytes} bytes, over the control socket's limit of ${MAX_LINE_BYTES} bytes (1 MiB) for one request: ${what}`);
 }
 
-function unavailable(path: string, error: NodeJS.ErrnoException): SessiondError {
+export function unavailable(path: string, error: NodeJS.ErrnoException): SessiondError {
   const why = error.code === 'ENOENT' || error.code === 'ECONNREFUSED' ? 'sessiond is not running' : `cannot reach sessiond (${error.code ?? error.message})`;
   return new SessiondError('daemon_unavailable', `${why}: no answer on ${path}`, { cause: error });
 }

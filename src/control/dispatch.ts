@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { errorMessage, SessiondError } from '../contract/errors.js';
 import { describeIssues, parseOrThrow } from '../contract/spec.js';
@@ -11,6 +12,11 @@ export interface RequestContext {
   readonly partial: (result: unknown) => void;
   /** Bytes written to the client and not yet taken by it: a stream cuts off a reader that falls behind. */
   readonly unread: () => number;
+  /**
+   * Takes the client's connection out of the control protocol (exec, attach): no reply is sent on
+   * it any more, and the caller owns the socket. Throws when the connection carries anything else.
+   */
+  readonly takeConnection: () => { readonly socket: Socket; readonly request: RequestId };
 }
 
 export type Handler<M extends Method> = (params: ParamsOf<M>, context: RequestContext) => Promise<Results[M]>;
@@ -21,6 +27,7 @@ interface DispatchContext {
   readonly unread: () => number;
   readonly signal: AbortSignal;
   readonly log: Logger;
+  readonly takeConnection: () => Socket;
 }
 
 /** Handles one request line from parse to reply; every failure becomes an error reply, never a throw. */
@@ -35,10 +42,12 @@ export async function dispatch(line: string, handlers: Handlers, context: Dispat
     if (!isMethod(envelope.method)) {
       throw new SessiondError('invalid_request', `unknown method ${JSON.stringify(envelope.method)}; the methods are ${METHODS.join(', ')}`);
     }
+    const request = envelope.id;
     const result = await invoke(envelope.method, envelope.params, handlers, {
       signal: context.signal,
       unread: context.unread,
       partial: (partial) => context.send({ id, result: partial, more: true }),
+      takeConnection: () => ({ socket: context.takeConnection(), request }),
     });
     context.send({ id, result });
     context.log.info({ method, id, ms: Date.now() - started }, 'request done');

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SessiondError } from '../contract/errors.js';
-import { Connection } from './connection.js';
+import { Connection, type RequestChannel } from './connection.js';
 
 /** How long a follower waits for a daemon that went away (a `daemon restart`, a crash) before it gives up. */
 export const RECONNECT_WINDOW_MS = 30_000;
@@ -29,7 +29,7 @@ interface Follow extends FollowOptions {
  * Ends quietly when `signal` aborts, or when the daemon says it was stopped for good; rejects
  * when no daemon answers for `reconnectMs`, saying where to resume.
  */
-export async function followAcross(first: Connection, attempt: (connection: Connection) => Promise<void>, follow: Follow): Promise<void> {
+export async function followAcross(first: RequestChannel, attempt: (connection: RequestChannel) => Promise<void>, follow: Follow): Promise<void> {
   const { signal, onNotice } = follow;
   const windowMs = follow.reconnectMs ?? RECONNECT_WINDOW_MS;
   let connection = first;

@@ -18,6 +18,11 @@ export class LineSplitter {
 
   constructor(private readonly limit: number) {}
 
+  /** Bytes held of an unfinished line. */
+  get buffered(): number {
+    return this.pendingBytes;
+  }
+
   /** The complete lines in `chunk` (with what was pending before it); throws LineTooLong. */
   push(chunk: Buffer): string[] {
     const lines: string[] = [];

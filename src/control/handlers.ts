@@ -13,6 +13,7 @@ import { describeSession } from './describe.js';
 import { streamLogs } from './logs-stream.js';
 import type { SessionEnds } from './session-end.js';
 import { createLiveHandlers } from './live-handlers.js';
+import { createExecHandlers } from './exec-handlers.js';
 import type { SessionCounts } from './protocol.js';
 
 export interface DaemonContext {
@@ -57,9 +58,9 @@ export function createHandlers(daemon: DaemonContext): Handlers {
   // A one-session follower ends with its session (session-end.ts).
   const ends: SessionEnds = { terminated: (id) => store.sessions.get(id)?.status === 'terminated', subscribe: (listener) => daemon.journal.subscribe(listener) };
   return {
-    async create({ cwd, ...input }) {
+    async create({ cwd, cwdGiven, ...input }) {
       if (daemon.stopping()) throw new SessiondError('daemon_unavailable', 'sessiond is stopping; start it again to create sessions');
-      return info(await manager.createParsed(input, cwd));
+      return info(await manager.createParsed(input, cwd, cwdGiven ?? cwd !== undefined));
     },
     list: ({ all }) => (all ? allSessions() : manager.listSessions()),
     info: ({ id }) => info(id),
@@ -109,7 +110,12 @@ export function createHandlers(daemon: DaemonContext): Handlers {
       await daemon.stop({ keepSessions: true });
       return { stopped: true, pid: process.pid };
     },
+    // A daemon in a cluster answers it (src/cluster/node-handlers.ts).
+    async nodes() {
+      throw new SessiondError('not_supported', 'this sessiond is not in a cluster: start it with --cluster URL, or give sessionctl --cluster URL');
+    },
     ...createLiveHandlers(manager, lookup, ends),
+    ...createExecHandlers(manager, lookup),
   };
 }
 

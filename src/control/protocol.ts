@@ -9,7 +9,9 @@ import type { SessionInfo, SessionStatus } from '../contract/session.js';
 import { sessionSpecInput } from '../contract/spec.js';
 import type { CgroupSupport } from '../cgroup/types.js';
 import { LIVE_PARAMS, sessionId, type LiveResults } from './live-protocol.js';
+import { EXEC_PARAMS, type ExecResults } from './exec-protocol.js';
 import type { SpareInfo } from '../manager/supervisor-pool.js';
+import type { NodeInfo } from '../cluster/node-info.js';
 
 export type { SpareInfo };
 
@@ -28,6 +30,10 @@ export const PARAMS = {
   // Relative child files resolve against `cwd`, the client's working directory: the daemon's own means nothing to the caller.
   create: sessionSpecInput.extend({
     cwd: z.string().refine(isAbsolute, { message: 'must be an absolute path' }).optional(),
+    // The node to start it on (`create --node`): the cluster's client places it; a node takes only its own name.
+    node: z.string().min(1).max(63).optional(),
+    // The caller chose `cwd` for the children (`create --cwd`), rather than only resolving files against it.
+    cwdGiven: z.boolean().optional(),
   }),
   list: z.strictObject({ all: z.boolean().default(false) }),
   info: byId,
@@ -69,7 +75,9 @@ export const PARAMS = {
   status: z.strictObject({}),
   stop: z.strictObject({}),
   restart: z.strictObject({}),
+  nodes: z.strictObject({}),
   ...LIVE_PARAMS,
+  ...EXEC_PARAMS,
 } as const;
 
 export type Method = keyof typeof PARAMS;
@@ -113,7 +121,7 @@ export interface KillResult extends PidResult {
 }
 
 /** What each method answers: exactly what the CLI prints with --json. */
-export interface Results extends LiveResults {
+export interface Results extends LiveResults, ExecResults {
   create: SessionInfo;
   list: SessionInfo[];
   info: SessionInfo;
@@ -132,6 +140,8 @@ export interface Results extends LiveResults {
   status: DaemonStatus;
   stop: { readonly stopped: true; readonly pid: number };
   restart: { readonly stopped: true; readonly pid: number };
+  /** The cluster's nodes, as the daemon's node sees them (not in a cluster: not_supported). */
+  nodes: NodeInfo[];
 }
 
 export interface LogsResult {

@@ -27,6 +27,8 @@ export class ServedConnection {
   private inFlight = 0;
   private readEnded = false;
   private ending = false;
+  /** Taken by an exec or attach: its bytes are no longer ours. */
+  private detached = false;
   private whenSettled: (() => void) | null = null;
 
   constructor(
@@ -81,7 +83,8 @@ export class ServedConnection {
   private pump(): void {
     while (this.queued.length && this.inFlight < MAX_IN_FLIGHT && this.socket.writableLength <= PAUSE_AT_UNREAD_BYTES) {
       this.inFlight += 1;
-      void dispatch(this.queued.shift()!, this.handlers, { send: (reply) => this.send(reply), unread: () => this.socket.writableLength, signal: this.abort.signal, log: this.log })
+      const context = { send: (reply: Reply) => this.send(reply), unread: () => this.socket.writableLength, signal: this.abort.signal, log: this.log, takeConnection: () => this.take() };
+      void dispatch(this.queued.shift()!, this.handlers, context)
         .catch((error: unknown) => this.log.error({ err: error, message: errorMessage(error) }, 'request dispatch failed'))
         .finally(() => {
           this.inFlight -= 1;
@@ -97,8 +100,21 @@ export class ServedConnection {
     else this.socket.resume();
   }
 
+  // An exec or attach speaks frames on its own connection: the request must be the only thing on it
+  // (the client sends nothing more until the first reply), so no byte read here belongs to anyone else.
+  private take(): Socket {
+    if (this.detached) throw new SessiondError('invalid_request', 'this connection is already taken by an exec or attach');
+    if (this.queued.length || this.inFlight > 1 || this.lines.buffered > 0) {
+      throw new SessiondError('invalid_request', 'exec and attach need a connection of their own: open one, send the request line alone, and send nothing more until its first reply');
+    }
+    this.detached = true;
+    this.stopReading();
+    return this.socket;
+  }
+
   private send(reply: Reply): void {
     const { socket } = this;
+    if (this.detached) return;
     if (socket.destroyed || !socket.writable) return;
     if (socket.writableLength > MAX_BUFFERED_REPLY_BYTES) {
       this.log.warn('control client does not read its replies: disconnecting it');

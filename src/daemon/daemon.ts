@@ -19,6 +19,9 @@ import type { MetricsAddress } from './metrics-address.js';
 import { MetricsServer } from './metrics-server.js';
 import { ensureStateDir } from './state-dir.js';
 import { EXIT_RESTART_REQUESTED } from './systemd.js';
+import type { ClusterSettings } from './settings.js';
+import { withNode } from '../cluster/node-handlers.js';
+import { forgetClusterEnv, joinCluster, type Membership } from './cluster-membership.js';
 
 export interface Daemon {
   readonly pid: number;
@@ -48,7 +51,13 @@ export interface DaemonOptions {
   readonly cgroups?: CgroupMode | undefined;
   /** `--max-sessions`: creates past this many live sessions fail with code capacity. */
   readonly maxSessions?: number | undefined;
+  /** `--cluster URL [--node NAME] [--cluster-creds FILE]`: also a node of that cluster. */
+  readonly cluster?: ClusterSettings | undefined;
+  /** `--isolate` (every create isolated unless --no-isolate), `--uid-range`. */
+  readonly isolation?: IsolationOptions | undefined;
 }
+
+import type { IsolationOptions } from '../isolation/isolation.js';
 
 const PRUNE_EVERY_MS = 60 * 60_000;
 
@@ -60,6 +69,7 @@ const PRUNE_EVERY_MS = 60 * 60_000;
 export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> {
   const phases = new StartPhases();
   const paths = statePaths(options.home);
+  forgetClusterEnv();
   checkSocketPath(paths);
   ensureStateDir(paths.home, paths.logDir);
   const lock = await InstanceLock.acquire(paths.home, paths.pidFile);
@@ -78,8 +88,11 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     throw error;
   }
   // Pruned sessions take their log folders with them (their ids name no live session: live rows are never pruned).
+  let membership: Membership | null = null;
   const prune = () => {
-    for (const id of store.prune().sessions) rmSync(sessionLogDir(paths.sessionsDir, id), { recursive: true, force: true });
+    const pruned = store.prune().sessions;
+    for (const id of pruned) rmSync(sessionLogDir(paths.sessionsDir, id), { recursive: true, force: true });
+    membership?.forget(pruned);
   };
   prune();
   setInterval(prune, PRUNE_EVERY_MS).unref();
@@ -97,10 +110,23 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     cgroups,
     maxSessions: options.maxSessions,
     logRotation: options.logRotation ?? {},
+    isolation: options.isolation ?? {},
   });
   manager.on('warning', (message) => log.warn(message));
   manager.on('debug', (message) => log.debug(message));
   const journal = new Journal(store, manager, log);
+  // Joined before the sessions come back: a daemon whose node name is taken starts nothing.
+  try {
+    membership = options.cluster ? await joinCluster(options.cluster, { store, journal, log, maxSessions: options.maxSessions ?? null }) : null;
+  } catch (error) {
+    log.fatal({ err: error }, errorMessage(error));
+    await manager.shutdown();
+    await releaseCgroups(cgroups, log);
+    store.close();
+    await metrics?.close();
+    lock.release();
+    throw error;
+  }
   // prom-client is loaded only when metrics are asked for: every daemon start would pay for it.
   if (metrics) metrics.serve((await import('./metrics.js')).createMetrics(manager));
   phases.done('manager');
@@ -117,7 +143,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
         : new SessiondError('daemon_stopped', 'sessiond was stopped: its sessions are terminated');
       log.info({ why, keepSessions }, keepSessions ? 'restarting: stopping every session process, keeping the sessions' : 'stopping: terminating every session');
       if (keepSessions) journal.freeze();
-      await manager.shutdown();
+      await manager.shutdown({ keepSessions });
+      await membership?.leave();
       await releaseCgroups(cgroups, log);
       store.close();
       log.info('every session process is gone');
@@ -157,7 +184,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       setImmediate(() => void exit(keepSessions && options.systemd ? EXIT_RESTART_REQUESTED : 0));
     },
   });
-  server = new ControlServer(withSessionIds(handlers, knownSessions(manager, store)), log);
+  const served = withSessionIds(withNode(handlers, () => membership?.node() ?? null), knownSessions(manager, store));
+  server = new ControlServer(served, log);
   try {
     await server.listen(paths.socket);
   } catch (error) {
@@ -165,6 +193,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     lock.release();
     throw error;
   }
+
+  await membership?.serve(served);
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {

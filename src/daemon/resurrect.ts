@@ -24,6 +24,11 @@ export async function resurrectSessions(store: Store, manager: SessionManager, l
     }
   }
 
+  // Work dirs that no session will use (a spare's left by a SIGKILLed daemon, one of a session just
+  // ended above) hold a uid for nothing; those of sessions coming back, or kept on request, stay.
+  const kept = store.sessions.list({ all: true }).filter((r) => r.status !== 'terminated' || r.spec.isolation?.keepWorkdir);
+  manager.sweepWorkDirs(new Set(kept.map((record) => record.id)));
+
   for (const record of store.sessions.listResurrectable()) {
     manager.resurrectSession(record).then(
       () => log.info({ session: record.id }, 'session resurrected'),

@@ -1,13 +1,18 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { natsOptions } from '../cluster/nats.js';
+import { checkNodeName } from '../cluster/node-name.js';
 import { errorMessage, SessiondError } from '../contract/errors.js';
 import { parseSize } from '../limits/size.js';
 import type { LogRotation } from '../logs/child-log.js';
 import type { RetentionOptions } from '../store/index.js';
 import type { CgroupMode } from './cgroups.js';
 import { parseMetricsAddress, type MetricsAddress } from './metrics-address.js';
+import { DEFAULT_UID_RANGE } from '../contract/isolation.js';
+import type { IsolationOptions } from '../isolation/isolation.js';
+import { parseUidRange } from '../isolation/uid-pool.js';
 
-type Kind = 'positive' | 'count' | 'size' | 'address' | 'flag' | 'cgroups';
+type Kind = 'positive' | 'count' | 'size' | 'address' | 'flag' | 'cgroups' | 'cluster' | 'node' | 'path' | 'uid-range';
 
 interface SettingDefinition {
   readonly kind: Kind;
@@ -34,10 +39,15 @@ export const SETTINGS = {
   'metrics-public': { kind: 'flag', describe: 'let --metrics listen on an address other machines can reach' },
   'log-max-bytes': { kind: 'size', arg: 'SIZE', describe: "a child's log rotates past SIZE bytes (512k, 10M too; default 5M)" },
   'log-files': { kind: 'count', arg: 'N', describe: "rotated files kept of a child's log, .1 (newest) to .N (default 3; 0: none)" },
+  cluster: { kind: 'cluster', arg: 'URL', describe: 'join the cluster at URL (nats://HOST:4222, tls://…; user:pass@ in it, or --cluster-creds) as a node' },
+  node: { kind: 'node', arg: 'NAME', describe: "this daemon's node name in the cluster (default: the host name)" },
+  'cluster-creds': { kind: 'path', arg: 'FILE', describe: 'a NATS credentials file (JWT and nkey seed) for --cluster' },
+  isolate: { kind: 'flag', describe: 'every create is isolated (a user, work dir and clean environment of its own) unless it says --no-isolate; needs root' },
+  'uid-range': { kind: 'uid-range', arg: 'FIRST-LAST', describe: `the uids isolated sessions get, one each (default ${DEFAULT_UID_RANGE.first}-${DEFAULT_UID_RANGE.last}: see the README)` },
 } as const satisfies Record<string, SettingDefinition>;
 
 export type SettingName = keyof typeof SETTINGS;
-type ValueOf<K extends Kind> = K extends 'flag' ? boolean : K extends 'address' ? string : K extends 'cgroups' ? CgroupMode : number;
+type ValueOf<K extends Kind> = K extends 'flag' ? boolean : K extends 'address' | 'cluster' | 'node' | 'path' | 'uid-range' ? string : K extends 'cgroups' ? CgroupMode : number;
 export type Settings = { readonly [N in SettingName]?: ValueOf<(typeof SETTINGS)[N]['kind']> };
 
 export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
@@ -52,6 +62,15 @@ export interface SettingsOptions {
   readonly cgroups?: CgroupMode | undefined;
   readonly maxSessions?: number | undefined;
   readonly logRotation: Partial<LogRotation>;
+  readonly isolation: IsolationOptions;
+  readonly cluster?: ClusterSettings | undefined;
+}
+
+/** `--cluster URL [--node NAME] [--cluster-creds FILE]`. */
+export interface ClusterSettings {
+  readonly url: string;
+  readonly node?: string | undefined;
+  readonly credsFile?: string | undefined;
 }
 
 export function settingsFile(home: string): string {
@@ -80,6 +99,17 @@ function parseValue(kind: Kind, value: unknown, label: string): unknown {
     throw new SessiondError('invalid_params', `${label} takes auto or off, not ${JSON.stringify(value)}`);
   }
   if (kind === 'size') return parseSize(value, label);
+  if (kind === 'cluster' || kind === 'node' || kind === 'path') {
+    if (typeof value !== 'string' || value.trim() === '') throw new SessiondError('invalid_params', `${label} takes ${kind === 'cluster' ? 'a URL such as nats://HOST:4222' : kind === 'node' ? 'a node name' : 'a file'}, not ${JSON.stringify(value)}`);
+    if (kind === 'cluster') natsOptions({ url: value }, 'check');
+    if (kind === 'node') checkNodeName(value);
+    return kind === 'path' ? resolve(value) : value;
+  }
+  if (kind === 'uid-range') {
+    if (typeof value !== 'string') throw new SessiondError('invalid_params', `${label} takes FIRST-LAST, not ${JSON.stringify(value)}`);
+    parseUidRange(value, label);
+    return value;
+  }
   if (kind === 'address') {
     if (typeof value !== 'string') throw new SessiondError('invalid_params', `${label} takes HOST:PORT, not ${JSON.stringify(value)}`);
     parseMetricsAddress(value, label);
@@ -138,7 +168,18 @@ export function settingsOptions(settings: Settings): SettingsOptions {
     cgroups: settings.cgroups,
     maxSessions: settings['max-sessions'] === undefined ? undefined : Math.floor(settings['max-sessions']),
     logRotation: { ...(maxBytes === undefined ? {} : { maxBytes }), ...(files === undefined ? {} : { files }) },
+    cluster: clusterSettings(settings),
+    isolation: { byDefault: settings.isolate ?? false, ...(settings['uid-range'] === undefined ? {} : { uidRange: parseUidRange(settings['uid-range']) }) },
   };
+}
+
+function clusterSettings(settings: Settings): ClusterSettings | undefined {
+  const { cluster: url, node, 'cluster-creds': credsFile } = settings;
+  if (url === undefined) {
+    if (node !== undefined || credsFile !== undefined) throw new SessiondError('invalid_params', `--${node !== undefined ? 'node' : 'cluster-creds'} goes with --cluster URL`);
+    return undefined;
+  }
+  return { url, node, credsFile };
 }
 
 /** The settings' lines of `sessiond --help`. */

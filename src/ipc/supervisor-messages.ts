@@ -1,5 +1,6 @@
 // Shapes, not zod: this module is in the supervisor's bundle, loaded by every session.
 import { AUTO_SHUTDOWN, BACKOFF, CHILD_STATUSES, RESTART_TYPES, STRATEGIES } from '../contract/vocabulary.js';
+import { attachOrder, execOrder, execReport } from '../exec/exec-messages.js';
 import { array, boolean, int, nullable, number, object, oneOf, optional, positive, record, string, tagged, unknown, type Infer } from './shape.js';
 
 /**
@@ -35,6 +36,8 @@ const childSpec = object({
   restartDelayMs: int(0),
   backoff: oneOf(...BACKOFF),
   maxRestartDelayMs: int(0),
+  // Optional: a spec stored before attach existed has none (it reads as "ignore").
+  stdin: optional(oneOf('ignore', 'pipe')),
 });
 
 export const supervisorInit = object({
@@ -61,6 +64,8 @@ export const supervisorInit = object({
   /** The whole start's budget; a restarted child gets as much for itself. */
   startTimeoutMs: int(1),
   logDir: nullable(string),
+  /** An isolated session's: the fd its children's log records are relayed on (the daemon writes them; logDir is then null). */
+  logFd: optional(int(3)),
   /** A child's log rotates past maxBytes, keeping `files` rotated files (default 5 MiB, 3). */
   logRotation: optional(object({ maxBytes: int(1), files: int(0) })),
   /** This install's preloads, which let a Node child anywhere import 'sessiond/child' (node-flags.ts). */
@@ -104,6 +109,9 @@ export const toSupervisor = tagged('type', {
   ping: { seq: number },
   shutdown: {},
   request: { id: int(), request: supervisorRequest },
+  // Each comes with the client's socket as the IPC handle (src/exec).
+  exec: { exec: execOrder },
+  attach: { attach: attachOrder },
 });
 export type ToSupervisor = Infer<typeof toSupervisor>;
 
@@ -135,6 +143,8 @@ export const fromSupervisor = tagged('type', {
   publish: { child: string, topic: string, data: unknown, at: string },
   /** The spare's Placeholder has loaded (it answered a ping) and waits for its init: the spare is ready to take. */
   spare_ready: { placeholderPid: int(1) },
+  /** An exec started or ended: the events exec.started and exec.exited. */
+  exec: { report: execReport },
 });
 export type FromSupervisor = Infer<typeof fromSupervisor>;
 

@@ -1,8 +1,9 @@
-import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
+import { LogFile, type LogRotation, type LogSink } from './log-file.js';
 import { encodeRecord, type LogStream } from './log-records.js';
-import { rotateFiles } from './rotate.js';
+
+export type { LogRotation, LogSink } from './log-file.js';
 
 /** A child's log rotates past this size (`sessiond --log-max-bytes`)... */
 export const LOG_MAX_BYTES = 5 * 1024 * 1024;
@@ -12,29 +13,18 @@ export const LOG_FILES = 3;
 const TAIL_LINES = 20;
 const KEPT_LINES = 60;
 
-export interface LogRotation {
-  readonly maxBytes: number;
-  readonly files: number;
-}
-
 /**
- * A child's captured stdout and stderr, in one file of records stamped as they are captured
- * (log-records.ts), rotated past `maxBytes` to `.1` … `.N`; its last lines are kept in memory
- * for crash events.
+ * A child's captured stdout and stderr, in records stamped as they are captured (log-records.ts),
+ * written to its file (log-file.ts: rotated past `maxBytes` to `.1` … `.N`) or to a sink that
+ * relays them to the daemon; its last lines are kept in memory for crash events.
  */
 export class ChildLog {
-  private fd: number | null = null;
-  private bytes = 0;
+  private readonly sink: LogSink | null;
   private readonly lines: string[] = [];
   private readonly partial: Record<LogStream, string> = { out: '', err: '' };
-  private readonly rotation: LogRotation;
 
-  constructor(
-    private readonly path: string | null,
-    rotation: Partial<LogRotation> = {},
-  ) {
-    this.rotation = { maxBytes: rotation.maxBytes ?? LOG_MAX_BYTES, files: rotation.files ?? LOG_FILES };
-    if (path) this.open();
+  constructor(target: string | LogSink | null, rotation: Partial<LogRotation> = {}) {
+    this.sink = typeof target === 'string' ? new LogFile(target, { maxBytes: rotation.maxBytes ?? LOG_MAX_BYTES, files: rotation.files ?? LOG_FILES }) : target;
   }
 
   attach(stream: Readable | null | undefined, which: LogStream): void {
@@ -59,8 +49,7 @@ export class ChildLog {
   }
 
   close(): void {
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
+    this.sink?.close();
   }
 
   private write(text: string, stream: LogStream): void {
@@ -68,19 +57,12 @@ export class ChildLog {
     const parts = text.split('\n');
     const rest = parts.pop()!;
     this.remember(parts, rest, stream);
-    if (this.fd === null) return;
+    if (this.sink === null) return;
     const at = new Date().toISOString();
     let records = '';
     for (const part of parts) records += encodeRecord(at, stream, part, true);
     if (rest !== '') records += encodeRecord(at, stream, rest, false);
-    const buffer = Buffer.from(records);
-    if (this.bytes > 0 && this.bytes + buffer.length > this.rotation.maxBytes) this.rotate();
-    if (this.fd === null) return;
-    try {
-      this.bytes += writeSync(this.fd, buffer);
-    } catch {
-      // A full disk loses output; it must not take the supervisor down with it.
-    }
+    this.sink.write(records);
   }
 
   private remember(complete: readonly string[], rest: string, stream: LogStream): void {
@@ -90,24 +72,5 @@ export class ChildLog {
       if (this.lines.length > KEPT_LINES) this.lines.splice(0, this.lines.length - KEPT_LINES);
     }
     this.partial[stream] = (this.partial[stream] + rest).slice(-4096);
-  }
-
-  private open(): void {
-    this.fd = openSync(this.path!, 'a', 0o600);
-    this.bytes = statSync(this.path!).size;
-  }
-
-  private rotate(): void {
-    this.close();
-    try {
-      rotateFiles(this.path!, this.rotation.files);
-    } catch {
-      // A folder we may no longer write to: go on appending to the file there is.
-    }
-    try {
-      this.open();
-    } catch {
-      this.fd = null;
-    }
   }
 }

@@ -1,4 +1,5 @@
 import type { ChildrenLeaf } from '../cgroup/children-leaf.js';
+import { delegateLeafEntry } from '../isolation/leaf-entry.js';
 import { enforcementOf, needsWatchdog, noCgroups, SessionCgroup, supportFor, type CgroupSupport } from '../cgroup/index.js';
 import { errorMessage } from '../contract/errors.js';
 import { longTimeout, type LongTimer } from '../contract/long-timer.js';
@@ -72,6 +73,8 @@ export class SessionBounds {
     if (!this.grouped || this.group) return;
     try {
       this.group = SessionCgroup.create(supportFor(this.options.cgroups, this.limits), this.spec.id, this.limits);
+      // An isolated session's children enter their leaf themselves, as its user (isolation/leaf-entry.ts).
+      if (this.spec.isolation) delegateLeafEntry(this.group.childrenLeaf(), this.spec.isolation);
     } catch (error) {
       if (hasLimits(this.limits)) throw error;
       this.grouped = false;

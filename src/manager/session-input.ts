@@ -11,19 +11,23 @@ import { entryPath } from '../process/entries.js';
  * paths made absolute and checked. `cwd` is where children run unless their spec says otherwise,
  * and what relative paths resolve against.
  */
-export function toSessionSpec(parsed: ParsedSessionInput, cwd = process.cwd()): SessionSpec {
+export function toSessionSpec(parsed: ParsedSessionInput, cwd = process.cwd(), isolated?: IsolatedPaths): SessionSpec {
   assertUniqueNames(parsed.children);
-  const inputs = parsed.children.length ? parsed.children : [childSpecInput.parse({ name: DEFAULTS.placeholderName, file: entryPath('placeholder') })];
-  return { ...parsed, id: parsed.id ?? newSessionId(), children: inputs.map((child) => toChildSpec(child, cwd)), cwd: resolve(cwd) };
+  const { isolate: _, readOnly: __, network: ___, keepWorkdir: ____, ...session } = parsed;
+  const inputs = parsed.children.length ? parsed.children : [childSpecInput.parse({ name: DEFAULTS.placeholderName, file: isolated?.placeholder ?? entryPath('placeholder') })];
+  return { ...session, id: parsed.id ?? newSessionId(), children: inputs.map((child) => toChildSpec(child, cwd, isolated?.childCwd)), cwd: isolated?.childCwd ?? resolve(cwd) };
 }
 
-/**
- * One child made complete: its cwd and file absolute, both checked to exist. Relative paths
- * resolve against `base` (the caller's directory); without a cwd of its own it runs in `runDir`.
- */
-export function toChildSpec(child: ParsedChildInput, base: string, runDir = base): ChildSpec {
-  const withCwd = { ...child, cwd: checkedDir(child.name, child.cwd === undefined ? runDir : resolve(base, child.cwd)) };
-  return child.file === undefined ? withCwd : { ...withCwd, file: checkedModule(child.name, resolve(base, child.file)) };
+/** An isolated session's: where its children run unless told (its work dir), and the Placeholder its user can read. */
+export interface IsolatedPaths {
+  readonly childCwd?: string | undefined;
+  readonly placeholder: string;
+}
+
+/** One child made complete: its cwd (default `childCwd`, else `cwd`) and file absolute, both checked to exist. */
+export function toChildSpec(child: ParsedChildInput, cwd: string, childCwd = cwd): ChildSpec {
+  const withCwd = { ...child, cwd: checkedDir(child.name, resolve(cwd, child.cwd ?? childCwd)) };
+  return child.file === undefined ? withCwd : { ...withCwd, file: checkedModule(child.name, resolve(cwd, child.file)) };
 }
 
 function checkedDir(name: string, dir: string): string {
@@ -49,7 +53,7 @@ export function sessionCwd(spec: SessionSpec): string | undefined {
 
 /** A spec stored by an older sessiond lacks the fields added since: they take their defaults (cwd: the daemon's, as then). */
 export function upgradeStoredSpec(spec: SessionSpec): SessionSpec {
-  const { children: _, id: __, ...defaults } = sessionSpecInput.parse({});
+  const { children: _, id: __, isolate: ___, readOnly: ____, network: _____, keepWorkdir: ______, ...defaults } = sessionSpecInput.parse({});
   const childDefaults = { cwd: process.cwd(), significant: false, restartDelayMs: 0, backoff: 'none', maxRestartDelayMs: DEFAULTS.maxRestartDelayMs } as const;
   return { ...defaults, ...spec, children: spec.children.map((child) => ({ ...childDefaults, ...child })) };
 }

@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import type { ToSupervisor } from '../ipc/supervisor-messages.js';
 import { mkdirSync } from 'node:fs';
 import { notFound, SessiondError } from '../contract/errors.js';
 import type { EventType, SessionEvent } from '../contract/events.js';
@@ -21,6 +23,10 @@ import { killProcess } from '../process/stop.js';
 import { NO_STATS, StatsSampler } from './stats.js';
 import type { CgroupSupport } from '../cgroup/index.js';
 import { admit, boundsOptions } from './admission.js';
+import { Isolation, type IsolationOptions, type IsolationRequest } from '../isolation/isolation.js';
+import { assertUserCanRun } from '../isolation/user-access.js';
+import { newSessionId } from '../contract/ids.js';
+import { sessionLogDir } from '../contract/paths.js';
 
 export interface SessionManagerOptions {
   /** State directory; its `logs/` receives every child's output. Default: the contract's. */
@@ -46,6 +52,8 @@ export interface SessionManagerOptions {
   readonly maxSessions?: number;
   /** How each child's log rotates: past `maxBytes` (default 5 MiB), keeping `files` rotated files (default 3). */
   readonly logRotation?: Partial<LogRotation>;
+  /** Isolated sessions: whether they are the default (`sessiond --isolate`), their uid range, where their files go. */
+  readonly isolation?: IsolationOptions;
 }
 
 export type CreateSessionInput = SessionSpecInput;
@@ -70,6 +78,10 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   private readonly maxSessions: number;
   private readonly keepTerminated: number;
   private readonly pool: SupervisorPool;
+  private isoPool: SupervisorPool | null = null;
+  private readonly warm: number;
+  private readonly supervisorsLog: string;
+  private readonly isolation: Isolation;
   private closed = false;
   private readonly gate: StartGate;
   private readonly stats = new StatsSampler<SessionRuntime>((session) => session.pids(), (session) => session.cgroupStats());
@@ -89,8 +101,12 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     this.keepTerminated = options.keepTerminated ?? 100;
     this.gate = new StartGate(options.concurrentStarts ?? DEFAULT_CONCURRENT_STARTS);
     mkdirSync(paths.sessionsDir, { recursive: true, mode: 0o700 });
+    this.isolation = new Isolation(paths.home, paths.supervisorsLog, options.isolation ?? {}, this.runtime.supervisor.logRotation, (m) => this.emit('warning', m));
     const placeholder = () => toChildSpec(childSpecInput.parse({ name: DEFAULTS.placeholderName, file: entryPath('placeholder') }), process.cwd());
-    this.pool = new SupervisorPool(options.warmSupervisors ?? DEFAULTS.warm, paths.supervisorsLog, placeholder);
+    this.warm = options.warmSupervisors ?? DEFAULTS.warm;
+    this.supervisorsLog = paths.supervisorsLog;
+    this.pool = new SupervisorPool(this.warm, paths.supervisorsLog, placeholder);
+    if (options.isolation?.byDefault && process.geteuid?.() === 0) this.isolatedSpares();
   }
 
   /** Starts a session and resolves with its id once every child is ready. */
@@ -99,7 +115,9 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   }
 
   /** As createSession, for input its caller has already parsed (the control socket does at its edge). */
-  async createParsed(input: ParsedSessionInput, cwd?: string): Promise<string> {
+  async createParsed(input: ParsedSessionInput, cwd?: string, cwdGiven = cwd !== undefined): Promise<string> {
+    const isolation = this.isolation.request(input);
+    if (isolation) return this.createIsolated(input, isolation, cwd, cwdGiven);
     const spec = toSessionSpec(input, cwd);
     // Admission first: a create refused (capacity, a limit the host cannot hold) costs no spare.
     this.admit(spec, 'session.created');
@@ -110,9 +128,39 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     return id;
   }
 
+  // A uid and a work dir first: its children run there unless the create gave a cwd.
+  private async createIsolated(input: ParsedSessionInput, request: NonNullable<IsolationRequest>, cwd: string | undefined, cwdGiven: boolean): Promise<string> {
+    if (this.closed) throw new SessiondError('daemon_unavailable', 'sessiond is shutting down: start it again to create sessions');
+    // Spares are plain --isolate ones: a create of its own id, or with namespaces, starts cold.
+    const spare = input.id === undefined && !request.readOnly && request.network ? this.isolatedSpares().takeSpare() : null;
+    const id = spare?.id ?? input.id ?? newSessionId();
+    if (this.sessions.get(id) && isLive(this.sessions.get(id)!.status)) throw new SessiondError('already_exists', `session ${id} already exists; terminate it first, or choose another id`);
+    const isolation = spare ? this.isolation.claimSpare(id, request) : this.isolation.allocate(id, request);
+    try {
+      const spec = toSessionSpec({ ...input, id }, cwd, { childCwd: cwdGiven ? undefined : isolation.workDir, placeholder: this.isolation.runtime().placeholder });
+      assertUserCanRun(spec, isolation);
+      await this.launch({ ...spec, isolation }, 'session.created', undefined, spare);
+    } catch (error) {
+      // Never started (refused, or it failed before its supervisor ran): nothing of it is left.
+      if (!this.sessions.has(id) || this.sessions.get(id)!.spec.isolation !== isolation) this.isolation.ended(isolation);
+      throw error;
+    }
+    return id;
+  }
+
   /** The spares started ahead of need (they belong to no session). */
   spares(): SpareInfo[] {
-    return this.pool.list();
+    return [...this.pool.list(), ...(this.isoPool?.list() ?? [])];
+  }
+
+  // Isolated spares start with the first isolated create (or the daemon, when isolation is its default).
+  private isolatedSpares(): SupervisorPool {
+    if (!this.isoPool) {
+      const placeholder = (id: string) => toChildSpec(childSpecInput.parse({ name: DEFAULTS.placeholderName, file: this.isolation.runtime().placeholder }), this.isolation.workDirOf(id));
+      const kind = this.isolation.spareKind((id) => sessionLogDir(this.runtime.sessionsDir, id));
+      this.isoPool = new SupervisorPool(this.warm, this.supervisorsLog, placeholder, kind);
+    }
+    return this.isoPool;
   }
 
   /**
@@ -120,10 +168,18 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
    * processes. Stop what is left of its old processes first (see stopLeftovers).
    */
   async resurrectSession(record: Pick<SessionRecord, 'spec' | 'createdAt'> & { readonly status?: SessionRecord['status'] }): Promise<string> {
-    await this.launch(upgradeStoredSpec(record.spec), 'session.resurrected', record.createdAt);
+    const spec = upgradeStoredSpec(record.spec);
+    // An isolated session comes back under its uid, in its work dir (the runtime copy keeps its path: it is named by the state dir).
+    const isolated = spec.isolation ? { ...spec, isolation: this.isolation.reclaim(spec.isolation) } : spec;
+    await this.launch(isolated, 'session.resurrected', record.createdAt);
     // A session paused when its daemon went comes back paused, once its new processes are up.
     if (record.status === 'paused') await this.pauseSession(record.spec.id);
     return record.spec.id;
+  }
+
+  /** Removes the work dirs of isolated sessions that are not in `known` (spares of a daemon that died), with whatever their uids still run. */
+  sweepWorkDirs(known: ReadonlySet<string>): void {
+    this.isolation.sweep(known);
   }
 
   /** Stops every process of the session (the cgroup freezer, else SIGSTOP); its heartbeats and idle clock wait. */
@@ -139,6 +195,11 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   /** Whether the manager holds the session (live, or terminated and not yet forgotten). */
   has(id: string): boolean {
     return this.sessions.has(id);
+  }
+
+  /** Hands a client's exec or attach connection to the session's supervisor (src/exec). */
+  handOver(id: string, message: Extract<ToSupervisor, { type: 'exec' | 'attach' }>, socket: Socket): Promise<void> {
+    return this.session(id).handOver(message, socket);
   }
 
   /** What the store keeps of a session. */
@@ -183,11 +244,17 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   /** Starts one more child in a running session, after the others (it stops first); resolves once it is ready. Its relative `file` and `cwd` resolve against `cwd` (default: the session's cwd); without a cwd of its own it runs in the session's. */
   async addChild(id: string, input: ChildSpecInput, cwd?: string): Promise<void> {
     const parsed = parseOrThrow(childSpecInput, input, 'child spec');
-    // Relative paths are the caller's; the child runs where the session's children run, never in the caller's directory.
+    const session = this.session(id);
+    // Relative paths are the caller's; the child runs where the session's children run (an isolated
+    // session's work dir, its create --cwd, else its creating client's), never in the caller's directory.
     // A session stored before its cwd was kept, with no child left: the caller's is all there is.
-    const runDir = sessionCwd(this.record(id).spec) ?? cwd;
+    const runDir = sessionCwd(session.spec) ?? cwd;
     if (runDir === undefined) throw new SessiondError('invalid_params', `session ${id} has no working directory of its own: give the child a "cwd"`);
-    await this.session(id).addChild(toChildSpec(parsed, cwd ?? runDir, runDir));
+    const child = toChildSpec(parsed, cwd ?? runDir, runDir);
+    // An isolated session's user must be able to run it.
+    const isolation = session.spec.isolation;
+    if (isolation) assertUserCanRun({ ...session.spec, children: [child] }, isolation);
+    await session.addChild(child);
   }
 
   /** Stops a child as a terminate would; it keeps its spec and stays stopped until restarted. */
@@ -226,16 +293,23 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     return this.session(id).kill(target, toSignal(signal));
   }
 
-  /** Terminates every session in parallel; the manager starts no session after this. */
-  async shutdown(): Promise<void> {
+  /**
+   * Terminates every session in parallel; the manager starts no session after this. `keepSessions`
+   * (a daemon restart): the next daemon brings them back, so isolated sessions keep their work dirs.
+   */
+  async shutdown(options: { keepSessions?: boolean } = {}): Promise<void> {
     this.closed = true;
-    await Promise.all([this.pool.close(), ...[...this.sessions.values()].map((s) => s.terminate())]);
+    if (options.keepSessions) this.isolation.keepWorkDirs();
+    await Promise.all([this.pool.close(), this.isoPool?.close(), ...[...this.sessions.values()].map((s) => s.terminate())]);
+    this.isolation.close();
   }
 
   private async launch(spec: SessionSpec, type: 'session.created' | 'session.resurrected', createdAt?: string, spare: Spare | null = null): Promise<void> {
     let spawned = false;
     const spawnSupervisor = () => {
       spawned = true;
+      const { isolation } = spec;
+      if (isolation && !spare) return { proc: this.isolation.spawn(isolation, sessionLogDir(this.runtime.sessionsDir, spec.id)), spawned: [] };
       return spare ? { proc: spare.proc, spawned: spare.placeholderPid === null ? [] : [spare.placeholderPid] } : { proc: this.pool.take(), spawned: [] };
     };
     try {
@@ -249,6 +323,8 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   private async start(spec: SessionSpec, type: 'session.created' | 'session.resurrected', spawnSupervisor: RuntimeOptions['spawnSupervisor'], createdAt?: string): Promise<void> {
     this.admit(spec, type);
     const emit = (type: EventType, fields: Record<string, unknown> = {}) => {
+      // Before the event is out: whoever reads it finds the session's uid free of processes and its work dir gone.
+      if (type === 'session.terminated') this.isolation.ended(spec.isolation);
       this.emit('event', { ...fields, at: new Date().toISOString(), session: spec.id, type });
       if (type === 'session.terminated') this.forgetOldTerminated();
     };
@@ -257,7 +333,8 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     const fresh = type === 'session.created';
     if (fresh) this.messages.forget(spec.id);
     const publish = (message: PublishedMessage) => this.messages.add(message);
-    const session = new SessionRuntime(spec, { ...this.runtime, fresh, emit, publish, warn, debug, spawnSupervisor, ...(createdAt ? { createdAt } : {}) });
+    const supervisor = spec.isolation ? this.isolation.supervisorSettings(this.runtime.supervisor) : this.runtime.supervisor;
+    const session = new SessionRuntime(spec, { ...this.runtime, supervisor, fresh, emit, publish, warn, debug, spawnSupervisor, ...(createdAt ? { createdAt } : {}) });
     this.sessions.delete(spec.id); // re-inserted last: the map stays in order of creation
     this.sessions.set(spec.id, session);
     emit(type, { children: spec.children.map((c) => c.name) });

@@ -1,4 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { execEventFields, handOver } from '../exec/hand-over.js';
 import { errorMessage, noChild, SessiondError } from '../contract/errors.js';
 import type { EventType } from '../contract/events.js';
 import { sessionLogDir } from '../contract/paths.js';
@@ -120,6 +122,12 @@ export class SessionRuntime {
   }
 
   /** Delivers `body` to a Node child's onMessage handler and resolves with its reply. */
+  /** An exec or attach: the client's connection goes to the supervisor (while paused, it waits frozen with it). */
+  handOver(message: Extract<ToSupervisor, { type: 'exec' | 'attach' }>, socket: Socket): Promise<void> {
+    if (!['active', 'idle', 'paused'].includes(this.status)) return Promise.reject(new SessiondError('not_running', `session ${this.spec.id} is ${this.status}: nothing can run in it`));
+    return handOver(this.proc?.subprocess, message, socket);
+  }
+
   // Without a name, the supervisor picks the first child that has an onMessage handler.
   send(name: string | undefined, body: unknown, timeoutMs: number): Promise<unknown> {
     if (name !== undefined) childOf(this.current, name);
@@ -285,6 +293,8 @@ export class SessionRuntime {
         return this.input({ kind: 'auto_shutdown', reason: message.reason });
       case 'response':
         return this.requests.settle(message.id, message);
+      case 'exec':
+        return this.emit(`exec.${message.report.event}`, execEventFields(message.report));
       case 'publish':
         return this.options.publish({ at: message.at, session: this.spec.id, child: message.child, topic: message.topic, data: message.data });
     }

@@ -42,7 +42,14 @@ export function toSessionInfo(state: SessionState, stats: SessionStats): Session
     updatedAt: state.updatedAt,
     error: state.error,
     stats,
+    isolation: isolationOf(spec),
   };
+}
+
+function isolationOf(spec: SessionSpec): SessionInfo['isolation'] {
+  if (!spec.isolation) return null;
+  const { uid, gid, workDir, readOnly, network, enforcement } = spec.isolation;
+  return { uid, gid, workDir, readOnly, network, enforcement };
 }
 
 function limitsOf(spec: SessionSpec, enforcement: Enforcement): SessionLimits {

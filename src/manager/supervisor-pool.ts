@@ -19,6 +19,12 @@ export interface Spare {
   placeholderPid: number | null;
 }
 
+/** Spares of a kind of their own: spawned for a reserved session id; `dropped` once one is gone untaken. */
+export interface SpareKind {
+  spawn(id: string): Spawned;
+  dropped(id: string): void;
+}
+
 /** Spares are refilled once creates have paused this long: after a burst, never in front of one. */
 export const REFILL_AFTER_MS = 250;
 
@@ -39,7 +45,9 @@ export class SupervisorPool {
     private readonly size: number,
     logFile: string,
     /** The Placeholder's spec for a session of that id (cwd: the daemon's; it moves on init). */
-    private readonly placeholder: () => ChildSpec,
+    private readonly placeholder: (id: string) => ChildSpec,
+    /** How spares of another kind (isolated ones) are spawned, and what goes with one that is dropped untaken. */
+    private readonly kind?: SpareKind,
   ) {
     this.log = openSync(logFile, 'a', 0o600);
     this.scheduleRefill(0);
@@ -60,7 +68,7 @@ export class SupervisorPool {
       return spare.proc;
     }
     this.scheduleRefill();
-    return setReferenced(this.spawn(), true);
+    return setReferenced(this.spawn(newSessionId()), true);
   }
 
   list(): SpareInfo[] {
@@ -74,6 +82,7 @@ export class SupervisorPool {
     const spares = [...this.spares];
     this.spares.clear();
     await Promise.all(spares.map((s) => killProcess(s.proc, s.placeholderPid === null ? [] : [s.placeholderPid], { session: s.id })));
+    for (const spare of spares) this.kind?.dropped(spare.id);
     closeSync(this.log);
   }
 
@@ -94,20 +103,30 @@ export class SupervisorPool {
   private refill(): void {
     this.refillTimer = null;
     while (!this.closed && this.spares.size < this.size) {
-      const spare: Spare = { id: newSessionId(), proc: setReferenced(this.spawn(), false), placeholderPid: null };
+      const id = newSessionId();
+      let proc: Spawned;
+      try {
+        proc = setReferenced(this.spawn(id), false);
+      } catch {
+        return; // no uid left, say: creates go cold, and say why themselves
+      }
+      const spare: Spare = { id, proc, placeholderPid: null };
       this.spares.add(spare);
       spare.proc.subprocess.on('message', (message: FromSupervisor) => {
         if (message?.type === 'spare_ready') spare.placeholderPid = message.placeholderPid;
       });
       void spare.proc.exited.then(() => {
         // A spare that dies is replaced; one taken is the session's business.
-        if (this.spares.delete(spare)) this.scheduleRefill();
+        if (!this.spares.delete(spare)) return;
+        this.kind?.dropped(spare.id);
+        this.scheduleRefill();
       });
-      void spare.proc.subprocess.sendMessage?.({ type: 'spare', spare: { session: spare.id, placeholder: this.placeholder() } }).catch(() => undefined);
+      void spare.proc.subprocess.sendMessage?.({ type: 'spare', spare: { session: spare.id, placeholder: this.placeholder(spare.id) } }).catch(() => undefined);
     }
   }
 
-  private spawn(): Spawned {
+  private spawn(id: string): Spawned {
+    if (this.kind) return this.kind.spawn(id);
     return spawnProcess({ file: entryPath('session-supervisor') }, { stdout: this.log, stderr: this.log });
   }
 }

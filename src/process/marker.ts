@@ -20,11 +20,15 @@ export function markerEnv(marker: RunMarker): Record<string, string> {
 
 /** Running processes (this one aside) whose environment carries the marker, read from /proc/PID/environ. */
 export function runningMarked(marker: Marker): number[] {
+  return markedAmong(readdirSync('/proc').map(Number), marker);
+}
+
+/** Those of `pids` (this one aside) that run and carry the marker: a sweep that knows where to look reads no more. */
+export function markedAmong(pids: readonly number[], marker: Marker): number[] {
   // A run: the whole entry must match (never the next run of that child); a session: any of its children.
   const needle = Buffer.from('child' in marker ? `\0${MARKER_VAR}=${marker.session}/${marker.child}/${marker.run}\0` : `\0${MARKER_VAR}=${marker.session}/`);
   const found: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    const pid = Number(name);
+  for (const pid of pids) {
     if (!Number.isInteger(pid) || pid === process.pid) continue;
     let environ: Buffer;
     try {

@@ -20,6 +20,8 @@ export interface Spawned extends SpawnedBase {
 export interface ChildSpawnOptions extends SpawnOptions {
   /** Node's own flags, before a module's file (`--import …`). */
   readonly nodeArgs?: readonly string[];
+  /** 'pipe': its stdin stays open for an exec's or an attacher's bytes; default 'ignore'. */
+  readonly stdin?: 'ignore' | 'pipe';
   /** The session's children leaf: the child enters it before its program runs (children-leaf.ts). */
   readonly leaf?: ChildrenLeaf | undefined;
 }
@@ -27,7 +29,7 @@ export interface ChildSpawnOptions extends SpawnOptions {
 /** Spawns a Node module with an IPC channel, or any executable without a shell. */
 export function spawnProcess(target: SpawnTarget, options: ChildSpawnOptions): Spawned {
   const args = [...(options.args ?? [])];
-  const output = ['ignore', options.stdout, options.stderr] as const;
+  const output = [options.stdin ?? 'ignore', options.stdout, options.stderr] as const;
   const [program, programArgs, stdio]: [string, string[], StdioOptions] =
     'file' in target ? [process.execPath, [...(options.nodeArgs ?? []), target.file, ...args], [...output, 'ipc']] : [target.command, args, [...output]];
   const env = { ...process.env, ...options.env };

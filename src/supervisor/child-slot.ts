@@ -1,3 +1,4 @@
+import type { Readable, Writable } from 'node:stream';
 import type { ChildStatus, ExitInfo, ExitReason } from '../contract/session.js';
 import type { ChildSpec } from '../contract/spec.js';
 import type { ToChild } from '../ipc/child-messages.js';
@@ -54,6 +55,12 @@ export class ChildSlot {
   /** The pid of the current run while it runs; never -1 (a spawn that failed has none). */
   get pid(): number | null {
     return this.proc && this.proc.pid > 0 && !this.proc.hasExited() ? this.proc.pid : null;
+  }
+
+  /** The current run's pipes, for an attacher (src/exec/child-attach.ts); null while it does not run. */
+  stdio(): { pid: number; stdin: Writable | null; stdout: Readable | null } | null {
+    const { pid, proc } = this;
+    return pid === null || !proc ? null : { pid, stdin: proc.subprocess.stdin, stdout: proc.subprocess.stdout };
   }
 
   state(): ChildState {

@@ -9,7 +9,7 @@ import { killProcess, stopProcess } from '../process/stop.js';
 export function spawnRun(spec: ChildSpec, marker: RunMarker, nodeArgs: readonly string[], leaf: ChildrenLeaf | undefined): Spawned {
   const target = spec.file !== undefined ? { file: spec.file } : { command: spec.command! };
   const env = { ...spec.env, ...markerEnv(marker) };
-  return spawnProcess(target, { args: spec.args, env, cwd: spec.cwd, stdout: 'pipe', stderr: 'pipe', nodeArgs, leaf });
+  return spawnProcess(target, { args: spec.args, env, cwd: spec.cwd, stdin: spec.stdin ?? 'ignore', stdout: 'pipe', stderr: 'pipe', nodeArgs, leaf });
 }
 
 /**

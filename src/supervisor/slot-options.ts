@@ -5,7 +5,8 @@ import type { ChildSpec, SessionSpec } from '../contract/spec.js';
 import type { ChildInit } from '../ipc/child-messages.js';
 import type { SupervisorInit } from '../ipc/supervisor-messages.js';
 import type { ChildrenLeaf } from '../cgroup/children-leaf.js';
-import type { LogRotation } from '../logs/child-log.js';
+import type { LogRotation, LogSink } from '../logs/child-log.js';
+import { relayOn } from '../logs/log-relay.js';
 import type { ChildSlot } from './child-slot.js';
 import type { NodeResolve } from './node-flags.js';
 
@@ -25,7 +26,8 @@ export interface SlotOptions {
   readonly init: Omit<ChildInit, 'name'>;
   readonly startTimeoutMs: number;
   readonly missedHeartbeats: number;
-  readonly logPath: string | null;
+  /** Its log file, or where its records are relayed (an isolated session's); null: nowhere. */
+  readonly logPath: string | LogSink | null;
   readonly logRotation?: LogRotation | undefined;
   readonly nodeResolve?: NodeResolve | undefined;
   /** Stopped on request (it comes back stopped). */
@@ -37,6 +39,13 @@ export interface SlotOptions {
 /** A child's options from its session and the daemon's settings for every child (its log, how Node finds 'sessiond/child'). */
 export function slotOptions(session: SessionSpec, init: Omit<SupervisorInit, 'session'>, child: ChildSpec, held: boolean): SlotOptions {
   const childInit = { session: session.id, metadata: { ...session.metadata }, llmConfig: { ...session.llmConfig }, heartbeatMs: init.heartbeatMs };
-  const logPath = init.logDir ? childLogFile(init.logDir, child.name) : null;
+  const logPath = logTarget(init, child.name);
   return { init: childInit, startTimeoutMs: init.startTimeoutMs, missedHeartbeats: DEFAULTS.missedHeartbeats, logPath, logRotation: init.logRotation, nodeResolve: init.nodeResolve, leaf: init.childrenLeaf, held };
 }
+
+// Where a child's log goes: its file, or (an isolated session's, which cannot open it) the daemon's relay pipe.
+function logTarget(init: Omit<SupervisorInit, 'session'>, child: string): string | LogSink | null {
+  if (init.logFd !== undefined) return (relay ??= relayOn(init.logFd))(child);
+  return init.logDir ? childLogFile(init.logDir, child) : null;
+}
+let relay: ((child: string) => LogSink) | undefined;

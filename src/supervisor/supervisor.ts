@@ -81,6 +81,12 @@ export class Supervisor {
     });
   }
 
+  /** A child and its pipes, for an attacher (src/exec); throws not_found for an unknown name. */
+  attachable(name: string): { readonly spec: ChildSpec; readonly stdio: ReturnType<ChildSlot['stdio']> } {
+    const slot = this.children.known(name);
+    return { spec: slot.spec, stdio: slot.stdio() };
+  }
+
   /** A requested stop: children in reverse start order, each SIGTERM then SIGKILL. */
   shutdown(): Promise<void> {
     return this.stopAll(0);

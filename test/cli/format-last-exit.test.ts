@@ -7,7 +7,7 @@ const session = (children: ChildInfo[]) => ({
   id: 'session_x', status: 'active', registryKey: 'session_supervisor:session_x', supervisorPid: 1, children, restarts: 1,
   strategy: 'one_for_one', autoShutdown: 'never',
   limits: { memoryMax: null, cpuMax: null, maxProcesses: null, ttlMs: null, idleTerminateMs: null, enforcement: null },
-  metadata: {}, llmConfig: {}, createdAt: 'now', updatedAt: 'now', error: null, stats: { cpu: 0, memory: 0 },
+  metadata: {}, llmConfig: {}, createdAt: 'now', updatedAt: 'now', error: null, stats: { cpu: 0, memory: 0 }, isolation: null,
 }) as SessionInfo;
 
 describe("info's LAST EXIT", () => {

@@ -32,7 +32,7 @@ function journal(count: number) {
 function context(unread = () => 0) {
   const sent: StoredEvent[] = [];
   const abort = new AbortController();
-  return { sent, abort, ctx: { signal: abort.signal, unread, partial: (e: unknown) => sent.push(e as StoredEvent) } };
+  return { sent, abort, ctx: { signal: abort.signal, unread, partial: (e: unknown) => sent.push(e as StoredEvent), takeConnection: noTakeover } };
 }
 
 describe('streamEvents', () => {
@@ -109,3 +109,7 @@ describe('streamEvents', () => {
     expect(sent.map((e) => e.seq)).toEqual([1, 2, 3]);
   });
 });
+
+function noTakeover(): never {
+  throw new Error('a stream of events never takes its connection');
+}

@@ -13,6 +13,7 @@ interface ChildAddArgs extends GlobalArgs {
   restart?: string;
   'shutdown-ms'?: number;
   significant?: boolean;
+  stdin?: boolean;
   cwd?: string;
   env?: string[];
 }
@@ -32,6 +33,7 @@ export const childAdd: CommandModule<GlobalArgs, ChildAddArgs> = {
       .option('shutdown-ms', { type: 'number', describe: 'SIGTERM-to-SIGKILL grace when it is stopped (default 5000)' })
       .option('significant', { type: 'boolean', describe: "its end counts for the session's autoShutdown (transient or temporary children only)" })
       .option('cwd', { type: 'string', describe: "where it runs, relative to this directory (default: the session's cwd, its create --cwd)" })
+      .option('stdin', { type: 'boolean', describe: 'keep its stdin open for sessionctl attach (spec "stdin": "pipe")' })
       .option('env', { type: 'string', array: true, describe: 'an environment variable K=V, over the daemon\'s; repeatable' })
       .conflicts('child', 'command')
       .check((args) => {
@@ -63,6 +65,7 @@ function childSpec(args: ChildAddArgs, cwd: string): ChildSpecInput {
     ...(args.restart === undefined ? {} : { restart: args.restart as ChildSpecInput['restart'] }),
     ...(args['shutdown-ms'] === undefined ? {} : { shutdownMs: args['shutdown-ms'] }),
     ...(args.significant === undefined ? {} : { significant: args.significant }),
+    ...(args.stdin ? { stdin: 'pipe' as const } : {}),
     ...(args.cwd === undefined ? {} : { cwd: resolve(cwd, args.cwd) }),
     ...(args.env?.length ? { env } : {}),
   };

@@ -21,6 +21,11 @@ interface CreateArgs extends GlobalArgs {
   'idle-terminate-ms'?: string;
   cwd?: string;
   'auto-shutdown'?: string;
+  node?: string;
+  isolate?: boolean;
+  'read-only'?: boolean;
+  network?: boolean;
+  'keep-workdir'?: boolean;
 }
 
 const SPEC_FORMAT = `Spec file (--spec FILE): one JSON object, every key optional, e.g.
@@ -58,6 +63,12 @@ export const create: CommandModule<GlobalArgs, CreateArgs> = {
       .option('idle-terminate-ms', { type: 'string', describe: 'terminate the session after N ms without child activity' })
       .option('cwd', { type: 'string', describe: 'where every child without a "cwd" of its own runs (default: this working directory)' })
       .option('auto-shutdown', { type: 'string', choices: ['never', 'any_significant', 'all_significant'], describe: 'end the session when any (all) significant children have exited for good' })
+      .option('node', { type: 'string', describe: 'with --cluster: the node to start it on (default: the node with the most room)' })
+      .option('isolate', { type: 'boolean', describe: 'run the session under a user of its own, in a work dir of its own, with a clean environment (--no-isolate: not, whatever sessiond --isolate says)' })
+      .option('read-only', { type: 'boolean', describe: 'the file system is read-only for the session but its work dir and a private /tmp (implies --isolate; needs bwrap)' })
+      .option('network', { type: 'boolean', describe: '--no-network: no network but a loopback of its own (implies --isolate; needs bwrap)' })
+      .option('keep-workdir', { type: 'boolean', describe: "keep an isolated session's work dir once it is terminated" })
+      .example('$0 create --isolate --read-only --no-network --command "agent=python3 agent.py"', 'untrusted code: its own user, a read-only system, no network')
       .example('$0 create --memory-max 512M --cpu-max 50 --ttl-ms 3600000', 'a bounded session that lives at most an hour')
       .example('$0 create', 'a session running the Placeholder')
       .example('id=$($0 create --metadata task=demo)', 'keep the id in a shell variable')
@@ -71,10 +82,11 @@ export const create: CommandModule<GlobalArgs, CreateArgs> = {
       const { buildCreateInput, childFlagsInOrder } = await import('../create-input.js');
       const flags = { id: args.id, strategy: args.strategy, maxRestarts: args['max-restarts'], maxSeconds: args['max-seconds'], autoShutdown: args['auto-shutdown'] };
       const limits = { memoryMax: args['memory-max'], cpuMax: args['cpu-max'], maxProcesses: args['max-processes'], ttlMs: args['ttl-ms'], idleTerminateMs: args['idle-terminate-ms'] };
-      const input = buildCreateInput({ ...flags, metadata: args.metadata, llmConfig: args['llm-config'], children: childFlagsInOrder(hideBin(process.argv)), spec: args.spec, limits }, process.cwd());
+      const isolation = { isolate: args.isolate, readOnly: args['read-only'], network: args.network, keepWorkdir: args['keep-workdir'] };
+      const input = buildCreateInput({ ...flags, metadata: args.metadata, llmConfig: args['llm-config'], children: childFlagsInOrder(hideBin(process.argv)), spec: args.spec, limits, isolation }, process.cwd());
       // Files given as flags resolve against this directory (above); --cwd is only where the children run.
-      const cwd = args.cwd === undefined ? process.cwd() : resolve(args.cwd);
-      const session = await client.create(input, cwd).catch((error: unknown) => {
+      const cwd = args.cwd === undefined ? undefined : resolve(args.cwd);
+      const session = await client.create(args.node === undefined ? input : { ...input, node: args.node }, cwd).catch((error: unknown) => {
         throw nameFlagsAsTyped(error, givenFlags({ ...flags, ...limits }));
       });
       print(args, session, () => session.id);

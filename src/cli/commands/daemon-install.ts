@@ -8,6 +8,7 @@ import { statePaths } from '../../contract/paths.js';
 import { entryPath } from '../../process/entries.js';
 import { print, run, type GlobalArgs } from '../run.js';
 import { enableCommands, unitFile } from '../systemd-unit.js';
+import { recordGivenSettings, withSettingsOptions } from '../daemon-settings.js';
 
 interface InstallArgs extends GlobalArgs {
   system: boolean;
@@ -18,15 +19,16 @@ export const daemonInstall: CommandModule<GlobalArgs, InstallArgs> = {
   command: 'install',
   describe: 'Write a systemd unit that runs sessiond in the foreground for this state dir; prints its path and how to enable it',
   builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
+    withSettingsOptions(yargs)
       .option('system', { type: 'boolean', default: false, describe: 'a system unit in /etc/systemd/system (default: a user unit)' })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite a unit that exists and differs' })
       .example('$0 daemon install', 'a user unit in ~/.config/systemd/user; prints the systemctl lines to enable it')
       .example('sudo $0 daemon install --system --home /srv/sessiond', 'a system unit, started at boot')
+      .example('sudo $0 daemon install --system --cluster tls://nats.internal:4222 --cluster-creds /etc/sessiond/node.creds', 'a node of a cluster: one per host')
       .epilog(
         'The unit is sessiond.service for the default state dir, sessiond-<hash>.service for any other; it runs sessiond with ' +
           'Restart=on-failure, Delegate=yes, KillMode=mixed, and logs to the journal as well as <state dir>/logs/sessiond.log. ' +
-          'Settings recorded by `daemon start --FLAG` (<state dir>/sessiond.json) apply to it too.',
+          'Settings given here or recorded by `daemon start --FLAG` (<state dir>/sessiond.json, mode 0600: a cluster URL with a password stays out of the unit file) apply to it too.',
       ) as unknown as Argv<InstallArgs>,
   handler: (args) =>
     run(
@@ -34,6 +36,7 @@ export const daemonInstall: CommandModule<GlobalArgs, InstallArgs> = {
       async (client) => {
         const home = client.paths.home;
         if (/[\n\r]/.test(home)) throw new SessiondError('invalid_params', 'a state dir with a line break in its path cannot go into a systemd unit');
+        recordGivenSettings(args, client.paths);
         const unit = unitFile({ system: args.system, home }, { node: process.execPath, sessiond: entryPath('sessiond'), version: packageVersion() });
         const existing = readOrNull(unit.path);
         const unchanged = existing === unit.text;
@@ -57,7 +60,7 @@ export const daemonInstall: CommandModule<GlobalArgs, InstallArgs> = {
           ].join('\n'),
         );
       },
-      { autoStart: false },
+      { autoStart: false, local: true },
     ),
 };
 

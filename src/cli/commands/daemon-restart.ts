@@ -31,7 +31,7 @@ export const daemonRestart: CommandModule<GlobalArgs, GlobalArgs> = {
         const status = restarted ?? (await startingWith(recorded, () => ensureDaemon(client.paths))).status;
         print(args, status, () => String(status.pid));
       },
-      { autoStart: false },
+      { autoStart: false, local: true },
     ),
 };
 

@@ -23,6 +23,6 @@ export const daemonStart: CommandModule<GlobalArgs, GlobalArgs> = {
         }
         print(args, status, () => String(status.pid));
       },
-      { autoStart: false },
+      { autoStart: false, local: true },
     ),
 };

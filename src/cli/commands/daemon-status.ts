@@ -18,7 +18,7 @@ export const daemonStatus: CommandModule<GlobalArgs, GlobalArgs> = {
         print(args, status, () => statusLine(status));
         return status.running ? EXIT.ok : EXIT.notRunning;
       },
-      { autoStart: false },
+      { autoStart: false, local: true },
     ),
 };
 

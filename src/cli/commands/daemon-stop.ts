@@ -17,6 +17,6 @@ export const daemonStop: CommandModule<GlobalArgs, GlobalArgs> = {
         }
         await waitForExit(pid);
       },
-      { autoStart: false },
+      { autoStart: false, local: true },
     ),
 };

@@ -33,7 +33,7 @@ export const daemonUninstall: CommandModule<GlobalArgs, UninstallArgs> = {
         if (!removed) process.stderr.write(`no unit at ${path}: nothing to remove\n`);
         else process.stderr.write(['Removed it. If it runs, stop it (its sessions end):', ...commands.map((c) => `  ${c}`), ''].join('\n'));
       },
-      { autoStart: false },
+      { autoStart: false, local: true },
     ),
 };
 

@@ -14,9 +14,9 @@ export const info = idCommand({
   body: async (args, client) => {
     const session = await client.getSessionInfo(args.id);
     if (args.json) return print(args, session, () => '');
-    // A daemon older than `describe` still gets its details shown.
+    // A daemon older than `describe`, or a node that cannot answer (its session shown as last known), still gets the session shown.
     const description = await client.describe(session.id).catch((error: unknown) => {
-      if (error instanceof SessiondError && error.code === 'invalid_request') return null;
+      if (error instanceof SessiondError && (error.code === 'invalid_request' || error.code === 'node_unreachable')) return null;
       throw error;
     });
     const details = description ? descriptionDetails(description) : { session: [], children: [] };

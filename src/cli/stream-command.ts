@@ -1,0 +1,69 @@
+// `sessionctl exec` and `sessionctl attach`: the CLI's fast path. It loads no argument parser, no
+// zod and no other command: an agent may run one per tool call (scripts/bundle.mjs splits it off).
+import { finished } from 'node:stream/promises';
+import { errorMessage } from '../contract/errors.js';
+import { statePaths } from '../contract/paths.js';
+import { signalNumber } from '../contract/signals.js';
+import { attachTo, spawnIn, type ChannelTarget } from '../exec/client-exec.js';
+import type { ExecExit } from '../exec/frames.js';
+import { parseStreamCommand, type StreamCommand } from './exec-words.js';
+import { rawTerminal, terminalSize } from './raw-terminal.js';
+import { exitCodeOf } from './exit-codes.js';
+
+/** The exit code of `sessionctl exec`: CMD's; 128+N after signal N; 124 after --timeout-ms. */
+export function execExitCode(exit: ExecExit): number {
+  if (exit.timedOut) return 124;
+  if (exit.signal !== null) return 128 + (signalNumber(exit.signal) ?? 0);
+  return exit.code ?? 1;
+}
+
+export async function runStreamCommand(words: readonly string[]): Promise<number> {
+  let command: StreamCommand;
+  try {
+    command = parseStreamCommand(words);
+  } catch (error) {
+    process.stderr.write(`sessionctl: ${errorMessage(error)}\nRun 'sessionctl --help' for usage.\n`);
+    return 2;
+  }
+  const paths = statePaths(command.home);
+  const target: ChannelTarget = { path: paths.socket, start: async () => (await import('../control/autostart.js')).ensureDaemon(paths) };
+  try {
+    return command.command === 'exec' ? await exec(target, command) : await attach(target, command);
+  } catch (error) {
+    process.stderr.write(`sessionctl: ${errorMessage(error)}\n`);
+    return exitCodeOf(error);
+  }
+}
+
+async function exec(target: ChannelTarget, command: Extract<StreamCommand, { command: 'exec' }>): Promise<number> {
+  const { id, argv, cwd, env, timeoutMs, tty } = command;
+  const proc = await spawnIn(target, id, argv, { env, ...(cwd === undefined ? {} : { cwd }), ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(tty ? { tty: terminalSize() } : {}) });
+  const restore = tty ? rawTerminal() : () => undefined;
+  try {
+    // Ctrl-C, SIGTERM or a hang-up of the client: the caller goes, and takes the exec with it.
+    const leave = () => proc.close();
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, leave);
+    if (tty) process.on('SIGWINCH', () => proc.resize(terminalSize().cols, terminalSize().rows));
+    process.stdin.pipe(proc.stdin);
+    proc.stdout.pipe(process.stdout);
+    proc.stderr.pipe(process.stderr);
+    // Its output all written to ours before the exit code: the streams end after the last frame.
+    const [exit] = await Promise.all([proc.wait(), finished(proc.stdout), finished(proc.stderr)]);
+    return execExitCode(exit);
+  } finally {
+    restore();
+    process.stdin.unpipe(proc.stdin);
+    process.stdin.destroy();
+  }
+}
+
+async function attach(target: ChannelTarget, command: Extract<StreamCommand, { command: 'attach' }>): Promise<number> {
+  const stream = await attachTo(target, command.id, command.child);
+  const leave = () => stream.destroy();
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, leave);
+  process.stdin.pipe(stream);
+  stream.pipe(process.stdout);
+  await new Promise<void>((resolve) => stream.once('close', resolve).once('end', resolve));
+  process.stdin.destroy();
+  return 0;
+}

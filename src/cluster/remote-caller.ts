@@ -1,0 +1,98 @@
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { SessiondError, type ErrorCode } from '../contract/errors.js';
+import type { Reply } from '../control/protocol.js';
+import type { NatsModule } from './nats.js';
+import { cancelSubject, pingSubject, rpcSubject } from './subjects.js';
+import { isNoResponders, LineJoiner } from './wire.js';
+
+/** While a call runs, its node is asked this often whether it is still there. */
+const CHECK_NODE_EVERY_MS = 5000;
+
+interface Pending {
+  readonly node: string;
+  readonly resolve: (result: unknown) => void;
+  readonly reject: (error: SessiondError) => void;
+  readonly partial: ((result: unknown) => void) | undefined;
+  readonly joiner: LineJoiner;
+  readonly check: NodeJS.Timeout;
+}
+
+/** The error of a call whose node does not answer. */
+export function nodeUnreachable(node: string, why: string): SessiondError {
+  return new SessiondError('node_unreachable', `node ${node} is unreachable (${why}); its sessions come back when its daemon does (see sessionctl nodes)`);
+}
+
+/**
+ * Requests to nodes, as the control socket's request lines, with every reply (a stream's many)
+ * coming back on one inbox subscription, matched by subject. A call fails at once when nobody
+ * serves the node (NATS's no-responders), when the node stops answering its ping while the call
+ * runs, or when the cluster connection is lost.
+ */
+export class RemoteCaller {
+  private readonly inbox: string;
+  private readonly pending = new Map<string, Pending>();
+  private readonly subscription: Subscription;
+  private next = 1;
+
+  constructor(
+    nats: NatsModule,
+    private readonly nc: NatsConnection,
+  ) {
+    this.inbox = nats.createInbox();
+    this.subscription = nc.subscribe(`${this.inbox}.>`, { callback: (_error, msg) => this.receive(msg) });
+  }
+
+  call(node: string, method: string, params: unknown, partial?: (result: unknown) => void): Promise<unknown> {
+    const id = this.next++;
+    const reply = `${this.inbox}.${id}`;
+    return new Promise((resolve, reject) => {
+      const check = setInterval(() => void this.checkNode(reply, node), CHECK_NODE_EVERY_MS);
+      this.pending.set(reply, { node, resolve, reject, partial, joiner: new LineJoiner(), check });
+      this.nc.publish(rpcSubject(node), JSON.stringify({ id, method, params }), { reply });
+    });
+  }
+
+  /** Ends every call: `error` for each, and each stream's node told to stop it. */
+  failAll(error: SessiondError): void {
+    for (const [reply, pending] of this.pending) {
+      if (!this.nc.isClosed()) this.nc.publish(cancelSubject(pending.node), reply);
+      this.settle(reply)?.reject(error);
+    }
+  }
+
+  close(): void {
+    this.failAll(new SessiondError('cluster_unavailable', 'the cluster connection was closed'));
+    this.subscription.unsubscribe();
+  }
+
+  private receive(msg: Msg): void {
+    // A node checks that a long call's client is still there.
+    if (msg.subject.endsWith('.alive')) return void msg.respond('');
+    const pending = this.pending.get(msg.subject);
+    if (!pending) return;
+    if (isNoResponders(msg)) return this.settle(msg.subject)?.reject(nodeUnreachable(pending.node, `no daemon serves node ${pending.node}`));
+    const line = pending.joiner.push(msg);
+    if (line === null) return;
+    const answer = JSON.parse(line) as Reply;
+    if ('result' in answer && answer.more) return pending.partial?.(answer.result);
+    this.settle(msg.subject);
+    if ('error' in answer) pending.reject(new SessiondError(answer.error.code as ErrorCode, answer.error.message));
+    else pending.resolve(answer.result);
+  }
+
+  private settle(reply: string): Pending | undefined {
+    const pending = this.pending.get(reply);
+    if (!pending) return undefined;
+    clearInterval(pending.check);
+    this.pending.delete(reply);
+    return pending;
+  }
+
+  private async checkNode(reply: string, node: string): Promise<void> {
+    try {
+      await this.nc.request(pingSubject(node), '', { timeout: CHECK_NODE_EVERY_MS });
+    } catch {
+      this.settle(reply)?.reject(nodeUnreachable(node, 'it stopped answering during the request'));
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import { Duplex } from 'node:stream';
+import { SessiondError } from '../contract/errors.js';
+import { openChannel } from './exec-channel.js';
+import type { ExecExit } from './frames.js';
+import { remoteProcess, type SessionProcess } from './remote-process.js';
+
+export interface SpawnOptions {
+  /** Relative to the session's cwd (its first child's); default: the session's cwd. */
+  readonly cwd?: string;
+  /** Laid over the environment of the session's children. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** SIGTERM to its tree after this long (then SIGKILL 5 s later); `timedOut` says so. */
+  readonly timeoutMs?: number;
+  /** A pseudo-terminal of this size instead of pipes. */
+  readonly tty?: { readonly cols: number; readonly rows: number };
+}
+
+export interface ExecOptions extends Omit<SpawnOptions, 'tty'> {
+  /** Its stdin (closed after); none: stdin is closed at once. */
+  readonly input?: string | Buffer;
+}
+
+export interface ExecResult extends ExecExit {
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Where a client opens a connection of its own; `start` starts the daemon when nothing answers there. */
+export interface ChannelTarget {
+  readonly path: string;
+  readonly start?: (() => Promise<unknown>) | undefined;
+}
+
+export async function spawnIn(target: ChannelTarget, id: string, argv: readonly string[], options: SpawnOptions = {}): Promise<SessionProcess> {
+  const channel = await open(target, 'exec', { id, argv, ...options });
+  return remoteProcess(channel, (channel.result as { pid: number | null } | undefined)?.pid ?? null);
+}
+
+// No probe first: a running daemon (the usual case) costs no round trip; a missing one is started, then tried again.
+async function open(target: ChannelTarget, method: 'exec' | 'attach', params: unknown) {
+  try {
+    return await openChannel(target.path, method, params);
+  } catch (error) {
+    if (!target.start || !(error instanceof SessiondError) || error.code !== 'daemon_unavailable' || !isNothingThere(error)) throw error;
+    await target.start();
+    return openChannel(target.path, method, params);
+  }
+}
+
+function isNothingThere(error: SessiondError): boolean {
+  const code = (error.cause as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ECONNREFUSED';
+}
+
+export async function execIn(target: ChannelTarget, id: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+  const { input, ...spawnOptions } = options;
+  const proc = await spawnIn(target, id, argv, spawnOptions);
+  proc.stdin.end(input);
+  const [stdout, stderr, exit] = await Promise.all([text(proc.stdout), text(proc.stderr), proc.wait()]);
+  return { ...exit, stdout, stderr };
+}
+
+/** A duplex stream joined to a child's stdin and stdout; ending it detaches, leaving the child running. */
+export async function attachTo(target: ChannelTarget, id: string, child: string): Promise<Duplex> {
+  const channel = await open(target, 'attach', { id, child });
+  const proc = remoteProcess(channel, (channel.result as { pid: number } | undefined)?.pid ?? null);
+  proc.wait().catch(() => undefined);
+  return Duplex.from({ writable: proc.stdin, readable: proc.stdout });
+}
+
+async function text(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

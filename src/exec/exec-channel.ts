@@ -1,0 +1,72 @@
+import { connect, type Socket } from 'node:net';
+import { SessiondError, type ErrorCode } from '../contract/errors.js';
+import { unavailable } from '../control/connection.js';
+import { MAX_LINE_BYTES } from '../control/line-limit.js';
+import { FrameDecoder, type Frame } from './frames.js';
+
+/**
+ * The client's end of one exec or attach: a connection of its own, the request line, its first
+ * reply (JSON, as on every connection), then frames. Nothing is sent after the request line until
+ * that reply: the daemon hands the connection over with nothing of the client's unread.
+ */
+export interface ExecChannel {
+  readonly socket: Socket;
+  readonly result: unknown;
+  /** Frames from here on; a malformed stream destroys the socket. */
+  onFrames(listener: (frame: Frame) => void): void;
+}
+
+export function openChannel(path: string, method: 'exec' | 'attach', params: unknown): Promise<ExecChannel> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(path);
+    let head: Buffer = Buffer.alloc(0);
+    let settled = false;
+    const fail = (error: SessiondError) => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      reject(error);
+    };
+    socket.once('connect', () => socket.write(`${JSON.stringify({ id: 1, method, params })}\n`));
+    socket.on('error', (error: NodeJS.ErrnoException) => fail(unavailable(path, error)));
+    socket.once('close', () => fail(new SessiondError('daemon_unavailable', `sessiond closed the ${method} connection on ${path} before replying`)));
+    const onHead = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk]);
+      const nl = head.indexOf(0x0a);
+      if (nl === -1) {
+        if (head.length > MAX_LINE_BYTES) fail(new SessiondError('internal', `sessiond sent a ${method} reply that cannot be read`));
+        return;
+      }
+      socket.off('data', onHead);
+      socket.pause();
+      let reply: { result?: unknown; error?: { code: ErrorCode; message: string } };
+      try {
+        reply = JSON.parse(head.subarray(0, nl).toString('utf8')) as typeof reply;
+      } catch {
+        return fail(new SessiondError('internal', `sessiond sent a ${method} reply that is not JSON`));
+      }
+      if (reply.error) return fail(new SessiondError(reply.error.code, reply.error.message));
+      settled = true;
+      socket.removeAllListeners('close');
+      const rest = head.subarray(nl + 1);
+      resolve({
+        socket,
+        result: reply.result,
+        onFrames(listener) {
+          const decoder = new FrameDecoder();
+          const take = (bytes: Buffer) => {
+            try {
+              for (const frame of decoder.push(bytes)) listener(frame);
+            } catch {
+              socket.destroy();
+            }
+          };
+          if (rest.length) take(rest);
+          socket.on('data', take);
+          socket.resume();
+        },
+      });
+    };
+    socket.on('data', onHead);
+  });
+}

@@ -1,0 +1,78 @@
+import { Readable, Writable } from 'node:stream';
+import { SessiondError } from '../contract/errors.js';
+import type { ExecChannel } from './exec-channel.js';
+import { encodeFrame, frameHeader, FRAME, resizeFrame, STREAM, type ExecExit, type Frame } from './frames.js';
+
+const FRAME_BYTES = 64 * 1024;
+
+/** A process running in a session, seen from the client: what SessionClient.spawn gives. */
+export interface SessionProcess {
+  /** Its pid (in the session's host), null when it could not start (wait() then says 127). */
+  readonly pid: number | null;
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  /** Empty on a tty: the terminal carries both streams on stdout. */
+  readonly stderr: Readable;
+  /** Resolves once it has ended and its output is all delivered. */
+  wait(): Promise<ExecExit>;
+  /** The terminal's new size (with a tty). */
+  resize(cols: number, rows: number): void;
+  /** Goes away as a caller may: the process gets SIGTERM, and SIGKILL 5 s later. */
+  close(): void;
+}
+
+/**
+ * Frames to streams on the client side, with flow control both ways: the socket is paused while
+ * the app has not read stdout or stderr, so a slow reader slows the process; stdin's writes
+ * complete only as the socket takes them.
+ */
+export function remoteProcess(channel: ExecChannel, pid: number | null): SessionProcess {
+  const { socket } = channel;
+  const resume = () => socket.resume();
+  const stdout = new Readable({ read: resume });
+  const stderr = new Readable({ read: resume });
+  const stdin = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      if (socket.destroyed || chunk.length === 0) return callback();
+      socket.cork();
+      // Frames of 64 KiB at most, however large the write: the other end refuses a frame past 1 MiB.
+      for (let at = 0; at < chunk.length; at += FRAME_BYTES) {
+        const piece = chunk.subarray(at, at + FRAME_BYTES);
+        socket.write(frameHeader(FRAME.data, STREAM.stdin, piece.length));
+        socket.write(piece, at + FRAME_BYTES >= chunk.length ? () => callback() : undefined);
+      }
+      socket.uncork();
+    },
+    final(callback) {
+      if (!socket.destroyed) socket.write(encodeFrame(FRAME.eof, STREAM.stdin));
+      callback();
+    },
+  });
+  stdin.on('error', () => undefined);
+  const exited = new Promise<ExecExit>((resolve, reject) => {
+    let exit: ExecExit | null = null;
+    channel.onFrames((frame: Frame) => {
+      if (frame.type === FRAME.data) {
+        const target = frame.stream === STREAM.stderr ? stderr : stdout;
+        if (!target.push(frame.payload)) socket.pause();
+      } else if (frame.type === FRAME.exit) exit = JSON.parse(frame.payload.toString('utf8')) as ExecExit;
+    });
+    socket.on('error', () => undefined);
+    socket.once('close', () => {
+      stdout.push(null);
+      stderr.push(null);
+      if (exit) resolve(exit);
+      else reject(new SessiondError('daemon_unavailable', 'the connection to the session closed before the process ended'));
+    });
+  });
+  exited.catch(() => undefined);
+  return {
+    pid,
+    stdin,
+    stdout,
+    stderr,
+    wait: () => exited,
+    resize: (cols, rows) => void (socket.destroyed || socket.write(resizeFrame(cols, rows))),
+    close: () => socket.destroy(),
+  };
+}

@@ -1,0 +1,36 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { execa } from 'execa';
+import { afterAll, expect, it } from 'vitest';
+import { tempHome } from '../helpers/proc.js';
+
+const DIST = join(import.meta.dirname, '..', '..', 'dist');
+const dir = tempHome('sessiond-lazy-');
+afterAll(() => dir.cleanup());
+
+it('sessionctl holds no NATS client: it is loaded from dist/vendor/nats.js only with --cluster', () => {
+  const cli = readFileSync(join(DIST, 'src', 'cli', 'sessionctl.js'), 'utf8');
+  expect(cli).not.toContain('NoRespondersError');
+  expect(cli).not.toContain('ZodError'); // nor the socket's schemas, which the cluster's client once pulled in
+  expect(readFileSync(join(DIST, 'vendor', 'nats.js'), 'utf8')).toContain('NoRespondersError');
+});
+
+// Every module the CLI loads, as the ESM loader resolves it, is written to stderr.
+async function modulesLoaded(args: readonly string[]): Promise<string> {
+  const hooks = join(dir.dir, 'hooks.mjs');
+  writeFileSync(hooks, 'export async function resolve(s, c, next) { const r = await next(s, c); process._rawDebug("loaded " + r.url); return r; }\n');
+  const register = join(dir.dir, 'register.mjs');
+  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  const result = await execa(process.execPath, ['--import', register, join(DIST, 'src', 'cli', 'sessionctl.js'), ...args], { reject: false, env: { SESSIOND_HOME: dir.dir } });
+  return result.stderr;
+}
+
+it('a command without --cluster never loads it; one with --cluster does', async () => {
+  const local = await modulesLoaded(['registry-key', 'abcd']);
+  expect(local).toContain('sessionctl.js');
+  expect(local).not.toMatch(/nats/);
+  const remote = await modulesLoaded(['--cluster', 'nats://127.0.0.1:1', 'nodes']);
+  expect(remote).toMatch(/loaded .*dist\/vendor\/nats\.js/);
+  expect(remote).toMatch(/cluster cannot be reached at nats:\/\/127\.0\.0\.1:1/);
+});
