@@ -3,8 +3,7 @@ import type { Socket } from 'node:net';
 import type { ChildrenLeaf } from '../cgroup/children-leaf.js';
 import { longTimeout } from '../contract/long-timer.js';
 import type { RunMarker } from '../process/marker.js';
-import { signalGroup } from '../process/kill.js';
-import { sweepExec } from './exec-sweep.js';
+import { signalGroupIfAllowed, sweepExec } from './exec-sweep.js';
 import { killProcess, stopProcess } from '../process/stop.js';
 import type { ExecOrder, ExecReport } from './exec-messages.js';
 import { programName, spawnExec, type ExecProcess } from './exec-process.js';
@@ -44,7 +43,8 @@ export async function runExec(order: ExecOrder, socket: Socket, marker: RunMarke
   const program = programName(order);
   let timedOut = false;
   let stopping: Promise<unknown> | null = null;
-  const stop = (graceMs: number) => (stopping ??= stopProcess(proc, graceMs, [], marker));
+  // A stop the supervisor may not make (EPERM) is reported, never a rejection: the daemon's kill of the session ends it.
+  const stop = (graceMs: number) => (stopping ??= stopProcess(proc, graceMs, [], marker).catch(cannotKill));
   socket.write(replyLine(order.request, { result: { pid: proc.pid > 0 ? proc.pid : null } }));
   if (proc.pid > 0) report({ event: 'started', pid: proc.pid, program, code: null, signal: null });
 
@@ -67,7 +67,7 @@ export async function runExec(order: ExecOrder, socket: Socket, marker: RunMarke
     timer?.cancel();
     // Whatever it left running goes with it: its group at once (one signal), so the pipes it
     // held close; then, once the caller has its exit, the sweep for any that left the group.
-    if (proc.pid > 0) signalGroup(proc.pid, 'SIGKILL');
+    if (proc.pid > 0) signalGroupIfAllowed(proc.pid);
     await Promise.race([Promise.all(outputs), new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref())]);
     const failure = proc.failure();
     if (failure && !socket.destroyed) socket.write(encodeFrame(FRAME.data, STREAM.stderr, Buffer.from(`sessiond: exec: ${failure}\n`)));
@@ -82,7 +82,7 @@ export async function runExec(order: ExecOrder, socket: Socket, marker: RunMarke
       await done;
     },
     kill: async () => {
-      await killProcess(proc, [], marker);
+      await killProcess(proc, [], marker).catch(cannotKill);
       await done;
     },
     done,
@@ -99,3 +99,7 @@ function cwdProblem(cwd: string): string | null {
 }
 
 export type { ExecProcess };
+
+function cannotKill(error: unknown): void {
+  process.stderr.write(`session-supervisor: could not kill every process of an exec: ${error instanceof Error ? error.message : String(error)}; the daemon's stop of the session will\n`);
+}

@@ -16,7 +16,7 @@ const SWEEP_MS = 2000;
 export async function sweepExec(pid: number, marker: RunMarker, leaf: ChildrenLeaf | undefined): Promise<void> {
   const procs = leaf?.procs[0];
   if (!procs) return void (await killGroups(pid > 0 ? [pid] : [], marker));
-  if (pid > 0) signalGroup(pid, 'SIGKILL');
+  if (pid > 0) signalGroupIfAllowed(pid);
   const deadline = Date.now() + SWEEP_MS;
   for (;;) {
     const members = pidsIn(procs);
@@ -39,4 +39,17 @@ function pidsIn(procsFile: string): number[] {
 function isGroupMember(pid: number, pgid: number): boolean {
   const stat = readStat(pid);
   return stat !== null && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X';
+}
+
+/**
+ * SIGKILLs an exec's group; a member the supervisor may not signal (EPERM: it took another uid
+ * through a setuid program) is left to the daemon's kill of the session, never an error here.
+ */
+export function signalGroupIfAllowed(pgid: number): void {
+  try {
+    signalGroup(pgid, 'SIGKILL');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
+    process.stderr.write(`session-supervisor: could not kill every process of exec group ${pgid}: EPERM; the daemon's stop of the session will\n`);
+  }
 }

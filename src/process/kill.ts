@@ -2,19 +2,14 @@ import treeKill from 'tree-kill';
 import { runningMarked, type Marker } from './marker.js';
 import { runningInGroup } from './proc.js';
 
-/**
- * Sends a signal to a whole process group; a group that is already gone is not an error, nor one
- * we may not signal (EPERM: its members took another uid, e.g. a setuid program in an isolated
- * session): the caller waits for an exit that then comes from whoever may (the root daemon).
- */
+/** Sends a signal to a whole process group; a group that is already gone is not an error. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   // kill(-0) is our own group and kill(-(-1)) is init: no pgid of ours is ever either.
   if (!Number.isInteger(pgid) || pgid <= 1) throw new RangeError(`signalGroup: ${pgid} is no process group of a session`);
   try {
     process.kill(-pgid, signal);
   } catch (error) {
-    const { code } = error as NodeJS.ErrnoException;
-    if (code !== 'ESRCH' && code !== 'EPERM') throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
   }
 }
 

@@ -38,7 +38,7 @@ describe('sessionctl end to end', { timeout: 60_000 }, () => {
     expect(listed).toMatchObject({ id, status: 'active', registryKey: `session_supervisor:${id}`, metadata: { task: 'demo', n: '1' }, error: null, restarts: 0, strategy: 'one_for_one' });
     h.noteSession(listed!);
     expect(Object.keys(listed!).sort()).toEqual(
-      ['autoShutdown', 'children', 'createdAt', 'error', 'id', 'limits', 'llmConfig', 'metadata', 'node', 'registryKey', 'restarts', 'stats', 'status', 'strategy', 'supervisorPid', 'updatedAt'],
+      ['autoShutdown', 'children', 'createdAt', 'error', 'id', 'isolation', 'limits', 'llmConfig', 'metadata', 'node', 'registryKey', 'restarts', 'stats', 'status', 'strategy', 'supervisorPid', 'updatedAt'],
     );
     // Not in a cluster: the contract's "node" is null.
     expect(listed!.node).toBeNull();

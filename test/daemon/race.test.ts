@@ -26,8 +26,8 @@ function random(seed: number): () => number {
 }
 
 const after = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-// What a request may meet in a race: never an internal error, never a lost reply.
-const EXPECTED: readonly ErrorCode[] = ['not_found', 'already_exists', 'start_failed'];
+// What a request may meet in a race: never an internal error, never a lost reply (a kill of a session just terminated: not_running).
+const EXPECTED: readonly ErrorCode[] = ['not_found', 'not_running', 'already_exists', 'start_failed'];
 const SEED = Number(process.env.SESSIOND_RACE_SEED ?? 20261201);
 
 describe('requests that race', { timeout: 90_000 }, () => {

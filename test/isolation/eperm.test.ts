@@ -49,5 +49,7 @@ it('a child its supervisor may not signal (EPERM) is stopped by the daemon; no u
   expect(h.daemonPid()).toBe(daemon);
   expect(isRunning(daemon!)).toBe(true);
   const logs = `${readFileSync(`${h.home}/logs/sessiond.log`, 'utf8')}${readFileSync(`${h.home}/logs/supervisors.log`, 'utf8')}`;
-  expect(logs).not.toMatch(/uncaught|unhandled|EPERM/i);
+  expect(logs).not.toMatch(/uncaught|unhandled/i);
+  // The supervisor says what it could not do, and goes on; the daemon's kill of the session did it.
+  expect(logs).toMatch(/could not kill every process of child root/);
 });
