@@ -27,7 +27,8 @@ export async function run(args: GlobalArgs, body: (client: SessionClient) => Pro
   // `daemon …` commands act on this host's daemon, whatever cluster is named.
   const cluster = options.local ? undefined : args.cluster || process.env.SESSIOND_CLUSTER || undefined;
   const clusterCreds = args['cluster-creds'] || process.env.SESSIOND_CLUSTER_CREDS || undefined;
-  const client = new SessionClient({ home: args.home, autoStart: !cluster && (options.autoStart ?? true), cluster, clusterCreds });
+  const onSlowStart = () => void process.stderr.write('starting sessiond…\n');
+  const client = new SessionClient({ home: args.home, autoStart: !cluster && (options.autoStart ?? true), cluster, clusterCreds, onSlowStart });
   for (const warning of exposureWarnings(args.home)) process.stderr.write(`sessionctl: ${warning}\n`);
   try {
     process.exitCode = (await body(client)) ?? EXIT.ok;

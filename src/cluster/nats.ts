@@ -1,4 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PACKAGE_ROOT } from '../process/entries.js';
 import type { MsgHdrs, NatsConnection, NodeConnectionOptions } from '@nats-io/transport-node';
 import type { KV } from '@nats-io/kv';
 import { errorMessage, SessiondError } from '../contract/errors.js';
@@ -18,11 +21,11 @@ let loaded: Promise<NatsModule> | null = null;
 // its tree of ES modules. Run from the sources (tests), the packages are imported as they are.
 export function loadNats(): Promise<NatsModule> {
   return (loaded ??= (async () => {
-    // From dist/src/cluster/ (the daemon) or dist/src/cli/chunks/ (the CLI's bundle), dist/vendor/.
-    const bundled = ['../../vendor/nats.js', '../../../vendor/nats.js'].map((path) => new URL(path, import.meta.url)).find((url) => existsSync(url));
+    // Whichever bundle this code sits in (the daemon's, a CLI chunk), the client is in dist/vendor/.
+    const bundled = join(PACKAGE_ROOT, 'dist', 'vendor', 'nats.js');
     try {
-      if (!bundled) throw new Error('no bundled NATS client');
-      return (await import(bundled.href)) as NatsModule;
+      if (!existsSync(bundled)) throw new Error('no bundled NATS client');
+      return (await import(pathToFileURL(bundled).href)) as NatsModule;
     } catch {
       const [core, kv] = await Promise.all([import('@nats-io/transport-node'), import('@nats-io/kv')]);
       return { connect: core.connect, credsAuthenticator: core.credsAuthenticator, headers: core.headers, createInbox: core.createInbox, Kvm: kv.Kvm } as unknown as NatsModule;

@@ -98,6 +98,8 @@ export type SessionSpec = Readonly<
   Omit<z.output<typeof sessionSpecInput>, 'id' | 'children' | IsolationInputKey> & {
     id: string;
     children: ChildSpec[];
+    /** Where a child without a cwd of its own runs, one added later too: the create's cwd (absent in specs stored before it was kept). */
+    cwd?: string;
     /** Children stopped on request (`child stop`): the daemon's to set, and what a resurrection brings back stopped. */
     held?: string[];
     /** An isolated session's user and work dir, the daemon's to set: a resurrection brings them back. */

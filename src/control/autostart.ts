@@ -33,9 +33,22 @@ export async function probe(paths: StatePaths): Promise<DaemonStatus | null> {
  * already, and resolves once it answers `status`. Concurrent callers may each spawn one: the
  * instance lock lets one live, the others exit at once, and every caller sees the winner.
  */
-export async function ensureDaemon(paths: StatePaths, timeoutMs = DAEMON_START_TIMEOUT_MS): Promise<{ status: DaemonStatus; started: boolean }> {
+export async function ensureDaemon(paths: StatePaths, timeoutMs = DAEMON_START_TIMEOUT_MS, onSlow?: () => void): Promise<{ status: DaemonStatus; started: boolean }> {
   const running = await probe(paths);
   if (running) return { status: running, started: false };
+  // A first start (a cold disk, a loaded machine) can take seconds: the caller may say why it waits.
+  const slow = onSlow ? setTimeout(onSlow, SLOW_START_MS) : undefined;
+  try {
+    return await startDaemon(paths, timeoutMs);
+  } finally {
+    clearTimeout(slow);
+  }
+}
+
+/** After this long, a start is slow enough to mention. */
+export const SLOW_START_MS = 1000;
+
+async function startDaemon(paths: StatePaths, timeoutMs: number): Promise<{ status: DaemonStatus; started: boolean }> {
   checkSocketPath(paths);
   ensureStateDir(paths.home, paths.logDir); // its errors are clearer here than from a detached process
   const output = openSync(paths.daemonOutput, 'a', 0o600);

@@ -13,6 +13,8 @@ export interface StreamTarget {
 export interface EventsOptions extends FollowOptions {
   readonly session?: string;
   readonly since?: number;
+  /** The last N events (of `session`, if given) instead of those after `since`. */
+  readonly lines?: number;
   readonly follow?: boolean;
 }
 
@@ -25,11 +27,15 @@ export interface LogsOptions extends FollowOptions {
 /** SessionClient.events: a follower resumes after the last seq it delivered, so nothing is lost or repeated across a restart. */
 export async function eventsStream(target: StreamTarget, options: EventsOptions, onEvent: (event: StoredEvent) => void, signal?: AbortSignal): Promise<void> {
   let since = options.since ?? 0;
+  let delivered = false;
   const deliver = (event: StoredEvent) => {
     since = event.seq;
+    delivered = true;
     onEvent(event);
   };
-  const params = (): ParamsInput<'events'> => ({ since, follow: options.follow ?? false, ...(options.session === undefined ? {} : { session: options.session }) });
+  // `lines` picks where to start; once an event is out, a reconnect goes on after it.
+  const start = () => (options.lines === undefined || delivered ? { since } : { lines: options.lines });
+  const params = (): ParamsInput<'events'> => ({ ...start(), follow: options.follow ?? false, ...(options.session === undefined ? {} : { session: options.session }) });
   const attempt = async (connection: RequestChannel) => {
     const events = (await connection.request('events', params(), (event) => deliver(event as StoredEvent))) as Results['events'];
     events.forEach(deliver);

@@ -6,7 +6,7 @@ import { SessiondError } from '../contract/errors.js';
 import { isValidSessionId, registryKey } from '../contract/ids.js';
 import type { SessionInfo } from '../contract/session.js';
 import type { CreateSessionInput, NotFound } from '../manager/session-manager.js';
-import { ensureDaemon, probe } from './autostart.js';
+import { DAEMON_START_TIMEOUT_MS, ensureDaemon, probe } from './autostart.js';
 import { Connection, type RequestChannel } from './connection.js';
 import { statePaths, type StatePaths } from '../contract/paths.js';
 import type { StoredEvent } from '../contract/events.js';
@@ -24,6 +24,8 @@ export interface SessionClientOptions {
   readonly home?: string;
   /** Start the daemon when it is not running, as `sessionctl` does. Default: false. */
   readonly autoStart?: boolean;
+  /** Called once when starting the daemon takes over a second (sessionctl says `starting sessiond…`). */
+  readonly onSlowStart?: () => void;
   /**
    * Talk to the cluster at this NATS URL instead of one daemon (`sessionctl --cluster`): every
    * method runs on the node that holds the session, `create` on the node with the most room.
@@ -120,8 +122,9 @@ export class SessionClient {
   }
 
   /**
-   * The lifecycle events after `since` (a seq), oldest first, each passed to `onEvent`. With
-   * `follow`, goes on with every new event until `signal` aborts (then resolves). A follower
+   * The lifecycle events after `since` (a seq), or the last `lines`, oldest first, each passed to
+   * `onEvent`. With `follow`, goes on with every new event until `signal` aborts (then resolves),
+   * or, with `session`, until that session has ended and its last event is out. A follower
    * rides out a daemon restart: it waits up to `reconnectMs` (30 s) for the next daemon and goes
    * on after the last seq it delivered, nothing lost or repeated; it resolves when the daemon is
    * stopped for good (`onNotice` is told). It rejects when no daemon comes back, or with code
@@ -133,14 +136,15 @@ export class SessionClient {
 
   /**
    * A child's last `lines` lines (default: the session's first child); with `follow`, `onText`
-   * then gets what it prints next, until `signal` aborts. A follower rides out a daemon restart
+   * then gets what it prints next, until `signal` aborts or the session has ended (then the rest
+   * of its log comes first). A follower rides out a daemon restart
    * as `events` does, going on at the byte where it left off.
    */
   logs(id: string, options: LogsOptions, onText: (text: string) => void, signal?: AbortSignal): Promise<LogsResult> {
     return logsStream(this.streamTarget(), id, options, onText, signal);
   }
 
-  /** Starts one more child in a running session, after the others; resolves with the session once it is ready. Its relative `file` and `cwd` resolve against `cwd`. */
+  /** Starts one more child in a running session, after the others; resolves with the session once it is ready. Its relative `file` and `cwd` resolve against `cwd`; without a cwd of its own it runs in the session's (its create's cwd), never in `cwd`. */
   addChild(id: string, child: ChildSpecInput, cwd = process.cwd()): Promise<SessionInfo> {
     return this.request('child-add', { id, child, cwd: isAbsolute(cwd) ? cwd : resolve(cwd) });
   }
@@ -176,7 +180,8 @@ export class SessionClient {
 
   /**
    * What children published, oldest first (the daemon keeps each session's last 1000, in memory
-   * only), each passed to `onMessage`; with `follow`, then every new one until `signal` aborts.
+   * only), each passed to `onMessage`; with `follow`, then every new one until `signal` aborts
+   * or (with `session`) that session has ended.
    * A follower rides out a daemon restart as `events` does, going on with the new daemon's messages.
    */
   messages(options: MessagesOptions, onMessage: (message: PublishedMessage) => void, signal?: AbortSignal): Promise<void> {
@@ -247,7 +252,7 @@ export class SessionClient {
   // An exec or attach gets a connection of its own, which the daemon hands to the session.
   private channel(): ChannelTarget {
     if (this.options.cluster) throw new SessiondError('not_supported', 'exec and attach do not reach across the cluster yet: run them against the session\'s node (sessionctl --home on that host, or SessionClient without cluster there)');
-    return { path: this.paths.socket, start: this.options.autoStart ? () => ensureDaemon(this.paths) : undefined };
+    return { path: this.paths.socket, start: this.options.autoStart ? () => ensureDaemon(this.paths, DAEMON_START_TIMEOUT_MS, this.options.onSlowStart) : undefined };
   }
 
   private async connect(): Promise<RequestChannel> {
@@ -257,7 +262,7 @@ export class SessionClient {
       const { ClusterClient } = await import('../cluster/cluster-client.js');
       return ClusterClient.open({ url: cluster, credsFile: clusterCreds });
     }
-    if (this.options.autoStart) await ensureDaemon(this.paths);
+    if (this.options.autoStart) await ensureDaemon(this.paths, DAEMON_START_TIMEOUT_MS, this.options.onSlowStart);
     return Connection.open(this.paths.socket);
   }
 

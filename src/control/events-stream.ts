@@ -1,38 +1,43 @@
 import { SessiondError } from '../contract/errors.js';
 import type { StoredEvent } from '../contract/events.js';
-import type { EventListener } from '../daemon/journal.js';
 import { abortWait } from './abort-wait.js';
 import type { RequestContext } from './dispatch.js';
 import type { ParamsOf } from './protocol.js';
+import { SessionEnd, type SessionEnds } from './session-end.js';
 
 /** A follower falls this far behind (bytes written, not yet read) and is cut off. */
 export const MAX_UNREAD_BYTES = 1024 * 1024;
 const PAGE = 500;
 
-export interface EventSource {
+export interface EventSource extends SessionEnds {
   since(seq: number, options: { session?: string; limit?: number }): StoredEvent[];
-  subscribe(listener: EventListener): () => void;
+  /** The seq after which the last `count` events lie (of one session if given): `--lines N`. */
+  startOfLast(count: number, options: { session?: string }): number;
 }
 
 /**
- * `events`: the stored events after `since`, oldest first; with `follow`, then every new one as
- * it is recorded, until the client goes. The backlog is read right after subscribing, both
- * synchronous with the store, so nothing is missed or repeated in between. A follower that
- * does not keep up is cut off with an error telling it where to resume (`--since`), rather
- * than making the daemon buffer without bound.
+ * `events`: the stored events after `since` (or the last `lines`), oldest first, sent page by
+ * page as partials: the reader's pace sets how fast the next page is read, so a long journal
+ * never sits in the daemon's memory. With `follow`, then every new event as it is recorded,
+ * until the client goes, or (with `session`) until that session has ended and its last event
+ * is out. The backlog is read right after subscribing, both synchronous with the store, so
+ * nothing is missed or repeated in between. A follower that does not keep up is cut off with
+ * an error telling it where to resume (`--since`), rather than making the daemon buffer
+ * without bound.
  */
 export async function streamEvents(source: EventSource, params: ParamsOf<'events'>, context: RequestContext): Promise<StoredEvent[]> {
   const filter = params.session === undefined ? {} : { session: params.session };
-  if (!params.follow) return source.since(params.since, filter);
-
-  let last = params.since;
+  let last = params.lines === undefined ? params.since : source.startOfLast(params.lines, filter);
   const live: StoredEvent[] = [];
   let wake: (() => void) | null = null;
-  const unsubscribe = source.subscribe((event) => {
-    if (params.session !== undefined && event.session !== params.session) return;
-    live.push(event);
-    wake?.();
-  });
+  const unsubscribe = params.follow
+    ? source.subscribe((event) => {
+        if (params.session !== undefined && event.session !== params.session) return;
+        live.push(event);
+        wake?.();
+      })
+    : () => undefined;
+  const end = params.follow && params.session !== undefined ? new SessionEnd(source, params.session) : null;
   const { aborted, dispose } = abortWait(context.signal);
   try {
     for (;;) {
@@ -42,10 +47,11 @@ export async function streamEvents(source: EventSource, params: ParamsOf<'events
       await Promise.race([aborted, drained(context)]);
       if (context.signal.aborted) return [];
     }
-    while (!context.signal.aborted) {
+    while (params.follow && !context.signal.aborted) {
       // Events recorded while the backlog was sent are in both: the seq tells which were sent.
       const batch = live.splice(0).filter((e) => e.seq > last);
       last = send(batch, last, context);
+      if (end?.ended) break;
       await Promise.race([aborted, new Promise<void>((resolve) => (wake = resolve))]);
       wake = null;
     }
@@ -53,6 +59,7 @@ export async function streamEvents(source: EventSource, params: ParamsOf<'events
   } finally {
     unsubscribe();
     dispose();
+    end?.close();
   }
 }
 

@@ -11,6 +11,7 @@ import type { Handlers } from './dispatch.js';
 import { streamEvents } from './events-stream.js';
 import { describeSession } from './describe.js';
 import { streamLogs } from './logs-stream.js';
+import type { SessionEnds } from './session-end.js';
 import { createLiveHandlers } from './live-handlers.js';
 import { createExecHandlers } from './exec-handlers.js';
 import type { SessionCounts } from './protocol.js';
@@ -54,6 +55,8 @@ export function createHandlers(daemon: DaemonContext): Handlers {
     lookup.find(id); // tells "no such session" apart from "that process is not running"
     throw new SessiondError('not_found', `session ${id} has no running ${what}`);
   };
+  // A one-session follower ends with its session (session-end.ts).
+  const ends: SessionEnds = { terminated: (id) => store.sessions.get(id)?.status === 'terminated', subscribe: (listener) => daemon.journal.subscribe(listener) };
   return {
     async create({ cwd, cwdGiven, ...input }) {
       if (daemon.stopping()) throw new SessiondError('daemon_unavailable', 'sessiond is stopping; start it again to create sessions');
@@ -82,8 +85,8 @@ export function createHandlers(daemon: DaemonContext): Handlers {
       const pid = manager.kill(lookup.live(id), child === undefined ? {} : { child }, signal);
       return { id, pid, signal, target: child ?? 'supervisor' };
     },
-    events: (params, context) => streamEvents({ since: (seq, o) => store.events.since(seq, o), subscribe: (l) => daemon.journal.subscribe(l) }, params, context),
-    logs: (params, context) => streamLogs(lookup.spec(params.id), daemon.sessionsDir, params, context),
+    events: (params, context) => streamEvents({ ...ends, since: (seq, o) => store.events.since(seq, o), startOfLast: (n, o) => store.events.startOfLast(n, o) }, params, context),
+    logs: (params, context) => streamLogs(lookup.spec(params.id), daemon.sessionsDir, params, context, ends),
     async status() {
       const sessions = await allSessions();
       return {
@@ -111,7 +114,7 @@ export function createHandlers(daemon: DaemonContext): Handlers {
     async nodes() {
       throw new SessiondError('not_supported', 'this sessiond is not in a cluster: start it with --cluster URL, or give sessionctl --cluster URL');
     },
-    ...createLiveHandlers(manager, lookup),
+    ...createLiveHandlers(manager, lookup, ends),
     ...createExecHandlers(manager, lookup),
   };
 }

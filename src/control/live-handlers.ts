@@ -4,6 +4,7 @@ import type { Handlers } from './dispatch.js';
 import type { LiveResults } from './live-protocol.js';
 import type { SessionLookup } from './lookup.js';
 import { streamMessages } from './messages-stream.js';
+import type { SessionEnds } from './session-end.js';
 
 type LiveHandlers = Pick<Handlers, keyof LiveResults>;
 
@@ -11,20 +12,15 @@ type LiveHandlers = Pick<Handlers, keyof LiveResults>;
  * The live-session methods, each a thin mapping onto SessionManager through the one lookup (a
  * session only the store knows: not_running); each change answers with the session as it is after it.
  */
-export function createLiveHandlers(manager: SessionManager, lookup: SessionLookup): LiveHandlers {
+export function createLiveHandlers(manager: SessionManager, lookup: SessionLookup, ends: SessionEnds): LiveHandlers {
   const changed = async (id: string, change: (id: string) => Promise<void>) => {
     await change(lookup.live(id));
     return lookup.info(id);
   };
-  // Without the client's cwd, the session's own: where its first child runs (the creating client's, unless that child chose one).
-  const sessionCwd = (id: string): string => {
-    const first = manager.record(id).spec.children[0];
-    if (!first) throw new SessiondError('invalid_params', `session ${id} has no child to take a working directory from: give "cwd" (sessionctl child add does)`);
-    return first.cwd;
-  };
   return {
     'session-restart': ({ id }) => changed(id, (id) => manager.restartSession(id)),
-    'child-add': ({ id, child, cwd }) => changed(id, (id) => manager.addChild(id, child, cwd ?? sessionCwd(id))),
+    // `cwd` (the adding client's) only resolves the child's relative paths: it runs in the session's cwd unless it names its own.
+    'child-add': ({ id, child, cwd }) => changed(id, (id) => manager.addChild(id, child, cwd)),
     'child-stop': ({ id, name }) => changed(id, (id) => manager.stopChild(id, name)),
     'child-restart': ({ id, name }) => changed(id, (id) => manager.restartChild(id, name)),
     'child-remove': ({ id, name }) => changed(id, (id) => manager.removeChild(id, name)),
@@ -32,6 +28,6 @@ export function createLiveHandlers(manager: SessionManager, lookup: SessionLooku
       const options = { ...(child === undefined ? {} : { child }), ...(timeoutMs === undefined ? {} : { timeoutMs }) };
       return { reply: await manager.send(lookup.live(id), body, options) };
     },
-    messages: (params, context) => streamMessages(manager.messages, params, context),
+    messages: (params, context) => streamMessages(manager.messages, params, context, ends),
   };
 }

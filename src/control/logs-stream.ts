@@ -6,15 +6,17 @@ import { decodeRecords, plainText } from '../logs/log-records.js';
 import type { RequestContext } from './dispatch.js';
 import { MAX_UNREAD_BYTES } from './events-stream.js';
 import type { LogsResult, LogsText, ParamsOf } from './protocol.js';
+import { SessionEnd, type SessionEnds } from './session-end.js';
 
 /**
  * `logs`: the last lines a child printed (default: the session's first child); with `follow`,
  * then what it prints next, as partials `{ text, offset, fileId }` (with `entries`: `{ entries,
  * offset, fileId }`, each piece with its capture time and stream), until the client goes. A
  * follower back after a daemon restart gives its last `offset` and `fileId` and goes on from
- * there (or, with `gap`, from the start of a log that was replaced meanwhile).
+ * there (or, with `gap`, from the start of a log that was replaced meanwhile). A follower ends
+ * once the session has ended and the rest of its log is out.
  */
-export async function streamLogs(spec: SessionSpec, sessionsDir: string, params: ParamsOf<'logs'>, context: RequestContext): Promise<LogsResult> {
+export async function streamLogs(spec: SessionSpec, sessionsDir: string, params: ParamsOf<'logs'>, context: RequestContext, ends: SessionEnds): Promise<LogsResult> {
   const child = params.child ?? spec.children[0]?.name;
   if (child === undefined) throw noChild(spec.id, 'logs');
   if (!spec.children.some((c) => c.name === child)) {
@@ -33,6 +35,8 @@ export async function streamLogs(spec: SessionSpec, sessionsDir: string, params:
   }
   if (!params.follow) return result;
   context.partial(result);
+  // Subscribed before the log is followed: an end in between is not missed (its supervisor, the log's writer, is gone by then).
+  const end = new SessionEnd(ends, spec.id);
   const stop = new AbortController();
   const abort = () => stop.abort();
   context.signal.addEventListener('abort', abort, { once: true });
@@ -50,7 +54,8 @@ export async function streamLogs(spec: SessionSpec, sessionsDir: string, params:
     },
     stop.signal,
     { fileId: result.fileId, offset: result.offset },
-  );
+    end.reached,
+  ).finally(() => end.close());
   context.signal.removeEventListener('abort', abort);
   if (cutOff) throw new SessiondError('slow_reader', `logs: this reader fell more than ${MAX_UNREAD_BYTES} bytes behind and was cut off`);
   return result;

@@ -3,6 +3,7 @@ import type { MessageLog, PublishedMessage } from '../manager/message-log.js';
 import { abortWait } from './abort-wait.js';
 import type { RequestContext } from './dispatch.js';
 import type { ParamsOf } from './protocol.js';
+import { SessionEnd, type SessionEnds } from './session-end.js';
 
 // A message may be 1 MiB: a follower is cut off only once it is a few of them behind.
 export const MAX_UNREAD_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -12,10 +13,10 @@ const BACKLOG_AHEAD_BYTES = 64 * 1024;
 /**
  * `messages`: what children published and the daemon still keeps (in memory only), oldest
  * first; with `follow`, each of them and then every new one as a partial, until the client
- * goes. Subscribing and reading the kept ones happen in one synchronous step, so nothing is
+ * goes, or (with `session`) until that session has ended. Subscribing and reading the kept ones happen in one synchronous step, so nothing is
  * missed or repeated in between. A follower that does not keep up is cut off (slow_reader).
  */
-export async function streamMessages(log: MessageLog, params: ParamsOf<'messages'>, context: RequestContext): Promise<PublishedMessage[]> {
+export async function streamMessages(log: MessageLog, params: ParamsOf<'messages'>, context: RequestContext, ends: SessionEnds): Promise<PublishedMessage[]> {
   const wanted = (message: PublishedMessage) => params.session === undefined || message.session === params.session;
   if (!params.follow) return log.list(params.session);
 
@@ -28,6 +29,8 @@ export async function streamMessages(log: MessageLog, params: ParamsOf<'messages
   };
   log.on('message', listener);
   const backlog = log.list(params.session);
+  // A session's messages all come before its end: its supervisor sends them before it exits.
+  const end = params.session === undefined ? null : new SessionEnd(ends, params.session);
   const { aborted, dispose } = abortWait(context.signal);
   try {
     for (const message of backlog) {
@@ -37,13 +40,15 @@ export async function streamMessages(log: MessageLog, params: ParamsOf<'messages
     }
     while (!context.signal.aborted) {
       for (const message of queue.splice(0)) send(message, context);
-      await Promise.race([aborted, new Promise<void>((resolve) => (wake = resolve))]);
+      if (end?.ended) break;
+      await Promise.race([aborted, end?.reached ?? aborted, new Promise<void>((resolve) => (wake = resolve))]);
       wake = null;
     }
     return [];
   } finally {
     log.off('message', listener);
     dispose();
+    end?.close();
   }
 }
 

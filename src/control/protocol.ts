@@ -54,6 +54,8 @@ export const PARAMS = {
   events: z.strictObject({
     session: sessionId.optional(),
     since: z.number().int().min(0).default(0),
+    // The last N events (of the session, if given) instead of those after `since`.
+    lines: z.number().int().min(0).optional(),
     follow: z.boolean().default(false),
   }),
   logs: z

@@ -1,3 +1,4 @@
+import { StartPhases } from './start-phases.js';
 import { rmSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { errorMessage, SessiondError } from '../contract/errors.js';
@@ -66,12 +67,14 @@ const PRUNE_EVERY_MS = 60 * 60_000;
  * daemon, then serves the control socket.
  */
 export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> {
+  const phases = new StartPhases();
   const paths = statePaths(options.home);
   forgetClusterEnv();
   checkSocketPath(paths);
   ensureStateDir(paths.home, paths.logDir);
   const lock = await InstanceLock.acquire(paths.home, paths.pidFile);
   const log = createLogger(paths.daemonLog, { stdout: options.logStdout ?? false });
+  phases.done('stateDir');
   let store: Store;
   let metrics: MetricsServer | null = null;
   try {
@@ -93,9 +96,11 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   };
   prune();
   setInterval(prune, PRUNE_EVERY_MS).unref();
+  phases.done('store');
   // The store holds terminated sessions: the manager need not keep them in memory too.
   const { idleTimeoutMs, heartbeatMs, warmSupervisors } = options;
   const cgroups = await prepareCgroups(paths.home, options.cgroups ?? 'auto', log);
+  phases.done('cgroups');
   const manager = new SessionManager({
     home: paths.home,
     keepTerminated: 0,
@@ -124,7 +129,9 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   }
   // prom-client is loaded only when metrics are asked for: every daemon start would pay for it.
   if (metrics) metrics.serve((await import('./metrics.js')).createMetrics(manager));
+  phases.done('manager');
   await resurrectSessions(store, manager, log);
+  phases.done('resurrect');
 
   let stopping: Promise<void> | null = null;
   // What every client is told as the daemon goes: a follower waits for the next daemon only if the sessions are kept for one.
@@ -201,6 +208,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   });
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, `unhandled rejection: ${errorMessage(reason)}`));
 
-  log.info({ home: paths.home, socket: paths.socket, metrics: metrics?.url }, 'sessiond started');
+  phases.done('listen');
+  log.info({ home: paths.home, socket: paths.socket, metrics: metrics?.url, startMs: phases.ms }, 'sessiond started');
   return { pid: process.pid, socket: paths.socket, metrics: metrics?.url ?? null, log, shutdown };
 }

@@ -55,8 +55,20 @@ export function canResume(path: string, from: LogPosition): boolean {
  * position past it, until `signal` aborts. Watches the folder rather than the file, so a
  * rotation (rename, new file) is seen: the rest of the rotated file is read, then the new one
  * from its start. A position in a file that is gone resumes at the start of the current one.
+ * Once `until` resolves (its writer is gone: the session has ended), the rest is read and the
+ * follow ends.
  */
-export function followLog(path: string, onText: (text: string, position: LogPosition) => void, signal: AbortSignal, from?: LogPosition): Promise<void> {
+export function followLog(
+  path: string,
+  onText: (text: string, position: LogPosition) => void,
+  stop: AbortSignal,
+  from?: LogPosition,
+  until?: Promise<void>,
+): Promise<void> {
+  const done = new AbortController();
+  const signal = done.signal;
+  stop.addEventListener('abort', () => done.abort(), { once: true });
+  if (stop.aborted) done.abort();
   const now = statOf(path);
   let position: LogPosition = from ?? { fileId: now?.fileId ?? null, offset: now?.size ?? 0 };
   const emit = (read: Chunk) => {
@@ -85,6 +97,7 @@ export function followLog(path: string, onText: (text: string, position: LogPosi
     watcher.on('close', () => resolve());
     signal.addEventListener('abort', () => resolve(), { once: true });
     void readMore(); // what came after `from` before the watch began
+    void until?.then(() => readMore()).then(() => done.abort());
   });
 }
 

@@ -15,7 +15,7 @@ export function toSessionSpec(parsed: ParsedSessionInput, cwd = process.cwd(), i
   assertUniqueNames(parsed.children);
   const { isolate: _, readOnly: __, network: ___, keepWorkdir: ____, ...session } = parsed;
   const inputs = parsed.children.length ? parsed.children : [childSpecInput.parse({ name: DEFAULTS.placeholderName, file: isolated?.placeholder ?? entryPath('placeholder') })];
-  return { ...session, id: parsed.id ?? newSessionId(), children: inputs.map((child) => toChildSpec(child, cwd, isolated?.childCwd)) };
+  return { ...session, id: parsed.id ?? newSessionId(), children: inputs.map((child) => toChildSpec(child, cwd, isolated?.childCwd)), cwd: isolated?.childCwd ?? resolve(cwd) };
 }
 
 /** An isolated session's: where its children run unless told (its work dir), and the Placeholder its user can read. */
@@ -44,6 +44,11 @@ function checkedModule(name: string, file: string): string {
     throw new SessiondError('invalid_params', `invalid session spec: child ${name}: file ${file} does not exist or is not readable`);
   }
   return file;
+}
+
+/** Where a session's children run unless they say otherwise; a spec stored before it was kept: where its first child runs. */
+export function sessionCwd(spec: SessionSpec): string | undefined {
+  return spec.cwd ?? spec.children[0]?.cwd;
 }
 
 /** A spec stored by an older sessiond lacks the fields added since: they take their defaults (cwd: the daemon's, as then). */

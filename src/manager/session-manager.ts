@@ -12,7 +12,7 @@ import { toSignal } from '../contract/signals.js';
 import type { SessionRecord } from '../store/sessions.js';
 import { MAX_MESSAGE_BYTES } from '../supervisor/publish.js';
 import { MessageLog, type PublishedMessage } from './message-log.js';
-import { toChildSpec, toSessionSpec, upgradeStoredSpec } from './session-input.js';
+import { sessionCwd, toChildSpec, toSessionSpec, upgradeStoredSpec } from './session-input.js';
 import { SessionRuntime, type RuntimeOptions } from './session-runtime.js';
 import { supervisorSettings, type SupervisorSettings } from './supervisor-settings.js';
 import type { LogRotation } from '../logs/child-log.js';
@@ -241,13 +241,18 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     return registryKey(id);
   }
 
-  /** Starts one more child in a running session, after the others (it stops first); resolves once it is ready. */
-  async addChild(id: string, input: ChildSpecInput, cwd = process.cwd()): Promise<void> {
+  /** Starts one more child in a running session, after the others (it stops first); resolves once it is ready. Its relative `file` and `cwd` resolve against `cwd` (default: the session's cwd); without a cwd of its own it runs in the session's. */
+  async addChild(id: string, input: ChildSpecInput, cwd?: string): Promise<void> {
     const parsed = parseOrThrow(childSpecInput, input, 'child spec');
     const session = this.session(id);
-    // An isolated session's child runs in its work dir unless it names a cwd, and only what its user may run.
+    // Relative paths are the caller's; the child runs where the session's children run (an isolated
+    // session's work dir, its create --cwd, else its creating client's), never in the caller's directory.
+    // A session stored before its cwd was kept, with no child left: the caller's is all there is.
+    const runDir = sessionCwd(session.spec) ?? cwd;
+    if (runDir === undefined) throw new SessiondError('invalid_params', `session ${id} has no working directory of its own: give the child a "cwd"`);
+    const child = toChildSpec(parsed, cwd ?? runDir, runDir);
+    // An isolated session's user must be able to run it.
     const isolation = session.spec.isolation;
-    const child = toChildSpec(parsed, cwd, isolation?.workDir ?? cwd);
     if (isolation) assertUserCanRun({ ...session.spec, children: [child] }, isolation);
     await session.addChild(child);
   }

@@ -18,6 +18,8 @@ export class EventLog {
   private readonly selectSessionSince: Database.Statement<[string, number, number], EventRow>;
   private readonly selectLastSeq: Database.Statement<[], { seq: number }>;
   private readonly selectOfType: Database.Statement<[string, EventType], { seq: number }>;
+  private readonly selectNthLast: Database.Statement<[number], { seq: number }>;
+  private readonly selectSessionNthLast: Database.Statement<[string, number], { seq: number }>;
 
   constructor(db: Database.Database) {
     this.insert = db.prepare('INSERT INTO events (at, session, type, fields) VALUES (@at, @session, @type, @fields) RETURNING seq');
@@ -30,6 +32,8 @@ export class EventLog {
     // The high-water mark, not max(seq): it stays put when pruning deletes the newest events.
     this.selectLastSeq = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'");
     this.selectOfType = db.prepare('SELECT seq FROM events WHERE session = ? AND type = ? LIMIT 1');
+    this.selectNthLast = db.prepare('SELECT seq FROM events ORDER BY seq DESC LIMIT 1 OFFSET ?');
+    this.selectSessionNthLast = db.prepare('SELECT seq FROM events WHERE session = ? ORDER BY seq DESC LIMIT 1 OFFSET ?');
   }
 
   /** Whether the session ever had an event of this type. */
@@ -53,6 +57,13 @@ export class EventLog {
         ? this.selectSince.all(seq, limit)
         : this.selectSessionSince.all(options.session, seq, limit);
     return rows.map(fromRow);
+  }
+
+  /** The seq after which the last `count` events lie (of one session if given); 0 when there are fewer. */
+  startOfLast(count: number, options: { session?: string } = {}): number {
+    if (count === 0) return this.lastSeq();
+    const row = options.session === undefined ? this.selectNthLast.get(count - 1) : this.selectSessionNthLast.get(options.session, count - 1);
+    return row === undefined ? 0 : row.seq - 1;
   }
 
   /** The seq of the last event ever appended (0 before the first): `since(lastSeq())` is empty. */

@@ -24,7 +24,7 @@ describe("a Node child anywhere imports 'sessiond/child'", { timeout: 30_000 }, 
     writeFileSync(join(folder.dir, 'agent.mjs'), "import { startChild } from 'sessiond/child';\nconst child = await startChild();\nconsole.log(`esm ${child.init.name} ready`);\n");
     writeFileSync(join(folder.dir, 'worker.cjs'), "const { startChild } = require('sessiond/child');\nstartChild().then((child) => console.log(`cjs ${child.init.name} ready`));\n");
     const created = await h.cli(['create', '--child', 'agent=agent.mjs', '--child', 'worker=worker.cjs', '--json'], { cwd: folder.dir });
-    expect(created.stderr).toBe('');
+    expect(created.stderr).toMatch(/^(starting sessiond…)?$/); // the notice of a slow autostart (a loaded host), nothing else
     expect(created.exitCode).toBe(0);
     const session = JSON.parse(created.stdout) as SessionInfo;
     h.noteSession(session);

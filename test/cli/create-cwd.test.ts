@@ -42,6 +42,27 @@ describe('create --cwd, --auto-shutdown, and cwd / significant in spec files', {
     expect((await h.cli(['create', '--auto-shutdown', 'sometimes'])).exitCode).toBe(2);
   });
 
+  it('child add without --cwd runs in the session’s cwd (its create --cwd, else the creating client’s), never the adding client’s', async () => {
+    const here = realpathSync(h.home);
+    for (const dir of ['creator', 'creator/project', 'adder']) mkdirSync(join(here, dir));
+    // The first child runs in a cwd of its own: the session's cwd is not its first child's.
+    writeFileSync(join(here, 'creator', 'spec.json'), JSON.stringify({ children: [{ name: 'own', file: AGENT, cwd: '/' }] }));
+    expect((await h.cli(['create', '--id', 'add-cwd-1', '--spec', 'spec.json', '--cwd', 'project'], { cwd: join(here, 'creator') })).exitCode).toBe(0);
+    expect((await h.cli(['create', '--id', 'add-cwd-2', '--command', 'first=sleep 1000'], { cwd: join(here, 'creator') })).exitCode).toBe(0);
+    for (const [id, expected] of [['add-cwd-1', join(here, 'creator', 'project')], ['add-cwd-2', join(here, 'creator')]] as const) {
+      const added = await h.cli(['child', 'add', id, '--child', `late=${AGENT}`, '--json'], { cwd: join(here, 'adder') });
+      expect(added.exitCode, added.stderr).toBe(0);
+      const session = JSON.parse(added.stdout) as SessionInfo;
+      h.noteSession(session);
+      expect(session.children.find((c) => c.name === 'late')?.cwd).toBe(expected);
+      expect(JSON.parse((await h.cli(['send', id, '--child', 'late', '{"op":"cwd"}'])).stdout)).toMatchObject({ cwd: expected });
+    }
+    // A relative --cwd is still the adding client's to resolve.
+    const own = await h.json<SessionInfo>(['child', 'add', 'add-cwd-2', '--child', `mine=${AGENT}`, '--cwd', '.']);
+    h.noteSession(own);
+    expect(own.children.find((c) => c.name === 'mine')?.cwd).toBe(process.cwd());
+  });
+
   it('--auto-shutdown any_significant: the significant child that finishes ends the session, error null', async () => {
     const session = await h.create(['--id', 'auto-1', '--auto-shutdown', 'any_significant', '--child', `agent=${AGENT}`]);
     expect(session.autoShutdown).toBe('any_significant');

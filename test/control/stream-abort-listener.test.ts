@@ -10,7 +10,7 @@ import type { MessageLog, PublishedMessage } from '../../src/manager/message-log
 it('an events follower cut off as a slow reader leaves no abort listener on the signal', async () => {
   const abort = new AbortController();
   const events: StoredEvent[] = [{ seq: 1, at: '', session: 'a', type: 'session.active' }];
-  const source = { since: (seq: number) => events.filter((e) => e.seq > seq), subscribe: () => () => undefined };
+  const source = { since: (seq: number) => events.filter((e) => e.seq > seq), startOfLast: () => 0, terminated: () => false, subscribe: () => () => undefined };
   const ctx = { signal: abort.signal, unread: () => MAX_UNREAD_BYTES + 1, partial: () => undefined, takeConnection: () => assert.fail('a stream takes no connection') };
   for (let i = 0; i < 3; i++) {
     await expect(streamEvents(source, { since: 0, follow: true }, ctx)).rejects.toMatchObject({ code: 'slow_reader' });
@@ -24,7 +24,7 @@ it('a messages follower cut off as a slow reader leaves no abort listener on the
   const log = Object.assign(new EventEmitter(), { list: () => [message] }) as unknown as MessageLog;
   const ctx = { signal: abort.signal, unread: () => MAX_UNREAD_MESSAGE_BYTES + 1, partial: () => undefined, takeConnection: () => assert.fail('a stream takes no connection') };
   for (let i = 0; i < 3; i++) {
-    await expect(streamMessages(log, { follow: true }, ctx)).rejects.toMatchObject({ code: 'slow_reader' });
+    await expect(streamMessages(log, { follow: true }, ctx, { terminated: () => false, subscribe: () => () => undefined })).rejects.toMatchObject({ code: 'slow_reader' });
   }
   expect(getEventListeners(abort.signal, 'abort')).toHaveLength(0);
 });

@@ -135,8 +135,11 @@ describe('working directory', () => {
     expect(await m.send(id, { op: 'cwd' }, { child: 'there' })).toMatchObject({ cwd: '/tmp' });
     const info = await m.getSessionInfo(id);
     expect(info.children.map((c) => c.cwd)).toEqual([dir, '/tmp']);
+    // An added child runs in the session's cwd, never the adding caller's; a relative cwd of its own is the caller's to resolve.
     await m.addChild(id, agent('added', { env: { AGENT_ENV: 'yes' } }), '/');
-    expect(await m.send(id, { op: 'cwd' }, { child: 'added' })).toEqual({ cwd: '/', env: 'yes' });
+    expect(await m.send(id, { op: 'cwd' }, { child: 'added' })).toEqual({ cwd: dir, env: 'yes' });
+    await m.addChild(id, agent('own', { cwd: '.' }), '/');
+    expect(await m.send(id, { op: 'cwd' }, { child: 'own' })).toMatchObject({ cwd: '/' });
     expect(await code(m.addChild(id, agent('nowhere', { cwd: '/nonexistent/dir' })))).toBe('invalid_params');
   });
 });

@@ -32,7 +32,7 @@ export const childAdd: CommandModule<GlobalArgs, ChildAddArgs> = {
       .option('restart', { type: 'string', choices: ['permanent', 'transient', 'temporary'], describe: 'restart type (default permanent)' })
       .option('shutdown-ms', { type: 'number', describe: 'SIGTERM-to-SIGKILL grace when it is stopped (default 5000)' })
       .option('significant', { type: 'boolean', describe: "its end counts for the session's autoShutdown (transient or temporary children only)" })
-      .option('cwd', { type: 'string', describe: 'where it runs (default: this working directory)' })
+      .option('cwd', { type: 'string', describe: "where it runs, relative to this directory (default: the session's cwd, its create --cwd)" })
       .option('stdin', { type: 'boolean', describe: 'keep its stdin open for sessionctl attach (spec "stdin": "pipe")' })
       .option('env', { type: 'string', array: true, describe: 'an environment variable K=V, over the daemon\'s; repeatable' })
       .conflicts('child', 'command')
