@@ -100,16 +100,21 @@ export class ClusterClient {
   private async everyNode(method: string, params: Record<string, unknown>, partial?: (result: unknown) => void): Promise<unknown> {
     const nodes = await this.directory.list();
     const up = nodes.filter((n) => n.state === 'up').map((n) => n.name);
+    // Without follow, a node's partials are its answer in pieces (events come in pages): gathered,
+    // so that every node's answer merges in order; a follower gets each as it comes.
+    const follow = params.follow === true;
     const answers = await Promise.all(
-      up.map((node) =>
-        this.caller.call(node, method, params, partial && ((item) => partial(withNode(item, node)))).then(
-          (result) => ({ node, result }),
+      up.map((node) => {
+        const pieces: unknown[] = [];
+        const onPartial = follow ? partial && ((item: unknown) => partial(withNode(item, node))) : (item: unknown) => void pieces.push(item);
+        return this.caller.call(node, method, params, onPartial).then(
+          (result) => ({ node, result: pieces.length ? [...pieces, ...(Array.isArray(result) ? result : [])] : result }),
           (error: unknown) => {
             if (error instanceof SessiondError && error.code === 'node_unreachable') return { node, result: null };
             throw error;
           },
-        ),
-      ),
+        );
+      }),
     );
     const missing = new Set([...nodes.filter((n) => n.state !== 'up').map((n) => n.name), ...answers.filter((a) => a.result === null).map((a) => a.node)]);
     const merged = mergeAnswers(method, answers.filter((a) => a.result !== null) as { node: string; result: unknown[] }[]);
