@@ -64,6 +64,8 @@ describe.skipIf(cannotRun)(`a session's supervisor and children leaves${cannotRu
     const id = await h.create({ id: 'nineteen', maxProcesses: 20, children: [{ name: 'sh', command: '/bin/sh', args: ['-c', script] }] });
     await waitFor(() => logLines(h, id, 'sh').includes('started'), 'the shell to start its sleeps');
     const shell = (await h.manager.getSessionInfo(id)).children[0]!.pid!;
+    // A forked child is the shell until it has exec'd sleep: wait for all 19 to be sleeps.
+    await waitFor(() => sleepsOf(shell).length === 19, 'all 19 sleeps to run');
     expect(sleepsOf(shell).length).toBe(19);
     expect(logLines(h, id, 'sh')).toEqual(['started']);
     expect(pidsCurrent(support, id)).toBe(20);
