@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { allStats } from '../../src/process/proc.js';
@@ -30,6 +30,15 @@ export class Harness {
     const { dir, cleanup } = tempHome('sessiond-cli-');
     this.home = dir;
     this.cleanupDir = cleanup;
+  }
+
+  /** An environment for README shell lines run as written: `sessionctl` of this build on PATH, this harness's state dir. */
+  shellEnv(): Record<string, string> {
+    const bin = join(this.home, 'bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'sessionctl'), `#!/bin/sh\nexec "${process.execPath}" "${SESSIONCTL}" "$@"\n`);
+    chmodSync(join(bin, 'sessionctl'), 0o755);
+    return { PATH: `${bin}:${process.env.PATH}`, SESSIOND_HOME: this.home };
   }
 
   /** Runs `sessionctl --home HOME …args` to completion (it never needs a terminal); `input` is its stdin. */

@@ -1,13 +1,13 @@
 // The README's worked example of an agent session, run as written: each command of its block
 // in bash, with `sessionctl` on PATH and SESSIOND_HOME set to this test's state dir.
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { SessionInfo } from '../../src/contract/session.js';
 import type { PublishedMessage } from '../../src/manager/message-log.js';
 import { waitFor } from '../helpers/proc.js';
-import { Harness, SESSIONCTL } from './harness.js';
+import { Harness } from './harness.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const README = readFileSync(join(REPO, 'README.md'), 'utf8');
@@ -36,11 +36,7 @@ it('the README shows the example agent as it is in examples/', () => {
 });
 
 it('the README’s agent session works as written: child add, send, messages, and the agent ends its session', { timeout: 60_000 }, async () => {
-  const bin = join(h.home, 'bin');
-  mkdirSync(bin);
-  writeFileSync(join(bin, 'sessionctl'), `#!/bin/sh\nexec "${process.execPath}" "${SESSIONCTL}" "$@"\n`);
-  chmodSync(join(bin, 'sessionctl'), 0o755);
-  const env: Record<string, string> = { PATH: `${bin}:${process.env.PATH}`, SESSIOND_HOME: h.home };
+  const env = h.shellEnv();
   let cwd = REPO;
   const bash = (line: string) => execa('bash', ['-c', line], { cwd, env, reject: false, stdin: 'ignore', timeout: 30_000 });
 

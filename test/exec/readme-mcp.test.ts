@@ -1,11 +1,11 @@
 // The README's MCP example, run as written: each command of its block in bash, with `sessionctl`
 // on PATH and SESSIOND_HOME set to this test's state dir; the server stays up between clients.
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { SessionInfo } from '../../src/contract/session.js';
-import { Harness, SESSIONCTL } from '../cli/harness.js';
+import { Harness } from '../cli/harness.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const README = readFileSync(join(REPO, 'README.md'), 'utf8');
@@ -34,11 +34,7 @@ it('the README shows the client’s transport as examples/mcp-session/client.mjs
 });
 
 it('the README’s MCP server in a session answers the SDK’s stdio client over sessionctl attach, twice', { timeout: 90_000 }, async () => {
-  const bin = join(h.home, 'bin');
-  mkdirSync(bin);
-  writeFileSync(join(bin, 'sessionctl'), `#!/bin/sh\nexec "${process.execPath}" "${SESSIONCTL}" "$@"\n`);
-  chmodSync(join(bin, 'sessionctl'), 0o755);
-  const env: Record<string, string> = { PATH: `${bin}:${process.env.PATH}`, SESSIOND_HOME: h.home };
+  const env = h.shellEnv();
   let cwd = REPO;
   const bash = (line: string) => execa('bash', ['-c', line], { cwd, env, reject: false, stdin: 'ignore', timeout: 60_000 });
   const { commands, outputs } = block();
