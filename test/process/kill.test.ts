@@ -62,7 +62,9 @@ describe('killTree', () => {
   it('SIGKILLs a live parent and a descendant that left its group', async () => {
     home = tempHome();
     const file = join(home.dir, 'pids');
-    const proc = spawn(shell(`setsid sleep 4243 & echo $! >> ${file}; wait`));
+    // The shell execs a sleep of its own: had it waited for the escaped one, it could exit 0 once that
+    // one was killed, before its own SIGKILL came.
+    const proc = spawn(shell(`setsid sleep 4243 & echo $! >> ${file}; exec sleep 4244`));
     const [escaped] = note(await readPids(file, 1));
     await waitFor(() => readStat(escaped!)?.pgrp === escaped, 'the escaped process to lead its own group');
     expect(readStat(escaped!)?.ppid).toBe(proc.pid);
