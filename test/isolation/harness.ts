@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import type { SessionInfo } from '../../src/contract/session.js';
 import { defaultIsolationRoot } from '../../src/isolation/isolation.js';
 import { isRunning } from '../../src/process/proc.js';
@@ -69,4 +69,39 @@ export function uidRuns(uid: number, root?: string): boolean {
       return false;
     }
   });
+}
+
+/** What an isolation test works with: a fresh daemon's harness, a folder every uid may read, the uids its sessions got. */
+export interface IsolationWorld {
+  readonly h: Harness;
+  readonly shared: ReturnType<typeof sharedDir>;
+  /** Notes an isolated session's uid: after the test, no process of it may be left. */
+  track(session: SessionInfo): SessionInfo;
+}
+
+/** Makes an IsolationWorld before each test (with `files` in its shared folder) and, after each, tears it down and checks nothing isolated is left. */
+export function isolationWorld(files: readonly string[] = []): IsolationWorld {
+  let current: { h: Harness; shared: ReturnType<typeof sharedDir>; uids: number[] } | undefined;
+  const now = () => current ?? (() => { throw new Error('isolationWorld is used inside a test only'); })();
+  beforeEach(() => {
+    requireIsolationHost();
+    current = { h: new Harness(), shared: sharedDir(files), uids: [] };
+  });
+  afterEach(async () => {
+    const { h, shared, uids } = now();
+    try {
+      await h.teardown();
+    } finally {
+      shared.cleanup();
+      await expectNothingIsolatedLeft(h.home, uids);
+    }
+  });
+  return {
+    get h() { return now().h; },
+    get shared() { return now().shared; },
+    track(session) {
+      if (session.isolation) now().uids.push(session.isolation.uid);
+      return session;
+    },
+  };
 }

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import type { SessionInfo } from '../../src/contract/session.js';
 import { readStat } from '../../src/process/proc.js';
 import { defaultIsolationRoot } from '../../src/isolation/isolation.js';
-import { expectNothingIsolatedLeft, FIXTURES, Harness, requireIsolationHost, sharedDir, uidRuns, waitFor } from './harness.js';
+import { FIXTURES, isolationWorld, uidRuns, waitFor } from './harness.js';
 
 // Each test starts real sessions (some under bubblewrap) through the CLI: minutes on a loaded 2-core host.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 60_000 });
@@ -11,39 +11,21 @@ vi.setConfig({ testTimeout: 180_000, hookTimeout: 60_000 });
 // Everything that holds for a plain session holds for an isolated one: stop, SIGKILL after 5 s,
 // no orphans after a daemon SIGKILL, pause, resurrection with its work dir, child admin, send, logs.
 
-let h: Harness;
-let shared: ReturnType<typeof sharedDir>;
-const uids: number[] = [];
-
-beforeEach(() => {
-  requireIsolationHost();
-  h = new Harness();
-  shared = sharedDir([`${FIXTURES}/iso-agent.mjs`]);
-  uids.length = 0;
-});
-
-afterEach(async () => {
-  try {
-    await h.teardown();
-  } finally {
-    shared.cleanup();
-    await expectNothingIsolatedLeft(h.home, uids);
-  }
-});
+const w = isolationWorld([`${FIXTURES}/iso-agent.mjs`]);
 
 async function isolated(args: string[]): Promise<SessionInfo> {
-  const session = await h.create(args);
+  const session = await w.h.create(args);
   expect(session.isolation).not.toBeNull();
-  uids.push(session.isolation!.uid);
+  w.track(session);
   return session;
 }
 
 it('a Node child runs as the session user, no supplementary groups, in its work dir, with the clean environment; send, logs and child admin work', async () => {
-  const session = await isolated(['--isolate', '--child', `agent=${shared.dir}/iso-agent.mjs`, '--llm-config', '{"api_key":"k-1"}']);
+  const session = await isolated(['--isolate', '--child', `agent=${w.shared.dir}/iso-agent.mjs`, '--llm-config', '{"api_key":"k-1"}']);
   const { uid, gid, workDir } = session.isolation!;
   expect(uid).toBeGreaterThan(65535);
   expect(statSync(workDir)).toMatchObject({ uid, gid, mode: 0o40700 });
-  const who = JSON.parse((await h.cli(['send', session.id, '{"op":"whoami"}'])).stdout);
+  const who = JSON.parse((await w.h.cli(['send', session.id, '{"op":"whoami"}'])).stdout);
   expect(who).toMatchObject({ uid, gid, cwd: workDir, llm: { api_key: 'k-1' } });
   expect(who.groups.filter((g: number) => g !== gid)).toEqual([]);
   expect(who.env.filter((name: string) => !['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'TERM', 'SUPERVISED_RUN', 'PWD'].includes(name))).toEqual([]);
@@ -53,19 +35,19 @@ it('a Node child runs as the session user, no supplementary groups, in its work 
   expect(status).toMatch(/^Groups:\s*$/m);
 
   // child add runs in the work dir under the session's user; its output reaches `logs` through the daemon.
-  expect((await h.cli(['child', 'add', session.id, '--command', 'w=sh -c "id -u; pwd; exec sleep 1000"'])).exitCode).toBe(0);
+  expect((await w.h.cli(['child', 'add', session.id, '--command', 'w=sh -c "id -u; pwd; exec sleep 1000"'])).exitCode).toBe(0);
   const logs = await waitFor(async () => {
-    const out = (await h.cli(['logs', session.id, '--child', 'w'])).stdout;
+    const out = (await w.h.cli(['logs', session.id, '--child', 'w'])).stdout;
     return out.includes(workDir) ? out : null;
   }, 'the added child to log');
   expect(logs).toContain(String(uid));
-  expect(statSync(`${h.home}/logs/sessions/${session.id}/w.log`).uid).toBe(0);
-  expect((await h.cli(['child', 'stop', session.id, 'w'])).exitCode).toBe(0);
-  expect((await h.cli(['child', 'remove', session.id, 'w'])).exitCode).toBe(0);
+  expect(statSync(`${w.h.home}/logs/sessions/${session.id}/w.log`).uid).toBe(0);
+  expect((await w.h.cli(['child', 'stop', session.id, 'w'])).exitCode).toBe(0);
+  expect((await w.h.cli(['child', 'remove', session.id, 'w'])).exitCode).toBe(0);
 
   // Terminate: nothing of its uid left, its work dir gone.
-  expect((await h.cli(['terminate', session.id])).exitCode).toBe(0);
-  expect(uidRuns(uid, defaultIsolationRoot(h.home))).toBe(false);
+  expect((await w.h.cli(['terminate', session.id])).exitCode).toBe(0);
+  expect(uidRuns(uid, defaultIsolationRoot(w.h.home))).toBe(false);
   expect(existsSync(workDir)).toBe(false);
 });
 
@@ -73,15 +55,15 @@ for (const flags of [['--isolate'], ['--read-only', '--no-network']]) {
   it(`${flags.join(' ')}: a child that ignores SIGTERM is SIGKILLed 5 s after terminate; pause freezes it; --keep-workdir keeps the dir`, async () => {
     const session = await isolated([...flags, '--keep-workdir', '--command', `t=sh -c "trap '' TERM; echo kept > kept; sleep 1000 & wait"`]);
     const pid = session.children[0]!.pid!;
-    expect((await h.cli(['pause', session.id])).exitCode).toBe(0);
+    expect((await w.h.cli(['pause', session.id])).exitCode).toBe(0);
     await waitFor(() => readStat(pid)?.state === 'T' || readFileSync(`/proc/${pid}/status`, 'utf8').includes('frozen'), 'the child to stop', 5000).catch(() => undefined);
-    expect((await h.cli(['resume', session.id])).exitCode).toBe(0);
+    expect((await w.h.cli(['resume', session.id])).exitCode).toBe(0);
     const started = Date.now();
-    expect((await h.cli(['terminate', session.id])).exitCode).toBe(0);
+    expect((await w.h.cli(['terminate', session.id])).exitCode).toBe(0);
     const took = Date.now() - started;
     expect(took).toBeGreaterThanOrEqual(4500);
     expect(took).toBeLessThan(9000);
-    expect(uidRuns(session.isolation!.uid, defaultIsolationRoot(h.home))).toBe(false);
+    expect(uidRuns(session.isolation!.uid, defaultIsolationRoot(w.h.home))).toBe(false);
     expect(readFileSync(`${session.isolation!.workDir}/kept`, 'utf8')).toBe('kept\n');
     // A kept work dir holds files of its uid: no new session gets that uid while it is there.
     const next = await isolated(['--isolate']);
@@ -93,17 +75,17 @@ for (const flags of [['--isolate'], ['--read-only', '--no-network']]) {
     const session = await isolated([...flags, '--command', 'g=sh -c "echo here > mark; sleep 1000 & setsid sleep 1000 & wait"']);
     const { uid, workDir } = session.isolation!;
     await waitFor(() => existsSync(`${workDir}/mark`), 'the child to write in its work dir');
-    const daemon = h.daemonPid()!;
-    h.noteDaemon();
+    const daemon = w.h.daemonPid()!;
+    w.h.noteDaemon();
     process.kill(daemon, 'SIGKILL');
-    await waitFor(() => !uidRuns(uid, defaultIsolationRoot(h.home)), `uid ${uid} to have no process`, 3000);
+    await waitFor(() => !uidRuns(uid, defaultIsolationRoot(w.h.home)), `uid ${uid} to have no process`, 3000);
     const back = await waitFor(async () => {
-      const info = await h.json<SessionInfo>(['info', session.id]);
+      const info = await w.h.json<SessionInfo>(['info', session.id]);
       return info.status === 'active' ? info : null;
     }, 'the session to come back', 20_000);
     expect(back.isolation).toEqual(session.isolation);
     expect(readFileSync(`${workDir}/mark`, 'utf8')).toBe('here\n');
     expect(statSync(`/proc/${back.children[0]!.pid}`).uid).toBe(uid);
-    h.noteSession(back);
+    w.h.noteSession(back);
   });
 }
