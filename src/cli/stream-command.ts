@@ -37,19 +37,22 @@ export async function runStreamCommand(words: readonly string[]): Promise<number
 
 async function exec(target: ChannelTarget, command: Extract<StreamCommand, { command: 'exec' }>): Promise<number> {
   const { id, argv, cwd, env, timeoutMs, tty } = command;
+  const left = onLeave();
   const proc = await spawnIn(target, id, argv, { env, ...(cwd === undefined ? {} : { cwd }), ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(tty ? { tty: terminalSize() } : {}) });
+  left.closeWith(() => proc.close());
   const restore = tty ? rawTerminal() : () => undefined;
   try {
-    // Ctrl-C, SIGTERM or a hang-up of the client: the caller goes, and takes the exec with it.
-    const leave = () => proc.close();
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, leave);
     if (tty) process.on('SIGWINCH', () => proc.resize(terminalSize().cols, terminalSize().rows));
     process.stdin.pipe(proc.stdin);
     proc.stdout.pipe(process.stdout);
     proc.stderr.pipe(process.stderr);
     // Its output all written to ours before the exit code: the streams end after the last frame.
     const [exit] = await Promise.all([proc.wait(), finished(proc.stdout), finished(proc.stderr)]);
-    return execExitCode(exit);
+    return left.code() ?? execExitCode(exit);
+  } catch (error) {
+    const code = left.code();
+    if (code === undefined) throw error;
+    return code;
   } finally {
     restore();
     process.stdin.unpipe(proc.stdin);
@@ -58,12 +61,31 @@ async function exec(target: ChannelTarget, command: Extract<StreamCommand, { com
 }
 
 async function attach(target: ChannelTarget, command: Extract<StreamCommand, { command: 'attach' }>): Promise<number> {
+  const left = onLeave();
   const stream = await attachTo(target, command.id, command.child);
-  const leave = () => stream.destroy();
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, leave);
+  left.closeWith(() => stream.destroy());
   process.stdin.pipe(stream);
   stream.pipe(process.stdout);
   await new Promise<void>((resolve) => stream.once('close', resolve).once('end', resolve));
   process.stdin.destroy();
-  return 0;
+  return left.code() ?? 0;
+}
+
+/**
+ * Ctrl-C, SIGTERM or a hang-up of the client: the caller goes, and takes its exec (or attachment)
+ * with it. `code()` is then 128+N for signal N, as a shell reports a command it interrupted. Before
+ * the exec is under way (`closeWith` not called yet) the client exits at once: its connection closing
+ * is a caller gone, as for a SIGKILL.
+ */
+function onLeave(): { closeWith(leave: () => void): void; code(): number | undefined } {
+  let signal: NodeJS.Signals | undefined;
+  let leave: (() => void) | undefined;
+  const code = () => (signal === undefined ? undefined : 128 + (signalNumber(signal) ?? 0));
+  const handle = (received: NodeJS.Signals) => {
+    signal ??= received;
+    if (leave) leave();
+    else process.exit(code());
+  };
+  for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(name, handle);
+  return { closeWith: (fn) => { leave = fn; }, code };
 }

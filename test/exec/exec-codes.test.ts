@@ -75,6 +75,20 @@ describe('exec: exit codes, signals, timeouts, a vanished caller', { timeout: 90
     const exited = await waitFor(async () => (await s.events()).find((e) => e.type === 'exec.exited' && e.pid === pid), 'exec.exited');
     expect(exited).toMatchObject({ program: 'sh', signal: 'SIGTERM', code: null });
   });
+
+  it('a caller stopped by Ctrl-C exits 130 (SIGTERM: 143), as a shell would, and its exec is gone', async () => {
+    s = await sessionWithClient('interrupted');
+    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+      const cli = s.spawnCli(['--', 'sleep', '1000']);
+      const pid = await waitFor(async () => {
+        const seen = await s.events();
+        return seen.filter((e) => e.type === 'exec.started').map((e) => e.pid as number).find((p) => isRunning(p));
+      }, `the exec before ${signal}`);
+      cli.kill(signal);
+      expect((await cli).exitCode).toBe(code);
+      await waitFor(() => !isRunning(pid), `the exec to be gone after ${signal}`, 8000);
+    }
+  });
 });
 
 function readChildren(pid: number): number[] {
