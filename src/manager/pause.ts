@@ -2,9 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SessionCgroup } from '../cgroup/index.js';
 import { SessiondError } from '../contract/errors.js';
 import { signalGroup, signalPid } from '../process/kill.js';
-import { allStats } from '../process/proc.js';
+import { allStats, readStat } from '../process/proc.js';
 
-/** The processes a pause reaches without a freezer: the supervisor, and each child's process group. */
+/** The processes a pause reaches without a freezer: the supervisor, and the groups of its children and execs. */
 export interface PausedProcesses {
   readonly supervisor: number | null;
   readonly groups: readonly number[];
@@ -93,6 +93,18 @@ export class SessionPause {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+/**
+ * The process groups a pause without a freezer stops: those of `leaders` (the children the
+ * supervisor reported) and of every other process the supervisor started (its execs), never the
+ * supervisor's own group (its parent's, the daemon's, may be it).
+ */
+export function groupsUnder(supervisor: number | null, leaders: readonly number[]): number[] {
+  const groups = new Set(leaders.filter((pid) => pid !== supervisor));
+  const own = supervisor === null ? undefined : readStat(supervisor)?.pgrp;
+  if (own !== undefined) for (const stat of allStats()) if (stat.ppid === supervisor && stat.pgrp !== own) groups.add(stat.pgrp);
+  return [...groups];
 }
 
 // SIGSTOP is delivered when a process next runs: a pause returns once each one shows state T.

@@ -7,7 +7,7 @@ import type { Enforcement, ExitInfo, SessionStats } from '../contract/session.js
 import type { SessionSpec } from '../contract/spec.js';
 import { hasLimits, type ResourceLimits } from '../limits/limits.js';
 import { membersOf, MemoryWatchdog } from './memory-watchdog.js';
-import { SessionPause } from './pause.js';
+import { groupsUnder, SessionPause } from './pause.js';
 
 export interface BoundsOptions {
   /** What the daemon detected; none: every limit but memory is refused, memory is watched. */
@@ -54,7 +54,7 @@ export class SessionBounds {
       () => this.group,
       () => {
         const supervisor = session.supervisor();
-        return { supervisor, groups: session.leaders().filter((pid) => pid !== supervisor) };
+        return { supervisor, groups: groupsUnder(supervisor, session.leaders()) };
       },
     );
   }

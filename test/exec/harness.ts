@@ -5,8 +5,9 @@ import { Harness, SESSIONCTL } from '../cli/harness.js';
 import { waitFor } from '../helpers/proc.js';
 
 /** A daemon of its own with one session (`id`), a client of it, and teardown that proves every pid gone. */
-export async function sessionWithClient(id: string, children?: readonly { name: string; command: string; args?: string[]; stdin?: 'pipe' }[]) {
+export async function sessionWithClient(id: string, children?: readonly { name: string; command: string; args?: string[]; stdin?: 'pipe' }[], daemonFlags: readonly string[] = []) {
   const h = new Harness();
+  if (daemonFlags.length) await h.cli(['daemon', 'start', ...daemonFlags]);
   const client = new SessionClient({ home: h.home, autoStart: true });
   const session = await client.create({ id, ...(children ? { children: children.map((c) => ({ ...c })) } : {}) });
   h.noteDaemon();
