@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shortId } from '../../src/cli/top/view.js';
+import type { SessionInfo } from '../../src/contract/session.js';
 import { expectAllGone, SESSIONCTL } from '../cli/harness.js';
 import { Cluster, waitFor } from './harness.js';
 
@@ -25,7 +26,7 @@ describe('sessionctl --cluster top', { timeout: 90_000 }, () => {
   }, 90_000);
 
   it('shows every node’s sessions live, each with its node, and q quits', async () => {
-    const sessions = [];
+    const sessions: SessionInfo[] = [];
     for (const node of cluster.nodes) sessions.push(await cluster.create(['--node', node.name]));
     const file = join(cluster.client.home, 'run-top.sh');
     writeFileSync(file, ['#!/bin/sh', `"${process.execPath}" "${SESSIONCTL}" --cluster "${cluster.nats.url}" top`, 'echo "TOP-EXITED $?"', 'exec sleep 60', ''].join('\n'));
