@@ -43,7 +43,7 @@ export class SessionClient {
   readonly paths: StatePaths;
   private connection: Promise<RequestChannel> | null = null;
 
-  constructor(private readonly options: SessionClientOptions = {}) {
+  constructor(readonly options: SessionClientOptions = {}) {
     this.paths = statePaths(options.home);
   }
 

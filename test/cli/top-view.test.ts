@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderFrame, shortId, sortSessions } from '../../src/cli/top/view.js';
+import type { NodeInfo } from '../../src/cluster/node-info.js';
 import type { SessionInfo } from '../../src/contract/session.js';
 
 const session = (id: string, status: string, createdAt: string): SessionInfo =>
@@ -30,6 +31,19 @@ describe('top, the view', () => {
       session('e', 'initializing', '2026-01-01T00:00:09Z'),
     ]);
     expect(sorted.map((s) => s.id)).toEqual(['e', 'a', 'b', 'c', 'd']);
+  });
+
+  it('across a cluster: the nodes up in the headline, each session with its node, ? after one unreachable', () => {
+    const node = (name: string, state: string) => ({ name, state }) as unknown as NodeInfo;
+    const sessions = [
+      { ...session('a', 'active', '2026-01-01T00:00:01Z'), node: 'alpha', reachable: true },
+      { ...session('b', 'idle', '2026-01-01T00:00:02Z'), node: 'beta', reachable: false },
+    ];
+    const lines = renderFrame({ sessions, status: null, nodes: [node('alpha', 'up'), node('beta', 'unreachable')], problem: null }, { width: 120, height: 8 }, Date.parse('2026-01-01T00:01:00Z'));
+    expect(lines[0]).toMatch(/^sessiond cluster · 1\/2 nodes up · 2 sessions · /);
+    expect(lines[1]).toMatch(/^ID\s+NODE\s+STATUS/);
+    expect(lines[2]).toMatch(/^a\s+alpha\s+active\s/);
+    expect(lines[3]).toMatch(/^b\s+beta\s+idle\?\s/);
   });
 
   it('fits the terminal: lines cut to its width, rows past its height summed up', () => {

@@ -17,18 +17,27 @@ export const top: CommandModule<GlobalArgs, GlobalArgs> = {
   handler: (args) =>
     run(args, async (client) => {
       // The first read starts the daemon if it is down, as every command that needs it does.
-      const [sessions, status] = await Promise.all([client.listSessions(), client.request('status', {})]);
-      const first: Frame = { sessions, status, problem: null };
+      const first = await read(client);
       if (!process.stdout.isTTY) {
-        process.stdout.write(`${renderFrame(first, { width: 200, height: sessions.length + 4 }).filter((l) => l !== '').join('\n')}\n`);
+        process.stdout.write(`${renderFrame(first, { width: 200, height: first.sessions.length + 4 }).filter((l) => l !== '').join('\n')}\n`);
         return;
       }
-      return live(client, first, args.home);
+      return live(client, first, () => new SessionClient({ ...client.options, autoStart: false }));
     }),
 };
 
-// Refreshes until q, Ctrl-C or a signal. A daemon that goes away is shown, and asked again each second, never restarted.
-function live(client: SessionClient, first: Frame, home: string | undefined): Promise<number> {
+// One daemon's sessions and status; across a cluster, every node's sessions and the nodes (a daemon's status is local only).
+async function read(client: SessionClient): Promise<Frame> {
+  if (client.options.cluster) {
+    const [sessions, nodes] = await Promise.all([client.listSessions(), client.nodes()]);
+    return { sessions, status: null, nodes, problem: null };
+  }
+  const [sessions, status] = await Promise.all([client.listSessions(), client.request('status', {})]);
+  return { sessions, status, problem: null };
+}
+
+// Refreshes until q, Ctrl-C or a signal. A daemon (or cluster) that goes away is shown, and asked again each second, never restarted.
+function live(client: SessionClient, first: Frame, reopen: () => SessionClient): Promise<number> {
   const terminal = Terminal.enter();
   let frame = first;
   let current = client;
@@ -39,13 +48,13 @@ function live(client: SessionClient, first: Frame, home: string | undefined): Pr
     const timer = setInterval(() => {
       if (busy) return;
       busy = true;
-      void Promise.all([current.listSessions(), current.request('status', {})])
+      void read(current)
         .then(
-          ([sessions, status]) => (frame = { sessions, status, problem: null }),
+          (next) => (frame = next),
           (error: unknown) => {
             current.close();
-            current = new SessionClient({ home, autoStart: false });
-            frame = { sessions: [], status: null, problem: `${errorMessage(error)}; asking again every second` };
+            current = reopen();
+            frame = { sessions: [], status: null, nodes: frame.nodes && [], problem: `${errorMessage(error)}; asking again every second` };
           },
         )
         .finally(() => {

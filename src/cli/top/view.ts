@@ -1,3 +1,4 @@
+import type { NodeInfo } from '../../cluster/node-info.js';
 import type { DaemonStatus } from '../../control/protocol.js';
 import type { SessionInfo } from '../../contract/session.js';
 import { formatBytes, formatDuration, table } from '../format.js';
@@ -8,6 +9,8 @@ const STATUS_ORDER = ['initializing', 'active', 'idle', 'paused', 'terminating']
 export interface Frame {
   readonly sessions: readonly SessionInfo[];
   readonly status: DaemonStatus | null;
+  /** Across a cluster (`--cluster`): its nodes, in place of one daemon's status. */
+  readonly nodes?: readonly NodeInfo[] | undefined;
   /** Why there is nothing to show (the daemon went away, say). */
   readonly problem: string | null;
 }
@@ -32,9 +35,12 @@ export function renderFrame(frame: Frame, size: { width: number; height: number 
   const sessions = sortSessions(frame.sessions);
   const lines = [headline(frame, sessions, now)];
   if (frame.problem) lines.push(frame.problem);
+  // Across a cluster, which node holds each session (and `?` after the status of one whose node is unreachable), as list says it.
+  const clustered = frame.nodes !== undefined;
   const rows = sessions.map((s) => [
     shortId(s.id),
-    s.status,
+    ...(clustered ? [s.node ?? '-'] : []),
+    `${s.status}${s.reachable === false ? '?' : ''}`,
     `${s.children.filter((c) => c.status === 'running').length}/${s.children.length}`,
     String(s.restarts),
     formatDuration(now - Date.parse(s.createdAt)),
@@ -44,7 +50,7 @@ export function renderFrame(frame: Frame, size: { width: number; height: number 
   ]);
   const room = Math.max(1, size.height - lines.length - 2); // the column header and the footer
   const shown = rows.length > room ? rows.slice(0, room - 1) : rows;
-  const body = table(['ID', 'STATUS', 'CHILDREN', 'RESTARTS', 'UPTIME', 'CPU', 'RSS', 'NAMES'], shown).split('\n');
+  const body = table(['ID', ...(clustered ? ['NODE'] : []), 'STATUS', 'CHILDREN', 'RESTARTS', 'UPTIME', 'CPU', 'RSS', 'NAMES'], shown).split('\n');
   lines.push(...body);
   if (shown.length < rows.length) lines.push(`… ${rows.length - shown.length} more (a taller terminal shows them)`);
   if (!rows.length && !frame.problem) lines.push('no sessions: sessionctl create starts one');
@@ -56,9 +62,11 @@ export function renderFrame(frame: Frame, size: { width: number; height: number 
 function headline(frame: Frame, sessions: readonly SessionInfo[], now: number): string {
   const clock = new Date(now).toTimeString().slice(0, 8);
   const status = frame.status;
-  if (!status?.running) return `sessiond: no answer · ${clock}`;
   const cpu = sessions.reduce((sum, s) => sum + s.stats.cpu, 0);
   const memory = sessions.reduce((sum, s) => sum + s.stats.memory, 0);
+  const totals = `${sessions.length} session${sessions.length === 1 ? '' : 's'} · cpu ${cpu.toFixed(1)}% · rss ${formatBytes(memory)} · ${clock}`;
+  if (frame.nodes) return `sessiond cluster · ${frame.nodes.filter((n) => n.state === 'up').length}/${frame.nodes.length} nodes up · ${totals}`;
+  if (!status?.running) return `sessiond: no answer · ${clock}`;
   const version = status.version ? ` ${status.version}` : '';
-  return `sessiond${version} · pid ${status.pid} · up ${formatDuration(status.uptimeMs ?? 0)} · ${sessions.length} session${sessions.length === 1 ? '' : 's'} · cpu ${cpu.toFixed(1)}% · rss ${formatBytes(memory)} · ${clock}`;
+  return `sessiond${version} · pid ${status.pid} · up ${formatDuration(status.uptimeMs ?? 0)} · ${totals}`;
 }
