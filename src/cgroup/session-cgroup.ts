@@ -6,7 +6,7 @@ import { freezeGroup, isFrozen, thawGroup } from './freezer.js';
 import { removeTree, removeTreeSync, treeProcs } from './group-tree.js';
 import { killGroup } from './kill-all.js';
 import { limitWrites } from './limit-writes.js';
-import { readStats, type CgroupStats } from './stats.js';
+import { readOomKills, readStats, readUsage, type CgroupStats, type CgroupUsage } from './stats.js';
 import type { CgroupSupport, Hierarchy } from './types.js';
 import { enable } from './v2-delegate.js';
 
@@ -140,9 +140,14 @@ export class SessionCgroup {
     return readStats(this.support, this.dirs);
   }
 
+  /** Memory and CPU time only: what a `list` reads of every session, again and again. */
+  usage(): CgroupUsage {
+    return readUsage(this.support, this.dirs);
+  }
+
   /** How many processes of the group the kernel's OOM killer has killed: a SIGKILLed child with a new count was one. */
   oomKills(): number {
-    return this.stats().oomKills;
+    return readOomKills(this.support, this.dirs);
   }
 
   /** Removes the group's directories once its processes are gone; true when none is left. Never throws. */

@@ -18,24 +18,43 @@ export interface CgroupStats {
   readonly oomKills: number;
 }
 
+/** What `list` and `info` show of a group, read often: its memory and CPU time (two files). */
+export type CgroupUsage = Pick<CgroupStats, 'memoryBytes' | 'cpuUsageUs'>;
+
+export function readUsage(support: CgroupSupport, dirs: ReadonlyMap<Hierarchy, string>): CgroupUsage {
+  const memory = memoryDir(support, dirs);
+  const unified = dirs.get('unified');
+  return {
+    memoryBytes: memory ? numberIn(`${memory}/${support.memory === 'v2' ? 'memory.current' : 'memory.usage_in_bytes'}`) : null,
+    cpuUsageUs:
+      support.cpuUsage === 'v2' ? keyedValue(`${unified}/cpu.stat`, 'usage_usec')
+      : support.cpuUsage === 'v1' ? nsToUs(numberIn(`${dirs.get('cpuacct')}/cpuacct.usage`))
+      : null,
+  };
+}
+
 /** Reads a session group's stats; every file is read whole, once. */
 export function readStats(support: CgroupSupport, dirs: ReadonlyMap<Hierarchy, string>): CgroupStats {
-  const unified = dirs.get('unified');
-  const memory = support.memory === 'v2' ? unified : support.memory === 'v1' ? dirs.get('memory') : undefined;
+  const memory = memoryDir(support, dirs);
   const v2Memory = support.memory === 'v2';
-  const cpuUsage =
-    support.cpuUsage === 'v2' ? keyedValue(`${unified}/cpu.stat`, 'usage_usec')
-    : support.cpuUsage === 'v1' ? nsToUs(numberIn(`${dirs.get('cpuacct')}/cpuacct.usage`))
-    : null;
-  const cpuDir = support.cpu === 'v2' ? unified : support.cpu === 'v1' ? dirs.get('cpu') : undefined;
+  const cpuDir = support.cpu === 'v2' ? dirs.get('unified') : support.cpu === 'v1' ? dirs.get('cpu') : undefined;
   return {
-    memoryBytes: memory ? numberIn(`${memory}/${v2Memory ? 'memory.current' : 'memory.usage_in_bytes'}`) : null,
+    ...readUsage(support, dirs),
     rssBytes: memory ? keyedValue(`${memory}/memory.stat`, v2Memory ? 'anon' : 'total_rss') : null,
     memoryPeakBytes: memory ? numberIn(`${memory}/${v2Memory ? 'memory.peak' : 'memory.max_usage_in_bytes'}`) : null,
-    cpuUsageUs: cpuUsage,
     cpuThrottled: cpuDir ? keyedValue(`${cpuDir}/cpu.stat`, 'nr_throttled') : null,
-    oomKills: memory ? oomKills(memory, v2Memory) : 0,
+    oomKills: readOomKills(support, dirs),
   };
+}
+
+/** Processes the kernel's OOM killer killed in the group. */
+export function readOomKills(support: CgroupSupport, dirs: ReadonlyMap<Hierarchy, string>): number {
+  const memory = memoryDir(support, dirs);
+  return memory ? oomKills(memory, support.memory === 'v2') : 0;
+}
+
+function memoryDir(support: CgroupSupport, dirs: ReadonlyMap<Hierarchy, string>): string | undefined {
+  return support.memory === 'v2' ? dirs.get('unified') : support.memory === 'v1' ? dirs.get('memory') : undefined;
 }
 
 // v2's memory.events counts the whole subtree; v1 counts a kill in the victim's own group only, so the leaves are summed.

@@ -122,7 +122,7 @@ export class SessionBounds {
   /** The session's memory (as its limit counts it) and cpu % since the last read, from the group; null without both counters. */
   stats(): SessionStats | null {
     if (!this.group) return null;
-    const { memoryBytes, cpuUsageUs } = this.group.stats();
+    const { memoryBytes, cpuUsageUs } = this.group.usage();
     if (memoryBytes === null || cpuUsageUs === null) return null;
     const now = performance.now();
     const elapsedUs = (now - this.cpu.at) * 1000;
