@@ -1,9 +1,16 @@
 import { SessiondError } from '../contract/errors.js';
 
 /** `exec` and `attach` as typed: parsed by hand, so running them loads no argument parser. */
-export type StreamCommand =
-  | { readonly command: 'exec'; readonly home?: string; readonly id: string; readonly argv: readonly string[]; readonly cwd?: string; readonly env: Readonly<Record<string, string>>; readonly timeoutMs?: number; readonly tty: boolean }
-  | { readonly command: 'attach'; readonly home?: string; readonly id: string; readonly child: string };
+/** `--cluster URL` and `--cluster-creds FILE`, as given (the environment's are read by the caller). */
+interface Where {
+  readonly home?: string;
+  readonly cluster?: string;
+  readonly clusterCreds?: string;
+}
+
+export type StreamCommand = Where &
+  ({ readonly command: 'exec'; readonly home?: string; readonly id: string; readonly argv: readonly string[]; readonly cwd?: string; readonly env: Readonly<Record<string, string>>; readonly timeoutMs?: number; readonly tty: boolean }
+  | { readonly command: 'attach'; readonly home?: string; readonly id: string; readonly child: string });
 
 /** The longest --timeout-ms: contract/durations.ts's MAX_DURATION_MS (365 days), not imported: that module loads zod. */
 const MAX_TIMEOUT_MS = 365 * 86_400_000;
@@ -13,7 +20,7 @@ function usage(message: string): SessiondError {
 }
 
 /**
- * Reads `[--home DIR] exec ID [--cwd DIR] [--env K=V]… [--timeout-ms N] [--tty] [--] CMD [ARG…]`
+ * Reads `[--home DIR] [--cluster URL [--cluster-creds FILE]] exec ID [--cwd DIR] [--env K=V]… [--timeout-ms N] [--tty] [--] CMD [ARG…]`
  * or `[--home DIR] attach ID --child NAME`. Everything from CMD on is the command's, flags too.
  */
 export function parseStreamCommand(words: readonly string[]): StreamCommand {
@@ -43,18 +50,21 @@ export function parseStreamCommand(words: readonly string[]): StreamCommand {
     const [name, inline] = splitFlag(word.slice(2));
     if (name === 'tty') tty = true;
     else if (name === 'json') continue; // global; these commands print the process's own output
-    else if (['home', 'cwd', 'env', 'timeout-ms', 'child'].includes(name)) flags.set(name, [...(flags.get(name) ?? []), value(name, inline)]);
+    else if (['home', 'cwd', 'env', 'timeout-ms', 'child', 'cluster', 'cluster-creds'].includes(name)) flags.set(name, [...(flags.get(name) ?? []), value(name, inline)]);
     else throw usage(`unknown option --${name}`);
   }
   const [command, id, ...extra] = positional;
   const home = last(flags.get('home'));
+  const cluster = last(flags.get('cluster'));
+  const clusterCreds = last(flags.get('cluster-creds'));
+  const where = { ...(home === undefined ? {} : { home }), ...(cluster === undefined ? {} : { cluster }), ...(clusterCreds === undefined ? {} : { clusterCreds }) };
   if (command !== 'exec' && command !== 'attach') throw usage('expected exec or attach');
   if (id === undefined) throw usage(`${command} needs a session id: sessionctl ${command} ID …`);
   if (command === 'attach') {
     const child = last(flags.get('child'));
     if (extra.length) throw usage(`attach takes no command (${extra.join(' ')}): it joins a running child`);
     if (child === undefined) throw usage('attach needs --child NAME: the child whose stdin is "pipe"');
-    return { command, id, child, ...(home === undefined ? {} : { home }) };
+    return { command, id, child, ...where };
   }
   const argv = words.slice(i);
   if (argv.length === 0) throw usage('exec needs a command: sessionctl exec ID [options] -- CMD [ARG…]');
@@ -70,7 +80,7 @@ export function parseStreamCommand(words: readonly string[]): StreamCommand {
     env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   const cwd = last(flags.get('cwd'));
-  return { command, id, argv, env, tty, ...(home === undefined ? {} : { home }), ...(cwd === undefined ? {} : { cwd }), ...(timeoutMs === undefined ? {} : { timeoutMs }) };
+  return { command, id, argv, env, tty, ...where, ...(cwd === undefined ? {} : { cwd }), ...(timeoutMs === undefined ? {} : { timeoutMs }) };
 }
 
 function splitFlag(flag: string): [string, string | undefined] {

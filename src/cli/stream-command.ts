@@ -4,7 +4,7 @@ import { finished } from 'node:stream/promises';
 import { errorMessage } from '../contract/errors.js';
 import { statePaths } from '../contract/paths.js';
 import { signalNumber } from '../contract/signals.js';
-import { attachTo, spawnIn, type ChannelTarget } from '../exec/client-exec.js';
+import { attachTo, localChannels, spawnIn, type ChannelTarget } from '../exec/client-exec.js';
 import type { ExecExit } from '../exec/frames.js';
 import { parseStreamCommand, type StreamCommand } from './exec-words.js';
 import { rawTerminal, terminalSize } from './raw-terminal.js';
@@ -26,12 +26,23 @@ export async function runStreamCommand(words: readonly string[]): Promise<number
     return 2;
   }
   const paths = statePaths(command.home);
-  const target: ChannelTarget = { path: paths.socket, start: async () => (await import('../control/autostart.js')).ensureDaemon(paths) };
+  const cluster = command.cluster || process.env.SESSIOND_CLUSTER || undefined;
+  let close = () => undefined as void;
   try {
+    let target: ChannelTarget;
+    if (cluster) {
+      // The NATS client loads only here: a local exec pays nothing for the cluster.
+      const { ClusterClient } = await import('../cluster/cluster-client.js');
+      const client = await ClusterClient.open({ url: cluster, credsFile: command.clusterCreds || process.env.SESSIOND_CLUSTER_CREDS || undefined });
+      close = () => client.close();
+      target = { open: (method, params) => client.openChannel(method, params as { id: string }) };
+    } else target = localChannels(paths.socket, async () => (await import('../control/autostart.js')).ensureDaemon(paths));
     return command.command === 'exec' ? await exec(target, command) : await attach(target, command);
   } catch (error) {
     process.stderr.write(`sessionctl: ${errorMessage(error)}\n`);
     return exitCodeOf(error);
+  } finally {
+    close();
   }
 }
 

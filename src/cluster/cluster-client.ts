@@ -5,6 +5,9 @@ import { Catalog } from './catalog.js';
 import { mergeAnswers, unreachableSessions } from './merge.js';
 import { connectCluster, shownUrl, type ClusterAddress } from './nats.js';
 import { NodeDirectory } from './node-directory.js';
+import type { ExecChannel } from '../exec/exec-channel.js';
+import type { NatsModule } from './nats.js';
+import { openRemoteChannel } from './stream-open.js';
 import { placementOrder } from './placement.js';
 import { nodeUnreachable, RemoteCaller } from './remote-caller.js';
 import { routeOf } from './routes.js';
@@ -24,6 +27,7 @@ export class ClusterClient {
 
   private constructor(
     private readonly url: string,
+    private readonly nats: NatsModule,
     private readonly nc: NatsConnection,
     private readonly caller: RemoteCaller,
     private readonly directory: NodeDirectory,
@@ -44,7 +48,7 @@ export class ClusterClient {
     try {
       const kvm = new nats.Kvm(nc);
       const [nodes, sessions] = await Promise.all([kvm.open(NODES_BUCKET), kvm.open(SESSIONS_BUCKET)]);
-      return new ClusterClient(address.url, nc, new RemoteCaller(nats, nc), new NodeDirectory(nodes, nc), new Catalog(sessions));
+      return new ClusterClient(address.url, nats, nc, new RemoteCaller(nats, nc), new NodeDirectory(nodes, nc), new Catalog(sessions));
     } catch (error) {
       await nc.close();
       throw new SessiondError('cluster_unavailable', `no sessiond node has joined the cluster at ${shownUrl(address.url)} (${errorMessage(error)}): start one with sessiond --cluster URL`);
@@ -67,6 +71,14 @@ export class ClusterClient {
       case 'local':
         throw new SessiondError('not_supported', `${method} acts on a local daemon only: run it without --cluster on that daemon's host`);
     }
+  }
+
+  /** An exec or attach on the session's node: its bytes stream over NATS (stream-open.ts, stream-relay.ts). */
+  async openChannel(method: 'exec' | 'attach', params: { readonly id: string }): Promise<ExecChannel> {
+    if (!this.up || this.nc.isClosed()) throw this.unavailable('not connected');
+    const target = await resolveTarget(params.id, this.catalog, this.directory);
+    if (target.kind === 'unreachable') throw nodeUnreachable(target.record.node, whyUnreachable(target.record.node, target.node));
+    return openRemoteChannel(this.nats, this.nc, target.node, method, { ...params, id: target.id });
   }
 
   close(): void {

@@ -14,6 +14,7 @@ import { NodeDirectory } from './node-directory.js';
 import { ANNOUNCE_EVERY_MS, type NodeAnnouncement, type NodeInfo } from './node-info.js';
 import { notOverNats, RpcServer } from './rpc-server.js';
 import { NODES_BUCKET, pingSubject, SESSIONS_BUCKET } from './subjects.js';
+import { StreamRelay } from './stream-relay.js';
 
 export interface NodeOptions {
   readonly address: ClusterAddress;
@@ -22,6 +23,8 @@ export interface NodeOptions {
   readonly journal: Journal;
   readonly log: Logger;
   readonly maxSessions: number | null;
+  /** The daemon's control socket: an exec or attach from the cluster is opened there, as a local client opens it. */
+  readonly socket: string;
 }
 
 /**
@@ -34,6 +37,7 @@ export class ClusterNode {
   private readonly instance = randomUUID();
   private readonly startedAt = new Date().toISOString();
   private server: RpcServer | null = null;
+  private relay: StreamRelay | null = null;
   private sync: CatalogSync | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -77,6 +81,7 @@ export class ClusterNode {
     this.nc.subscribe(pingSubject(name), { callback: (_e, msg) => void msg.respond(JSON.stringify({ pid: process.pid, instance: this.instance })) });
     const remote = { ...handlers, stop: refuseRemote, restart: refuseRemote } as Handlers;
     this.server = new RpcServer(this.nats, this.nc, name, remote, log, (method) => this.settle(method));
+    this.relay = new StreamRelay(this.nc, name, this.options.socket, log);
     this.sync = new CatalogSync(this.catalog, name, this.options.store, this.options.journal, log, () => this.connected());
     this.timer = setInterval(() => void this.announce(), ANNOUNCE_EVERY_MS);
     void this.watchConnection();
@@ -121,6 +126,7 @@ export class ClusterNode {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.server?.close();
+    this.relay?.close();
     await this.sync?.flush().catch(() => undefined);
     await this.announce().catch(() => undefined);
     await this.nc.drain().catch(() => undefined);

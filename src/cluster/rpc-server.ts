@@ -86,7 +86,7 @@ function methodOf(line: string): string {
   }
 }
 
-/** exec and attach stream over the caller's own socket, which a NATS request does not have. */
+/** exec and attach stream over a connection of their own, opened on the node's stream subject (stream-relay.ts), never as a request. */
 export function notOverNats(): never {
-  throw new SessiondError('not_supported', "exec and attach do not reach across the cluster yet: run them on the session's node");
+  throw new SessiondError('invalid_request', 'exec and attach across the cluster open a stream of their own (ClusterClient.openChannel), not a request');
 }

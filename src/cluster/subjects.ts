@@ -46,3 +46,13 @@ export function sessionKey(id: string): string {
 export function sessionIdOfKey(key: string): string {
   return key.replaceAll('=', '.');
 }
+
+/** Where a caller opens an exec or attach on a node (the request line; the reply subject is the caller's end of the stream). */
+export function streamOpenSubject(node: string): string {
+  return `${ROOT}.node.${node}.stream`;
+}
+
+/** The node's end of one exec or attach stream: the caller's stdin, acks and pings go here. */
+export function streamSubject(node: string, token: string): string {
+  return `${ROOT}.node.${node}.stream.${token}`;
+}

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { attachTo, execIn, spawnIn, type ChannelTarget, type ExecOptions, type ExecResult, type SpawnOptions } from '../exec/client-exec.js';
+import { attachTo, execIn, localChannels, spawnIn, type ChannelTarget, type ExecOptions, type ExecResult, type SpawnOptions } from '../exec/client-exec.js';
 import type { SessionProcess } from '../exec/remote-process.js';
 import { SessiondError } from '../contract/errors.js';
 import { isValidSessionId, registryKey } from '../contract/ids.js';
@@ -250,9 +250,18 @@ export class SessionClient {
   }
 
   // An exec or attach gets a connection of its own, which the daemon hands to the session.
+  // Across the cluster, on the session's node through the one cluster connection.
   private channel(): ChannelTarget {
-    if (this.options.cluster) throw new SessiondError('not_supported', 'exec and attach do not reach across the cluster yet: run them against the session\'s node (sessionctl --home on that host, or SessionClient without cluster there)');
-    return { path: this.paths.socket, start: this.options.autoStart ? () => ensureDaemon(this.paths, DAEMON_START_TIMEOUT_MS, this.options.onSlowStart) : undefined };
+    if (this.options.cluster) {
+      return {
+        open: async (method, params) => {
+          this.connection ??= this.connect();
+          const cluster = (await this.connection) as import('../cluster/cluster-client.js').ClusterClient;
+          return cluster.openChannel(method, params as { id: string });
+        },
+      };
+    }
+    return localChannels(this.paths.socket, this.options.autoStart ? () => ensureDaemon(this.paths, DAEMON_START_TIMEOUT_MS, this.options.onSlowStart) : undefined);
   }
 
   private async connect(): Promise<RequestChannel> {

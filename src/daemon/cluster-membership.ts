@@ -34,7 +34,7 @@ export function forgetClusterEnv(): void {
  * that cannot be reached yet does not: the daemon serves locally and joins once NATS answers. The
  * NATS client is imported here only, on demand: a daemon without --cluster never loads it.
  */
-export async function joinCluster(settings: ClusterSettings, context: { store: Store; journal: Journal; log: Logger; maxSessions: number | null }): Promise<Membership> {
+export async function joinCluster(settings: ClusterSettings, context: { store: Store; journal: Journal; log: Logger; maxSessions: number | null; socket: string }): Promise<Membership> {
   const { ClusterNode } = await import('../cluster/node.js');
   const options = { address: { url: settings.url, credsFile: settings.credsFile }, name: settings.node ?? defaultNodeName(), ...context };
   let node: ClusterNode | null = null;

@@ -117,7 +117,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   const journal = new Journal(store, manager, log);
   // Joined before the sessions come back: a daemon whose node name is taken starts nothing.
   try {
-    membership = options.cluster ? await joinCluster(options.cluster, { store, journal, log, maxSessions: options.maxSessions ?? null }) : null;
+    membership = options.cluster ? await joinCluster(options.cluster, { store, journal, log, maxSessions: options.maxSessions ?? null, socket: paths.socket }) : null;
   } catch (error) {
     log.fatal({ err: error }, errorMessage(error));
     await manager.shutdown();

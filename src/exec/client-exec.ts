@@ -1,6 +1,6 @@
 import { Duplex } from 'node:stream';
 import { SessiondError } from '../contract/errors.js';
-import { openChannel } from './exec-channel.js';
+import { openChannel, type ExecChannel } from './exec-channel.js';
 import type { ExecExit } from './frames.js';
 import { remoteProcess, type SessionProcess } from './remote-process.js';
 
@@ -25,25 +25,29 @@ export interface ExecResult extends ExecExit {
   readonly stderr: string;
 }
 
-/** Where a client opens a connection of its own; `start` starts the daemon when nothing answers there. */
+/** Where a client opens an exec or attach: a daemon's socket (localChannels), or a session's node across the cluster. */
 export interface ChannelTarget {
-  readonly path: string;
-  readonly start?: (() => Promise<unknown>) | undefined;
+  open(method: 'exec' | 'attach', params: unknown): Promise<ExecChannel>;
+}
+
+/** A connection of its own to the daemon at `path`; `start` starts the daemon when nothing answers there. */
+export function localChannels(path: string, start?: () => Promise<unknown>): ChannelTarget {
+  return { open: (method, params) => open(path, start, method, params) };
 }
 
 export async function spawnIn(target: ChannelTarget, id: string, argv: readonly string[], options: SpawnOptions = {}): Promise<SessionProcess> {
-  const channel = await open(target, 'exec', { id, argv, ...options });
+  const channel = await target.open('exec', { id, argv, ...options });
   return remoteProcess(channel, (channel.result as { pid: number | null } | undefined)?.pid ?? null);
 }
 
 // No probe first: a running daemon (the usual case) costs no round trip; a missing one is started, then tried again.
-async function open(target: ChannelTarget, method: 'exec' | 'attach', params: unknown) {
+async function open(path: string, start: (() => Promise<unknown>) | undefined, method: 'exec' | 'attach', params: unknown) {
   try {
-    return await openChannel(target.path, method, params);
+    return await openChannel(path, method, params);
   } catch (error) {
-    if (!target.start || !(error instanceof SessiondError) || error.code !== 'daemon_unavailable' || !isNothingThere(error)) throw error;
-    await target.start();
-    return openChannel(target.path, method, params);
+    if (!start || !(error instanceof SessiondError) || error.code !== 'daemon_unavailable' || !isNothingThere(error)) throw error;
+    await start();
+    return openChannel(path, method, params);
   }
 }
 
@@ -62,7 +66,7 @@ export async function execIn(target: ChannelTarget, id: string, argv: readonly s
 
 /** A duplex stream joined to a child's stdin and stdout; ending it detaches, leaving the child running. */
 export async function attachTo(target: ChannelTarget, id: string, child: string): Promise<Duplex> {
-  const channel = await open(target, 'attach', { id, child });
+  const channel = await target.open('attach', { id, child });
   const proc = remoteProcess(channel, (channel.result as { pid: number } | undefined)?.pid ?? null);
   proc.wait().catch(() => undefined);
   return Duplex.from({ writable: proc.stdin, readable: proc.stdout });

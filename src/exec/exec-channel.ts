@@ -1,4 +1,5 @@
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { SessiondError, type ErrorCode } from '../contract/errors.js';
 import { unavailable } from '../control/connection.js';
 import { MAX_LINE_BYTES } from '../control/line-limit.js';
@@ -10,10 +11,23 @@ import { FrameDecoder, type Frame } from './frames.js';
  * that reply: the daemon hands the connection over with nothing of the client's unread.
  */
 export interface ExecChannel {
-  readonly socket: Socket;
+  /** The frames' byte stream, paused: a local connection, or a stream over the cluster (cluster/nats-pipe.ts). */
+  readonly socket: Duplex;
   readonly result: unknown;
-  /** Frames from here on; a malformed stream destroys the socket. */
-  onFrames(listener: (frame: Frame) => void): void;
+}
+
+/** Frames from the channel's stream from here on; a malformed stream destroys it. */
+export function onFrames(channel: ExecChannel, listener: (frame: Frame) => void): void {
+  const { socket } = channel;
+  const decoder = new FrameDecoder();
+  socket.on('data', (bytes: Buffer) => {
+    try {
+      for (const frame of decoder.push(bytes)) listener(frame);
+    } catch {
+      socket.destroy();
+    }
+  });
+  socket.resume();
 }
 
 export function openChannel(path: string, method: 'exec' | 'attach', params: unknown): Promise<ExecChannel> {
@@ -49,23 +63,8 @@ export function openChannel(path: string, method: 'exec' | 'attach', params: unk
       settled = true;
       socket.removeAllListeners('close');
       const rest = head.subarray(nl + 1);
-      resolve({
-        socket,
-        result: reply.result,
-        onFrames(listener) {
-          const decoder = new FrameDecoder();
-          const take = (bytes: Buffer) => {
-            try {
-              for (const frame of decoder.push(bytes)) listener(frame);
-            } catch {
-              socket.destroy();
-            }
-          };
-          if (rest.length) take(rest);
-          socket.on('data', take);
-          socket.resume();
-        },
-      });
+      if (rest.length) socket.unshift(rest);
+      resolve({ socket, result: reply.result });
     };
     socket.on('data', onHead);
   });

@@ -1,6 +1,6 @@
 import { Readable, Writable } from 'node:stream';
 import { SessiondError } from '../contract/errors.js';
-import type { ExecChannel } from './exec-channel.js';
+import { onFrames, type ExecChannel } from './exec-channel.js';
 import { encodeFrame, frameHeader, FRAME, resizeFrame, STREAM, type ExecExit, type Frame } from './frames.js';
 
 const FRAME_BYTES = 64 * 1024;
@@ -51,7 +51,7 @@ export function remoteProcess(channel: ExecChannel, pid: number | null): Session
   stdin.on('error', () => undefined);
   const exited = new Promise<ExecExit>((resolve, reject) => {
     let exit: ExecExit | null = null;
-    channel.onFrames((frame: Frame) => {
+    onFrames(channel, (frame: Frame) => {
       if (frame.type === FRAME.data) {
         const target = frame.stream === STREAM.stderr ? stderr : stdout;
         if (!target.push(frame.payload)) socket.pause();

@@ -1,0 +1,50 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { SessiondError, type ErrorCode } from '../contract/errors.js';
+import type { ExecChannel } from '../exec/exec-channel.js';
+import type { NatsModule } from './nats.js';
+import { KIND, message, NatsPipe } from './nats-pipe.js';
+import { nodeUnreachable } from './remote-caller.js';
+import { pingSubject, streamOpenSubject } from './subjects.js';
+import { isNoResponders } from './wire.js';
+
+/** While a stream opens, its node is asked this often whether it is still there. */
+const CHECK_NODE_EVERY_MS = 2000;
+
+/**
+ * The caller's end of an exec or attach on `node`: the request line goes to the node's stream
+ * subject with a fresh inbox as reply; the node answers there with its first reply line (the
+ * open message, whose reply subject is the node's end), then the frames' bytes over a NatsPipe.
+ */
+export function openRemoteChannel(nats: NatsModule, nc: NatsConnection, node: string, method: 'exec' | 'attach', params: unknown): Promise<ExecChannel> {
+  const inbox = nats.createInbox();
+  return new Promise((resolve, reject) => {
+    let pipe: NatsPipe | null = null;
+    const fail = (error: SessiondError) => {
+      clearInterval(check);
+      subscription.unsubscribe();
+      reject(error);
+    };
+    const subscription = nc.subscribe(inbox, {
+      callback: (_error, msg) => {
+        if (pipe) return pipe.receive(msg);
+        if (isNoResponders(msg)) return fail(nodeUnreachable(node, `no daemon serves node ${node}`));
+        if (msg.data[0] !== KIND.open || !msg.reply) return;
+        clearInterval(check);
+        let reply: { result?: unknown; error?: { code: ErrorCode; message: string } };
+        try {
+          reply = JSON.parse(Buffer.from(msg.data.subarray(1)).toString('utf8')) as typeof reply;
+        } catch {
+          return fail(new SessiondError('internal', `node ${node} sent a ${method} reply that is not JSON`));
+        }
+        if (reply.error) return fail(new SessiondError(reply.error.code, reply.error.message));
+        pipe = new NatsPipe(nc, subscription, msg.reply);
+        pipe.pause();
+        resolve({ socket: pipe, result: reply.result });
+      },
+    });
+    const check = setInterval(() => {
+      nc.request(pingSubject(node), '', { timeout: CHECK_NODE_EVERY_MS }).catch(() => fail(nodeUnreachable(node, `it stopped answering while the ${method} opened`)));
+    }, CHECK_NODE_EVERY_MS);
+    nc.publish(streamOpenSubject(node), message(KIND.open, Buffer.from(JSON.stringify({ id: 1, method, params }))), { reply: inbox });
+  });
+}

@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionInfo } from '../../src/contract/session.js';
+import { SessionClient } from '../../src/control/client.js';
+import { Cluster, waitFor } from './harness.js';
+
+const SESSIONCTL = new URL('../../dist/src/cli/sessionctl.js', import.meta.url).pathname;
+
+// A caller on one host, the session on another node: exec and attach stream over NATS with the local results.
+describe('exec and attach across the cluster', () => {
+  let cluster: Cluster;
+  let session: SessionInfo;
+  beforeAll(async () => {
+    cluster = await Cluster.start(['alpha', 'beta']);
+    session = await cluster.create(['--node', 'beta']);
+  }, 90_000);
+  afterAll(() => cluster?.teardown(), 60_000);
+
+  it('runs on the session node with its stdout, stderr, stdin and exit codes', async () => {
+    const run = (args: string[]) => cluster.cli(['exec', session.id, ...args]);
+    const ok = await run(['--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+    expect({ code: ok.exitCode, out: ok.stdout, err: ok.stderr }).toEqual({ code: 3, out: 'out', err: 'err' });
+    expect((await run(['--', 'no-such-command-here'])).exitCode).toBe(127);
+    expect((await run(['--timeout-ms', '300', '--', 'sleep', '30'])).exitCode).toBe(124);
+    expect((await run(['--', 'sh', '-c', 'kill -TERM $$'])).exitCode).toBe(143);
+    const client = new SessionClient({ cluster: cluster.nats.url });
+    try {
+      const result = await client.exec(session.id.slice(0, 12), ['cat'], { input: 'through nats' });
+      expect(result).toMatchObject({ code: 0, stdout: 'through nats' });
+    } finally {
+      client.close();
+    }
+  }, 60_000);
+
+  it('delivers 20 MiB whole', async () => {
+    const client = new SessionClient({ cluster: cluster.nats.url });
+    try {
+      const proc = await client.spawn(session.id, ['head', '-c', String(20 * 1024 * 1024), '/dev/zero']);
+      proc.stdin.end();
+      let bytes = 0;
+      proc.stdout.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      expect((await proc.wait()).code).toBe(0);
+      expect(bytes).toBe(20 * 1024 * 1024);
+    } finally {
+      client.close();
+    }
+  }, 60_000);
+
+  it('stops the exec on the node when its caller is SIGKILLed', async () => {
+    const caller = spawn(process.execPath, [SESSIONCTL, '--cluster', cluster.nats.url, 'exec', session.id, '--', 'sh', '-c', 'echo $$; exec sleep 300'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    caller.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    await waitFor(() => /^\d+\n/.test(out), 'the exec to start', 20_000, 50);
+    const pid = Number(out.trim());
+    expect(existsSync(`/proc/${pid}`)).toBe(true);
+    caller.kill('SIGKILL');
+    await waitFor(() => !existsSync(`/proc/${pid}`), 'the exec to be gone from the node', 15_000, 100);
+  }, 60_000);
+
+  // A second attacher over the cluster hangs instead of getting busy (a known gap, not yet found).
+  it.todo('refuses a second attacher over the cluster with busy (exit 1)');
+
+  it('attaches to a child over the cluster: a round trip', async () => {
+    const added = await cluster.cli(['child', 'add', session.id, '--command', 'echo=cat', '--stdin']);
+    expect(added.stderr).toBe('');
+    const client = new SessionClient({ cluster: cluster.nats.url });
+    try {
+      const stream = await client.attach(session.id, 'echo');
+      const echoed = new Promise<string>((resolve) => stream.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+      stream.write('ping\n');
+      expect(await echoed).toBe('ping\n');
+      stream.end();
+    } finally {
+      client.close();
+    }
+  }, 60_000);
+});
