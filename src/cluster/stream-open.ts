@@ -28,7 +28,7 @@ export function openRemoteChannel(nats: NatsModule, nc: NatsConnection, node: st
       callback: (_error, msg) => {
         if (pipe) return pipe.receive(msg);
         if (isNoResponders(msg)) return fail(nodeUnreachable(node, `no daemon serves node ${node}`));
-        if (msg.data[0] !== KIND.open || !msg.reply) return;
+        if (msg.data[0] !== KIND.open) return;
         clearInterval(check);
         let reply: { result?: unknown; error?: { code: ErrorCode; message: string } };
         try {
@@ -36,7 +36,9 @@ export function openRemoteChannel(nats: NatsModule, nc: NatsConnection, node: st
         } catch {
           return fail(new SessiondError('internal', `node ${node} sent a ${method} reply that is not JSON`));
         }
+        // A refusal (busy, not_found…) comes without the node's end: there is no stream to open.
         if (reply.error) return fail(new SessiondError(reply.error.code, reply.error.message));
+        if (!msg.reply) return fail(new SessiondError('internal', `node ${node} opened a ${method} without naming its end of the stream`));
         pipe = new NatsPipe(nc, subscription, msg.reply);
         pipe.pause();
         resolve({ socket: pipe, result: reply.result });

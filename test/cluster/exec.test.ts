@@ -58,10 +58,7 @@ describe('exec and attach across the cluster', () => {
     await waitFor(() => !existsSync(`/proc/${pid}`), 'the exec to be gone from the node', 15_000, 100);
   }, 60_000);
 
-  // A second attacher over the cluster hangs instead of getting busy (a known gap, not yet found).
-  it.todo('refuses a second attacher over the cluster with busy (exit 1)');
-
-  it('attaches to a child over the cluster: a round trip', async () => {
+  it('attaches to a child over the cluster: a round trip; a second attacher meanwhile is busy (exit 1)', async () => {
     const added = await cluster.cli(['child', 'add', session.id, '--command', 'echo=cat', '--stdin']);
     expect(added.stderr).toBe('');
     const client = new SessionClient({ cluster: cluster.nats.url });
@@ -70,6 +67,8 @@ describe('exec and attach across the cluster', () => {
       const echoed = new Promise<string>((resolve) => stream.once('data', (chunk: Buffer) => resolve(chunk.toString())));
       stream.write('ping\n');
       expect(await echoed).toBe('ping\n');
+      const second = await cluster.cli(['attach', session.id, '--child', 'echo']);
+      expect({ code: second.exitCode, err: second.stderr }).toMatchObject({ code: 1, err: expect.stringContaining('already has an attacher') });
       stream.end();
     } finally {
       client.close();
