@@ -99,7 +99,8 @@ export class SessionBounds {
   watch(createdAt: string, expire: (ms: number) => void): void {
     const { memoryMax } = this.limits;
     if (memoryMax !== null && needsWatchdog(this.support(), this.limits) && !this.watchdog) {
-      const pids = () => this.group?.pids() ?? membersOf(this.session.leaders());
+      // Without a group: the supervisor, and every group of what it started (children and execs).
+      const pids = () => this.group?.pids() ?? membersOf([...this.session.leaders(), ...groupsUnder(this.session.supervisor(), [])]);
       this.watchdog = new MemoryWatchdog(memoryMax, { pids, supervisor: this.session.supervisor, paused: () => this.pause.suspended, warn: this.session.warn });
     }
     const ttlMs = this.spec.ttlMs ?? null;

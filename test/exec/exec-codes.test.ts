@@ -89,6 +89,14 @@ describe('exec: exit codes, signals, timeouts, a vanished caller', { timeout: 90
       await waitFor(() => !isRunning(pid), `the exec to be gone after ${signal}`, 8000);
     }
   });
+
+  it("an exec counts toward the session's memoryMax where the daemon watches it (no cgroups)", async () => {
+    s = await sessionWithClient('watched', undefined, ['--cgroups', 'off']);
+    const limited = await s.client.create({ id: 'watched-limited', memoryMax: 150 * 1024 * 1024 });
+    s.h.noteSession(limited);
+    const hog = 'const b = Buffer.alloc(300 * 1024 * 1024, 1); setTimeout(() => console.log(b.length), 15000)';
+    expect(await s.client.exec('watched-limited', [process.execPath, '-e', hog])).toMatchObject({ code: null, signal: 'SIGKILL' });
+  });
 });
 
 function readChildren(pid: number): number[] {
