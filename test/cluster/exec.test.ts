@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../src/contract/session.js';
 import { SessionClient } from '../../src/control/client.js';
@@ -42,6 +42,28 @@ describe('exec and attach across the cluster', () => {
       proc.stdout.on('data', (chunk: Buffer) => (bytes += chunk.length));
       expect((await proc.wait()).code).toBe(0);
       expect(bytes).toBe(20 * 1024 * 1024);
+    } finally {
+      client.close();
+    }
+  }, 60_000);
+
+  it('slows a command whose caller does not read: the node holds no more than its window', async () => {
+    const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${cluster.node('beta').pid}/status`, 'utf8'))![1]) * 1024;
+    const client = new SessionClient({ cluster: cluster.nats.url });
+    try {
+      const before = rss();
+      const proc = await client.spawn(session.id, ['head', '-c', String(64 * 1024 * 1024), '/dev/zero']);
+      proc.stdin.end();
+      proc.stdout.pause();
+      // The one fixed wait: unread, 64 MiB would be written in well under this; held back, head still runs.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      expect(existsSync(`/proc/${proc.pid}`)).toBe(true);
+      expect(rss() - before).toBeLessThan(32 * 1024 * 1024);
+      let bytes = 0;
+      proc.stdout.on('data', (c: Buffer) => (bytes += c.length));
+      proc.stdout.resume();
+      expect(await proc.wait()).toMatchObject({ code: 0 });
+      expect(bytes).toBe(64 * 1024 * 1024);
     } finally {
       client.close();
     }
