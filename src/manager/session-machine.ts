@@ -1,9 +1,10 @@
 import type { EventType } from '../contract/events.js';
 import { describeExit, type ExitInfo, type SessionStatus } from '../contract/session.js';
-import { EXIT_AUTO_SHUTDOWN, EXIT_GAVE_UP } from '../ipc/supervisor-messages.js';
+import { EXIT_AUTO_SHUTDOWN, EXIT_GAVE_UP, type ChildState } from '../ipc/supervisor-messages.js';
 
 /**
- * A session's status machine as a pure step: every input is defined in every status. An input
+ * A session's status machine as a pure transition (session-step.ts wraps it with the rest of the
+ * session's state and the effects): every input is defined in every status. An input
  * that no longer applies (a late `ready` while terminating, a terminate of a terminated session)
  * is answered with `ignored`, never a throw: the daemon serves many sessions, and one session's
  * race is nobody else's problem.
@@ -11,7 +12,8 @@ import { EXIT_AUTO_SHUTDOWN, EXIT_GAVE_UP } from '../ipc/supervisor-messages.js'
 
 /** What can happen to a session: from its supervisor, from a client, from a timer. */
 export type SessionInput =
-  | { readonly kind: 'ready' }
+  /** The supervisor is up, its children as it reports them. */
+  | { readonly kind: 'ready'; readonly children: readonly ChildState[] }
   | { readonly kind: 'activity' }
   /** The idle clock ran out. */
   | { readonly kind: 'quiet' }
@@ -23,11 +25,11 @@ export type SessionInput =
   | { readonly kind: 'fault'; readonly reason: string }
   /** A significant child ended, and the session with it (autoShutdown). */
   | { readonly kind: 'auto_shutdown'; readonly reason: string }
-  /** The stop path is done: every process of the session is gone. */
-  | { readonly kind: 'stopped' }
+  /** The stop path is done: every process of the session is gone; the supervisor's exit, if known. */
+  | { readonly kind: 'stopped'; readonly exit: ExitInfo | null }
   /** Its processes are stopped (freezer or SIGSTOP), or continue again. */
-  | { readonly kind: 'pause' }
-  | { readonly kind: 'resume' }
+  | { readonly kind: 'paused' }
+  | { readonly kind: 'resumed' }
   /** Lifetimes: ttlMs after its create, idleTerminateMs without activity. */
   | { readonly kind: 'expired'; readonly ms: number }
   | { readonly kind: 'idle_timeout'; readonly ms: number };
@@ -51,7 +53,7 @@ export interface MachineState {
   readonly pausedFrom?: 'active' | 'idle';
 }
 
-export interface Step {
+export interface Transition {
   readonly state: MachineState;
   /** Begin the one stop path with this cause. */
   readonly stop?: StopCause;
@@ -63,7 +65,7 @@ export interface Step {
 
 const RUNNING: readonly SessionStatus[] = ['active', 'idle', 'paused'];
 
-export function step(state: MachineState, input: SessionInput): Step {
+export function transition(state: MachineState, input: SessionInput): Transition {
   const { status } = state;
   if (status === 'terminated') return ignore(state, input, 'the session is terminated');
   if (input.kind === 'stopped') return { state: { status: 'terminated', stopping: state.stopping } };
@@ -85,10 +87,10 @@ export function step(state: MachineState, input: SessionInput): Step {
       return beginStop(state, input, status);
     case 'fault':
       return beginStop(state, input, 'terminating');
-    case 'pause':
+    case 'paused':
       if (status === 'paused') return { state };
       return status === 'active' || status === 'idle' ? { state: { ...state, status: 'paused', pausedFrom: status }, emit: 'session.paused' } : ignore(state, input, `it is ${status}`);
-    case 'resume':
+    case 'resumed':
       return status === 'paused' ? { state: { status: state.pausedFrom ?? 'active', stopping: state.stopping }, emit: 'session.resumed' } : { state };
     case 'expired':
       return beginStop(state, input, 'terminating');
@@ -98,12 +100,12 @@ export function step(state: MachineState, input: SessionInput): Step {
   }
 }
 
-function beginStop(state: MachineState, cause: StopCause, status: SessionStatus): Step {
+function beginStop(state: MachineState, cause: StopCause, status: SessionStatus): Transition {
   const emit = status === 'terminating' ? ('session.terminating' as const) : undefined;
   return { state: { status, stopping: cause }, stop: cause, ...(emit ? { emit } : {}) };
 }
 
-function ignore(state: MachineState, input: SessionInput, why: string): Step {
+function ignore(state: MachineState, input: SessionInput, why: string): Transition {
   return { state, ignored: `${input.kind} ignored: ${why}` };
 }
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { SESSION_STATUSES, type SessionStatus } from '../../src/contract/vocabulary.js';
-import { outcome, step, type MachineState, type SessionInput, type StopCause } from '../../src/manager/session-machine.js';
+import { outcome, transition as step, type MachineState, type SessionInput, type StopCause } from '../../src/manager/session-machine.js';
 
 const exit = (code: number | null, signal: string | null = null) => ({ code, signal, at: '2026-01-01T00:00:00.000Z' });
 const INPUTS: SessionInput[] = [
-  { kind: 'ready' },
+  { kind: 'ready', children: [] },
   { kind: 'activity' },
   { kind: 'quiet' },
   { kind: 'terminate' },
@@ -12,15 +12,15 @@ const INPUTS: SessionInput[] = [
   { kind: 'hung', reason: 'supervisor hung' },
   { kind: 'supervisor_exited', exit: exit(null, 'SIGKILL') },
   { kind: 'fault', reason: 'boom' },
-  { kind: 'stopped' },
-  { kind: 'pause' },
-  { kind: 'resume' },
+  { kind: 'stopped', exit: null },
+  { kind: 'paused' },
+  { kind: 'resumed' },
   { kind: 'expired', ms: 1000 },
   { kind: 'idle_timeout', ms: 1000 },
 ];
 const at = (status: SessionStatus, stopping: StopCause | null = null): MachineState => ({ status, stopping });
 
-describe('session machine', () => {
+describe('session status machine (transition)', () => {
   it('defines every input in every status, stopping or not: it never throws', () => {
     for (const status of SESSION_STATUSES) {
       for (const stopping of [null, { kind: 'requested' } as const]) {
@@ -30,7 +30,7 @@ describe('session machine', () => {
   });
 
   it.each([
-    ['initializing', { kind: 'ready' }, 'active', 'session.active', undefined],
+    ['initializing', { kind: 'ready', children: [] }, 'active', 'session.active', undefined],
     ['active', { kind: 'quiet' }, 'idle', 'session.idle', undefined],
     ['idle', { kind: 'activity' }, 'active', 'session.active', undefined],
     ['active', { kind: 'activity' }, 'active', undefined, undefined],
@@ -40,10 +40,10 @@ describe('session machine', () => {
     ['idle', { kind: 'hung', reason: 'x' }, 'idle', undefined, 'hung'],
     ['active', { kind: 'supervisor_exited', exit: exit(1) }, 'active', undefined, 'supervisor_exited'],
     ['active', { kind: 'fault', reason: 'x' }, 'terminating', 'session.terminating', 'fault'],
-    ['active', { kind: 'pause' }, 'paused', 'session.paused', undefined],
-    ['idle', { kind: 'pause' }, 'paused', 'session.paused', undefined],
-    ['paused', { kind: 'pause' }, 'paused', undefined, undefined],
-    ['active', { kind: 'resume' }, 'active', undefined, undefined],
+    ['active', { kind: 'paused' }, 'paused', 'session.paused', undefined],
+    ['idle', { kind: 'paused' }, 'paused', 'session.paused', undefined],
+    ['paused', { kind: 'paused' }, 'paused', undefined, undefined],
+    ['active', { kind: 'resumed' }, 'active', undefined, undefined],
     ['paused', { kind: 'quiet' }, 'paused', undefined, undefined],
     ['paused', { kind: 'terminate' }, 'terminating', 'session.terminating', 'requested'],
     ['initializing', { kind: 'expired', ms: 5 }, 'terminating', 'session.terminating', 'expired'],
@@ -62,23 +62,23 @@ describe('session machine', () => {
       expect(step(at('terminating', { kind: 'requested' }), input).ignored).toMatch(/stopping/);
       expect(step(at('terminated', { kind: 'requested' }), input).ignored).toMatch(/terminated/);
     }
-    expect(step(at('active'), { kind: 'ready' }).ignored).toMatch(/ready ignored/);
+    expect(step(at('active'), { kind: 'ready', children: [] }).ignored).toMatch(/ready ignored/);
     expect(step(at('active'), { kind: 'start_failed', reason: 'late' }).ignored).toBeDefined();
-    expect(step(at('initializing'), { kind: 'pause' }).ignored).toMatch(/initializing/);
+    expect(step(at('initializing'), { kind: 'paused' }).ignored).toMatch(/initializing/);
     expect(step(at('initializing'), { kind: 'idle_timeout', ms: 5 }).ignored).toBeDefined();
   });
 
   it('a resume goes back to the status the pause left', () => {
     for (const from of ['active', 'idle'] as const) {
-      const paused = step(at(from), { kind: 'pause' }).state;
-      expect(step(paused, { kind: 'resume' })).toEqual({ state: at(from), emit: 'session.resumed' });
+      const paused = step(at(from), { kind: 'paused' }).state;
+      expect(step(paused, { kind: 'resumed' })).toEqual({ state: at(from), emit: 'session.resumed' });
     }
   });
 
   it('a second stop never begins while one runs; the end of the stop is terminated', () => {
     const stopping = at('active', { kind: 'supervisor_exited', exit: exit(1) });
     expect(step(stopping, { kind: 'terminate' }).stop).toBeUndefined();
-    expect(step(stopping, { kind: 'stopped' }).state.status).toBe('terminated');
+    expect(step(stopping, { kind: 'stopped', exit: null }).state.status).toBe('terminated');
   });
 
   it('words the end from the cause and the supervisor exit code', () => {
