@@ -75,6 +75,29 @@ describe('spares', () => {
     await waitFor(() => !isRunning(refilled.supervisorPid), 'the broken spare to be gone');
   });
 
+  it('a default create just after the spare Placeholder died gives a working session or says why it failed', async () => {
+    h = new Harness();
+    const spare = await readySpare(h);
+    process.kill(spare.placeholderPid, 'SIGKILL');
+    const made = await h.manager.createSession({}).then(
+      (id) => ({ id }),
+      (error: Error) => ({ error }),
+    );
+    if ('error' in made) {
+      // Taken in the instant before the daemon learnt the spare was broken: a failed start that names its cause.
+      expect(made.error.message).toMatch(/failed to start: .*(supervisor|placeholder)/i);
+      // The next create gets a working session.
+      const id = await h.create({});
+      expect((await h.manager.getSessionInfo(id)).status).toBe('active');
+      return;
+    }
+    const info = await h.manager.getSessionInfo(made.id);
+    expect(info.status).toBe('active');
+    const pid = info.children[0]!.pid!;
+    expect(pid).not.toBe(spare.placeholderPid);
+    expect(isRunning(pid)).toBe(true);
+  });
+
   it('with --warm 0 there is no spare, and sessions start cold', async () => {
     h = new Harness({ warmSupervisors: 0 });
     const id = await h.create({});
