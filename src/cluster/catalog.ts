@@ -78,9 +78,10 @@ export class Catalog {
 
   /** Every session id the catalog holds. */
   async ids(): Promise<string[]> {
-    const ids: string[] = [];
-    for await (const key of await this.kv.keys()) ids.push(sessionIdOfKey(key));
-    return ids;
+    // A Set: an entry written while keys() runs comes from it a second time.
+    const ids = new Set<string>();
+    for await (const key of await this.kv.keys()) ids.add(sessionIdOfKey(key));
+    return [...ids];
   }
 
   /** Every entry: for the sessions of nodes that cannot answer, and a node's reconciliation. */

@@ -15,9 +15,10 @@ export class NodeDirectory {
 
   /** Every node known, as it stands now (`up`, `unreachable`, `stopped`), by name. */
   async list(now = Date.now()): Promise<NodeInfo[]> {
-    const names: string[] = [];
-    for await (const key of await this.kv.keys()) names.push(key);
-    const entries = await Promise.all(names.map((name) => this.kv.get(name)));
+    // A Set: a key written while keys() runs (a node's announcement) comes from it a second time.
+    const names = new Set<string>();
+    for await (const key of await this.kv.keys()) names.add(key);
+    const entries = await Promise.all([...names].map((name) => this.kv.get(name)));
     return entries
       .filter((e) => e !== null && e.operation === 'PUT')
       .map((e) => nodeInfo(e!.json<NodeAnnouncement>(), e!.created, now))
