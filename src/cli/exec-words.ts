@@ -1,16 +1,16 @@
 import { SessiondError } from '../contract/errors.js';
 
-/** `exec` and `attach` as typed: parsed by hand, so running them loads no argument parser. */
-/** `--cluster URL` and `--cluster-creds FILE`, as given (the environment's are read by the caller). */
+/** Where the command runs: `--home DIR`, or `--cluster URL` and `--cluster-creds FILE`, as given (the environment's are read by the caller). */
 interface Where {
   readonly home?: string;
   readonly cluster?: string;
   readonly clusterCreds?: string;
 }
 
+/** `exec` and `attach` as typed: parsed by hand, so running them loads no argument parser. */
 export type StreamCommand = Where &
-  ({ readonly command: 'exec'; readonly home?: string; readonly id: string; readonly argv: readonly string[]; readonly cwd?: string; readonly env: Readonly<Record<string, string>>; readonly timeoutMs?: number; readonly tty: boolean }
-  | { readonly command: 'attach'; readonly home?: string; readonly id: string; readonly child: string });
+  ({ readonly command: 'exec'; readonly id: string; readonly argv: readonly string[]; readonly cwd?: string; readonly env: Readonly<Record<string, string>>; readonly timeoutMs?: number; readonly tty: boolean }
+  | { readonly command: 'attach'; readonly id: string; readonly child: string });
 
 /** The longest --timeout-ms: contract/durations.ts's MAX_DURATION_MS (365 days), not imported: that module loads zod. */
 const MAX_TIMEOUT_MS = 365 * 86_400_000;

@@ -1,5 +1,5 @@
 import { signalPid } from '../process/kill.js';
-import { allStats } from '../process/proc.js';
+import { allStats, type ProcStat } from '../process/proc.js';
 import { RssSampler } from '../limits/rss-sampler.js';
 import { memoryVerdict } from '../limits/watchdog.js';
 import { processGroups } from './stats.js';
@@ -68,8 +68,8 @@ export class MemoryWatchdog {
   }
 }
 
-/** The leaders (supervisor, children) and every running member of their process groups, from one read of /proc. */
-export function membersOf(leaders: readonly number[]): number[] {
-  const groups = processGroups(allStats());
+/** The leaders (supervisor, children) and every running member of their process groups, from one read of /proc (`stats`). */
+export function membersOf(leaders: readonly number[], stats: readonly ProcStat[] = allStats()): number[] {
+  const groups = processGroups(stats);
   return [...new Set(leaders.flatMap((pid) => groups.get(pid) ?? [pid]))];
 }

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SessionCgroup } from '../cgroup/index.js';
 import { SessiondError } from '../contract/errors.js';
 import { signalGroup, signalPid } from '../process/kill.js';
-import { allStats, readStat } from '../process/proc.js';
+import { allStats, readStat, type ProcStat } from '../process/proc.js';
 
 /** The processes a pause reaches without a freezer: the supervisor, and the groups of its children and execs. */
 export interface PausedProcesses {
@@ -100,10 +100,10 @@ export class SessionPause {
  * supervisor reported) and of every other process the supervisor started (its execs), never the
  * supervisor's own group (its parent's, the daemon's, may be it).
  */
-export function groupsUnder(supervisor: number | null, leaders: readonly number[]): number[] {
+export function groupsUnder(supervisor: number | null, leaders: readonly number[], stats: readonly ProcStat[] = allStats()): number[] {
   const groups = new Set(leaders.filter((pid) => pid !== supervisor));
   const own = supervisor === null ? undefined : readStat(supervisor)?.pgrp;
-  if (own !== undefined) for (const stat of allStats()) if (stat.ppid === supervisor && stat.pgrp !== own) groups.add(stat.pgrp);
+  if (own !== undefined) for (const stat of stats) if (stat.ppid === supervisor && stat.pgrp !== own) groups.add(stat.pgrp);
   return [...groups];
 }
 

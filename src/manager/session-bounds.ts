@@ -8,6 +8,7 @@ import type { SessionSpec } from '../contract/spec.js';
 import { hasLimits, type ResourceLimits } from '../limits/limits.js';
 import { membersOf, MemoryWatchdog } from './memory-watchdog.js';
 import { groupsUnder, SessionPause } from './pause.js';
+import { allStats } from '../process/proc.js';
 
 export interface BoundsOptions {
   /** What the daemon detected; none: every limit but memory is refused, memory is watched. */
@@ -99,8 +100,12 @@ export class SessionBounds {
   watch(createdAt: string, expire: (ms: number) => void): void {
     const { memoryMax } = this.limits;
     if (memoryMax !== null && needsWatchdog(this.support(), this.limits) && !this.watchdog) {
-      // Without a group: the supervisor, and every group of what it started (children and execs).
-      const pids = () => this.group?.pids() ?? membersOf([...this.session.leaders(), ...groupsUnder(this.session.supervisor(), [])]);
+      // Without a group: the supervisor, and every group of what it started (children and execs), from one read of /proc.
+      const pids = () => {
+        if (this.group) return this.group.pids();
+        const stats = allStats();
+        return membersOf([...this.session.leaders(), ...groupsUnder(this.session.supervisor(), [], stats)], stats);
+      };
       this.watchdog = new MemoryWatchdog(memoryMax, { pids, supervisor: this.session.supervisor, paused: () => this.pause.suspended, warn: this.session.warn });
     }
     const ttlMs = this.spec.ttlMs ?? null;
