@@ -21,7 +21,8 @@ export async function probe(paths: StatePaths): Promise<DaemonStatus | null> {
   try {
     return (await connection.request('status', {})) as DaemonStatus;
   } catch (error) {
-    if (error instanceof SessiondError && error.code === 'daemon_unavailable') return null;
+    // A daemon exiting as we ask tells us why it goes (restarting or stopped): either way, not running.
+    if (error instanceof SessiondError && (error.code === 'daemon_unavailable' || error.code === 'daemon_stopped')) return null;
     throw error;
   } finally {
     connection.close();
