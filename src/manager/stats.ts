@@ -37,13 +37,14 @@ const HAS_PROCFS = existsSync('/proc/self/stat');
  * Samples the stats of sessions at most once a second each, as `top` refreshes: a `list` of two
  * hundred sessions, asked for again and again, does not read /proc for four hundred processes
  * every time. A session's stats sum its leaders (supervisor, children) and every process in the
- * children's groups, so grandchildren count too, all from one read of /proc. Entries go with
- * their session (a WeakMap), and what the sampler knows of a process goes with it.
+ * children's groups and in the groups of the supervisor's execs, so grandchildren count too, all
+ * from one read of /proc. Entries go with their session (a WeakMap), and what the sampler knows
+ * of a process goes with it.
  */
 export class StatsSampler<S extends object> {
   private readonly sampled = new WeakMap<S, { at: number; stats: SessionStats }>();
   private readonly usage = new ProcUsage();
-  private scan: { at: number; uptime: number; stats: Map<number, ProcStat>; groups: Map<number, number[]> } | null = null;
+  private scan: { at: number; uptime: number; stats: Map<number, ProcStat>; groups: Map<number, number[]>; children: Map<number, number[]> } | null = null;
 
   constructor(
     private readonly leadersOf: (session: S) => readonly number[],
@@ -75,8 +76,14 @@ export class StatsSampler<S extends object> {
   }
 
   private fromProc(sessions: readonly S[], now: number): SessionStats[] {
-    const { stats, groups, uptime } = this.read(sessions.flatMap((session) => this.leadersOf(session)), now);
-    const sampled = sessions.map((session) => this.usage.of(new Set(this.leadersOf(session).flatMap((pid) => groups.get(pid) ?? [pid])), stats, uptime));
+    const { stats, groups, children, uptime } = this.read(sessions.flatMap((session) => this.leadersOf(session)), now);
+    // A leader's group, and the group of each process it started in a group of its own (the supervisor's execs).
+    const members = (pid: number) => groups.get(pid) ?? [pid];
+    const sampled = sessions.map((session) => {
+      const leaders = this.leadersOf(session);
+      const pids = new Set(leaders.flatMap((leader) => [leader, ...(children.get(leader) ?? [])].flatMap(members)));
+      return this.usage.of(pids, stats, uptime);
+    });
     this.usage.forget(stats);
     return sampled;
   }
@@ -84,7 +91,7 @@ export class StatsSampler<S extends object> {
   private read(leaders: readonly number[], now: number) {
     if (!this.scan || now - this.scan.at >= SCAN_REUSE_MS) {
       const stats = new Map(allStats().map((stat) => [stat.pid, stat]));
-      this.scan = { at: now, uptime: uptimeSeconds(), stats, groups: processGroups(stats.values()) };
+      this.scan = { at: now, uptime: uptimeSeconds(), stats, groups: processGroups(stats.values()), children: childrenByParent(stats.values()) };
       return this.scan;
     }
     for (const pid of leaders) {
@@ -106,4 +113,16 @@ export function processGroups(stats: Iterable<ProcStat> = allStats()): Map<numbe
     groups.set(pgrp, members);
   }
   return groups;
+}
+
+/** Running processes by parent pid, from the same read. */
+function childrenByParent(stats: Iterable<ProcStat>): Map<number, number[]> {
+  const children = new Map<number, number[]>();
+  for (const { pid, ppid, state } of stats) {
+    if (state === 'Z' || state === 'X') continue;
+    const siblings = children.get(ppid);
+    if (siblings) siblings.push(pid);
+    else children.set(ppid, [pid]);
+  }
+  return children;
 }

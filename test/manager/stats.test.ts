@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StatsSampler } from '../../src/manager/stats.js';
-import { readStat, runningInGroup } from '../../src/process/proc.js';
+import { allStats, readStat, runningInGroup } from '../../src/process/proc.js';
 import { expectAllGone, killAll, waitFor } from '../helpers/proc.js';
 
 interface Session {
@@ -41,5 +41,20 @@ describe('StatsSampler', () => {
 
     // Once the sample and the read are old enough, the group's sleep counts too.
     await waitFor(async () => (await sampler.of([second])).get(second)!.memory >= rss(shell) + rss(member), "the group's sleep counted");
+  });
+
+  it('counts the groups a leader started apart from its own, as a supervisor starts its execs', async () => {
+    const sampler = new StatsSampler<Session>((s) => s.leaders);
+    // A supervisor-like parent in this test's group, and under it an exec-like shell leading a group of its own, with a sleep in it.
+    const parent = spawn('sh', ['-c', 'setsid sh -c "sleep 1000 & wait" & wait'], { stdio: 'ignore' });
+    const exec = await waitFor(() => allStats().find((s) => s.ppid === parent.pid && s.pgrp === s.pid), 'the exec-like shell');
+    const sleeper = await waitFor(() => runningInGroup(exec.pid).find((pid) => pid !== exec.pid && rss(pid) > 0 && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sleep'), 'its sleep');
+    try {
+      const session: Session = { leaders: [parent.pid!] };
+      await waitFor(async () => (await sampler.of([session])).get(session)!.memory >= rss(parent.pid!) + rss(exec.pid) + rss(sleeper!), 'the exec and its sleep counted');
+    } finally {
+      killAll([parent.pid!, exec.pid, sleeper!]);
+      await expectAllGone([parent.pid!, exec.pid, sleeper!]);
+    }
   });
 });
