@@ -53,6 +53,7 @@ export class SessiondSystem implements System {
 
   async setup(): Promise<void> {
     this.dropCleanup = onCleanup(() => this.teardown());
+    this.isolatedSpares = false; // a new daemon keeps isolated spares only once it is asked for an isolated create
     this.home = await mkdtemp(join(this.ctx.tmp, `${this.name}-`));
     await writeFile(join(this.home, 'bench-spec.json'), JSON.stringify(this.spec({})));
     const args = ['--home', this.home, '--warm', String(this.variant.warm), ...this.daemonArgs];
