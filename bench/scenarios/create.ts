@@ -44,9 +44,26 @@ export async function createScenario(systems: readonly System[], plan: Plan): Pr
     // An isolated create (a uid of its own, root only) from an isolated spare, beside the plain one above.
     const isolating = process.getuid?.() === 0 ? ready.filter((s) => s.name === 'sessiond') : [];
     for (const system of isolating) await system.stop(await system.start(unitName('warm-isolated'), { isolate: true })); // starts its isolated spares
-    const isolated = await alternate(isolating, plan.trials, (system) => timed(system, (name) => system.start(name, { isolate: true })));
+    // Paired: each round times a plain create and an isolated one back to back (the order alternating), so a load that comes and goes weighs on both alike.
+    const plainBeside: Samples = {};
+    const isolated = await alternate(isolating, plan.trials, async (system, round) => {
+      const plain = () => timed(system, (name) => system.start(name));
+      const isolate = () => timed(system, (name) => system.start(name, { isolate: true }));
+      let plainMs: number;
+      let isolatedMs: number;
+      if (round % 2) {
+        isolatedMs = await isolate();
+        plainMs = await plain();
+      } else {
+        plainMs = await plain();
+        isolatedMs = await isolate();
+      }
+      (plainBeside[system.name] ??= []).push(plainMs);
+      return isolatedMs;
+    });
     return [
       { key: 'create.isolated', label: 'create → active, isolated (API: create --isolate, from an isolated spare)', unit: 'ms', samples: isolated },
+      { key: 'create.isolated_plain', label: 'create → active, plain, in the same rounds as the isolated ones (API)', unit: 'ms', samples: plainBeside },
       { key: 'create.client', label: 'create → active (API: SessionClient / pm2.start / startProcess)', unit: 'ms', samples: api },
       { key: 'create.cli', label: 'create → active (CLI: sessionctl create)', unit: 'ms', samples: cli },
       { key: 'create.cli_startup', label: 'CLI start-up (sessionctl registry-key x, no daemon)', unit: 'ms', samples: cliStartup },
