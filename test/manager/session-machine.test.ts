@@ -1,23 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SESSION_STATUSES, type SessionStatus } from '../../src/contract/vocabulary.js';
-import { outcome, transition as step, type MachineState, type SessionInput, type StopCause } from '../../src/manager/session-machine.js';
+import { outcome, transition as step, type MachineState, type StopCause } from '../../src/manager/session-machine.js';
+import { exit, MACHINE_INPUTS } from './machine-inputs.js';
 
-const exit = (code: number | null, signal: string | null = null) => ({ code, signal, at: '2026-01-01T00:00:00.000Z' });
-const INPUTS: SessionInput[] = [
-  { kind: 'ready', children: [] },
-  { kind: 'activity' },
-  { kind: 'quiet' },
-  { kind: 'terminate' },
-  { kind: 'start_failed', reason: 'child x exited' },
-  { kind: 'hung', reason: 'supervisor hung' },
-  { kind: 'supervisor_exited', exit: exit(null, 'SIGKILL') },
-  { kind: 'fault', reason: 'boom' },
-  { kind: 'stopped', exit: null },
-  { kind: 'paused' },
-  { kind: 'resumed' },
-  { kind: 'expired', ms: 1000 },
-  { kind: 'idle_timeout', ms: 1000 },
-];
+const INPUTS = MACHINE_INPUTS;
 const at = (status: SessionStatus, stopping: StopCause | null = null): MachineState => ({ status, stopping });
 
 describe('session status machine (transition)', () => {

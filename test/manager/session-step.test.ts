@@ -7,12 +7,11 @@ import { ask } from '../../src/manager/session-asks.js';
 import type { StopCause } from '../../src/manager/session-machine.js';
 import { initialState, step, type Call, type RuntimeInput, type RuntimeState } from '../../src/manager/session-step.js';
 import type { ChildEvent } from '../../src/manager/spec-mirror.js';
+import { exit, MACHINE_INPUTS, T0 } from './machine-inputs.js';
 
-const T0 = '2026-01-01T00:00:00.000Z';
 const NOW = '2026-01-01T00:00:01.000Z';
 const child = (name: string) => ({ name, command: 'sleep', args: ['9'], cwd: '/', restart: 'permanent', shutdownMs: 5000, significant: false, restartDelayMs: 0, backoff: 'none', maxRestartDelayMs: 30000 }) as never;
 const SPEC = { id: 's1', children: [child('a')], strategy: 'one_for_one' } as unknown as SessionSpec;
-const exit = (code: number | null, signal: string | null = null) => ({ code, signal, at: T0 });
 const event = (name: string, kind: ChildEvent['event'], restarts = 0): ChildEvent =>
   ({ type: 'child', event: kind, child: { name, pid: 7, status: 'running', restarts: 0, lastExit: null, nextRestartAt: null }, restarts }) as ChildEvent;
 
@@ -22,20 +21,8 @@ const kinds = (state: RuntimeState, input: RuntimeInput) => step(state, input, N
 const CALLS: Call[] = [{ kind: 'start' }, { kind: 'request', request: restartAll(SPEC, 1000) }, { kind: 'hand_over', message: { type: 'attach' } as never, socket: new Socket() }, { kind: 'pause' }, { kind: 'resume' }];
 const INPUTS: RuntimeInput[] = [
   ...CALLS.map((call) => ({ kind: 'call', call }) as const),
-  { kind: 'ready', children: [] },
-  { kind: 'activity' },
-  { kind: 'quiet' },
-  { kind: 'terminate' },
-  { kind: 'start_failed', reason: 'x' },
-  { kind: 'hung', reason: 'x' },
-  { kind: 'supervisor_exited', exit: exit(1) },
-  { kind: 'fault', reason: 'x' },
+  ...MACHINE_INPUTS,
   { kind: 'auto_shutdown', reason: 'x' },
-  { kind: 'stopped', exit: null },
-  { kind: 'paused' },
-  { kind: 'resumed' },
-  { kind: 'expired', ms: 5 },
-  { kind: 'idle_timeout', ms: 5 },
   { kind: 'tick' },
   { kind: 'child', message: event('a', 'restarted', 1) },
   { kind: 'gave_up', reason: 'too many' },
