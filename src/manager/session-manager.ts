@@ -1,6 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import type { ToSupervisor } from '../ipc/supervisor-messages.js';
+import type { Duplex } from 'node:stream';
+import { attachTo, execIn, spawnIn, type ChannelTarget, type ExecOptions, type ExecResult, type SpawnOptions } from '../exec/client-exec.js';
+import type { HandOverMessage } from '../exec/exec-params.js';
+import type { SessionProcess } from '../exec/remote-process.js';
+import { handOverChannels } from './hand-over-channels.js';
 import { mkdirSync } from 'node:fs';
 import { notFound, SessiondError } from '../contract/errors.js';
 import type { EventType, SessionEvent } from '../contract/events.js';
@@ -84,6 +88,7 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   private readonly isolation: Isolation;
   private closed = false;
   private readonly gate: StartGate;
+  private readonly channels: ChannelTarget;
   private readonly stats = new StatsSampler<SessionRuntime>((session) => session.pids(), (session) => session.cgroupStats());
 
   constructor(options: SessionManagerOptions = {}) {
@@ -107,6 +112,7 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     this.supervisorsLog = paths.supervisorsLog;
     this.pool = new SupervisorPool(this.warm, paths.supervisorsLog, placeholder);
     if (options.isolation?.byDefault && process.geteuid?.() === 0) this.isolatedSpares();
+    this.channels = handOverChannels(paths.home, { spec: (id) => this.record(id).spec, handOver: (id, message, socket) => this.handOver(id, message, socket) });
   }
 
   /** Starts a session and resolves with its id once every child is ready. */
@@ -198,8 +204,27 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
   }
 
   /** Hands a client's exec or attach connection to the session's supervisor (src/exec). */
-  handOver(id: string, message: Extract<ToSupervisor, { type: 'exec' | 'attach' }>, socket: Socket): Promise<void> {
+  handOver(id: string, message: HandOverMessage, socket: Socket): Promise<void> {
     return this.session(id).handOver(message, socket);
+  }
+
+  /**
+   * Runs `argv` in the session (a process of it: its cgroup, cwd, environment) and resolves once
+   * it has ended: its exit code (null after a signal; 127 when not found), signal, whether
+   * `timeoutMs` passed, and its whole stdout and stderr. As SessionClient's exec.
+   */
+  exec(id: string, argv: readonly string[], options?: ExecOptions): Promise<ExecResult> {
+    return execIn(this.channels, id, argv, options);
+  }
+
+  /** As exec, streaming: its stdin, stdout and stderr (flow-controlled both ways), and wait(); close() takes the process with it. */
+  spawn(id: string, argv: readonly string[], options?: SpawnOptions): Promise<SessionProcess> {
+    return spawnIn(this.channels, id, argv, options);
+  }
+
+  /** A duplex stream to the stdin and stdout of a child with `"stdin": "pipe"`; ending it detaches (the child runs on). */
+  attach(id: string, child: string): Promise<Duplex> {
+    return attachTo(this.channels, id, child);
   }
 
   /** What the store keeps of a session. */
