@@ -4,6 +4,7 @@ import { Server } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessiondError } from '../../src/contract/errors.js';
+import type { SessionProcess } from '../../src/exec/remote-process.js';
 import { isRunning, runningDescendants, waitFor } from '../helpers/proc.js';
 import { Harness } from './harness.js';
 
@@ -69,7 +70,7 @@ describe('SessionManager exec, spawn and attach', { timeout: 60_000 }, () => {
     expect(await proc.wait()).toEqual({ code: 5, signal: null, timedOut: false });
   });
 
-  it('attach joins a "stdin": "pipe" child: round trip, busy, EOF detaches and the child runs on, a later attacher works', async () => {
+  it('attach joins a "stdin": "pipe" child: round trip, busy, EOF or a destroy detaches and the child runs on, a later attacher works', async () => {
     h = new Harness();
     const id = await h.create({ id: 'mattach', children: [{ name: 'echo', command: 'cat', stdin: 'pipe' }] });
     const pid = (await h.manager.getSessionInfo(id)).children[0]!.pid;
@@ -86,24 +87,32 @@ describe('SessionManager exec, spawn and attach', { timeout: 60_000 }, () => {
     await once(first, 'close');
     const second = await h.manager.attach(id, 'echo');
     expect(await roundTrip(second, 'again\n')).toBe('again\n');
-    second.end();
-    second.resume();
-    await once(second, 'close');
+    // Destroyed rather than ended: it detaches all the same.
+    second.destroy();
+    // Its supervisor learns of it when the connection closes: until then a new attacher is busy.
+    const third = await waitFor(() => h.manager.attach(id, 'echo').catch((error: SessiondError) => (error.code === 'busy' ? null : Promise.reject(error))), 'the destroyed attacher to be detached');
+    expect(await roundTrip(third, 'once more\n')).toBe('once more\n');
+    third.end();
+    third.resume();
+    await once(third, 'close');
     expect((await h.manager.getSessionInfo(id)).children[0]).toMatchObject({ pid, status: 'running', restarts: 0 });
   });
 
-  it('a spawn its caller closes takes its process tree with it; the session is untouched', async () => {
+  it('a spawn its caller closes, or whose streams it destroys, takes its process tree with it; the session is untouched', async () => {
     h = new Harness();
     const id = await h.create({ id: 'mclose' });
     const before = await h.manager.getSessionInfo(id);
-    const proc = await h.manager.spawn(id, ['sh', '-c', 'sleep 1000 & sleep 1001']);
-    const pid = proc.pid!;
-    const tree = await waitFor(() => (runningDescendants(pid).length === 2 ? runningDescendants(pid) : null), 'the exec to start its sleeps');
-    proc.close();
-    await expect(proc.wait()).rejects.toThrow('closed before the process ended');
-    await waitFor(() => [pid, ...tree].every((p) => !isRunning(p)), 'the exec and its tree to be gone', 8000);
-    const exited = await h.waitEvent((e) => e.type === 'exec.exited' && e.pid === pid, 'exec.exited');
-    expect(exited).toMatchObject({ program: 'sh', signal: 'SIGTERM' });
+    const goAway = [(proc: SessionProcess) => proc.close(), (proc: SessionProcess) => [proc.stdin, proc.stdout, proc.stderr].forEach((s) => s.destroy())];
+    for (const leave of goAway) {
+      const proc = await h.manager.spawn(id, ['sh', '-c', 'sleep 1000 & sleep 1001']);
+      const pid = proc.pid!;
+      const tree = await waitFor(() => (runningDescendants(pid).length === 2 ? runningDescendants(pid) : null), 'the exec to start its sleeps');
+      leave(proc);
+      await expect(proc.wait()).rejects.toThrow('closed before the process ended');
+      await waitFor(() => [pid, ...tree].every((p) => !isRunning(p)), 'the exec and its tree to be gone', 8000);
+      const exited = await h.waitEvent((e) => e.type === 'exec.exited' && e.pid === pid, 'exec.exited');
+      expect(exited).toMatchObject({ program: 'sh', signal: 'SIGTERM' });
+    }
     const after = await h.manager.getSessionInfo(id);
     expect(after.children).toEqual(before.children);
   });
