@@ -3,7 +3,7 @@ import { parseOrThrow, type SessionSpec } from '../contract/spec.js';
 import type { ChannelTarget } from '../exec/client-exec.js';
 import { firstReply } from '../exec/exec-channel.js';
 import { attachMessage, EXEC_PARAMS, execMessage, type HandOverMessage } from '../exec/exec-params.js';
-import { socketPair } from '../exec/socket-pair.js';
+import { pairsDir, socketPair } from '../exec/socket-pair.js';
 import type { Socket } from 'node:net';
 
 /** What the channels need of the manager: a session's spec (not_found), and its supervisor taking a connection. */
@@ -22,11 +22,12 @@ const REQUEST = 1;
  * same errors, same frames, one code path (src/exec/client-exec.ts).
  */
 export function handOverChannels(home: string, target: HandOverTarget): ChannelTarget {
+  let pairs: string | undefined;
   return {
     async open(method, params) {
       const message = method === 'exec' ? execOrder(target, params) : attachMessage(parseOrThrow(EXEC_PARAMS.attach, params, 'params of attach'), REQUEST);
       const id = (params as { id: string }).id;
-      const [ours, theirs] = await socketPair(home);
+      const [ours, theirs] = await socketPair((pairs ??= pairsDir(home)));
       const reply = firstReply(ours, method, {
         failed: (error) => new SessiondError('not_running', `session ${id}: its ${method} connection failed: ${errorMessage(error)}`, { cause: error }),
         closed: () => new SessiondError('not_running', `session ${id}: its supervisor closed the ${method} connection before replying`),

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Server } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,10 +17,10 @@ afterEach(async () => h?.close());
 
 const errorCode = (promise: Promise<unknown>) => promise.then(() => 'resolved', (error: SessiondError) => error.code);
 
-// What a call may leave behind in this process: a listening server, or its socket's folder in the home.
+// What a call may leave behind in this process: a listening server, or a socket file in the home.
 function leftovers(): { servers: number; files: string[] } {
   const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
-  return { servers: handles.filter((handle) => handle instanceof Server && handle.listening).length, files: readdirSync(h.home.dir).filter((name) => name.startsWith('pair-')) };
+  return { servers: handles.filter((handle) => handle instanceof Server && handle.listening).length, files: readdirSync(join(h.home.dir, 'pairs')) };
 }
 
 async function output(stream: NodeJS.ReadableStream, until: string): Promise<string> {
