@@ -1,10 +1,10 @@
+import type { Socket } from 'node:net';
 import { errorMessage, SessiondError } from '../contract/errors.js';
 import { parseOrThrow, type SessionSpec } from '../contract/spec.js';
 import type { ChannelTarget } from '../exec/client-exec.js';
 import { firstReply } from '../exec/exec-channel.js';
 import { attachMessage, EXEC_PARAMS, execMessage, type HandOverMessage } from '../exec/exec-params.js';
 import { pairsDir, socketPair } from '../exec/socket-pair.js';
-import type { Socket } from 'node:net';
 
 /** What the channels need of the manager: a session's spec (not_found), and its supervisor taking a connection. */
 export interface HandOverTarget {
@@ -25,8 +25,7 @@ export function handOverChannels(home: string, target: HandOverTarget): ChannelT
   let pairs: string | undefined;
   return {
     async open(method, params) {
-      const message = method === 'exec' ? execOrder(target, params) : attachMessage(parseOrThrow(EXEC_PARAMS.attach, params, 'params of attach'), REQUEST);
-      const id = (params as { id: string }).id;
+      const { id, message } = method === 'exec' ? execOrder(target, params) : attachOrder(params);
       const [ours, theirs] = await socketPair((pairs ??= pairsDir(home)));
       const reply = firstReply(ours, method, {
         failed: (error) => new SessiondError('not_running', `session ${id}: its ${method} connection failed: ${errorMessage(error)}`, { cause: error }),
@@ -45,7 +44,13 @@ export function handOverChannels(home: string, target: HandOverTarget): ChannelT
   };
 }
 
-function execOrder(target: HandOverTarget, params: unknown): HandOverMessage {
+// Checked as the control socket's dispatch checks them, then the session found (not_found), as its handlers do.
+function execOrder(target: HandOverTarget, params: unknown): { id: string; message: HandOverMessage } {
   const parsed = parseOrThrow(EXEC_PARAMS.exec, params, 'params of exec');
-  return execMessage(target.spec(parsed.id), parsed, REQUEST);
+  return { id: parsed.id, message: execMessage(target.spec(parsed.id), parsed, REQUEST) };
+}
+
+function attachOrder(params: unknown): { id: string; message: HandOverMessage } {
+  const parsed = parseOrThrow(EXEC_PARAMS.attach, params, 'params of attach');
+  return { id: parsed.id, message: attachMessage(parsed, REQUEST) };
 }

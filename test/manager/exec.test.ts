@@ -43,6 +43,9 @@ describe('SessionManager exec, spawn and attach', { timeout: 60_000 }, () => {
     expect(missing.stderr).toContain('no-such-program-here: command not found');
     expect(await h.manager.exec(id, ['sh', '-c', 'kill -KILL $$'])).toMatchObject({ code: null, signal: 'SIGKILL', timedOut: false });
     expect(await h.manager.exec(id, ['sleep', '60'], { timeoutMs: 200 })).toMatchObject({ code: null, signal: 'SIGTERM', timedOut: true });
+    // At once, each on a pair of its own: outputs and codes kept apart.
+    const many = await Promise.all(Array.from({ length: 10 }, (_, i) => h.manager.exec(id, ['sh', '-c', `echo ${i}; exit ${i}`])));
+    expect(many.map((r) => [r.code, r.stdout])).toEqual(Array.from({ length: 10 }, (_, i) => [i, `${i}\n`]));
     // The exec's events name the program, as over the daemon.
     await h.waitEvent((e) => e.type === 'exec.exited' && e.program === 'sleep', 'exec.exited of sleep');
 
