@@ -1,11 +1,12 @@
 // (9) exec: a command run inside a session (issue 17), each figure beside its floor in the same run:
-// exec of `true` through SessionClient against a bare spawn('true') from Node; the throughput of
+// exec of `true` through SessionClient, and through a SessionManager in this process, against a
+// bare spawn('true') from Node (the three in turn); the throughput of
 // `head -c 100M /dev/zero` through exec against the same command read straight from a pipe; and
 // `sessionctl exec ID -- true` against `node -e 0`, in paired runs (one of each, in turn).
 import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SessionClient } from 'sessiond';
+import { SessionClient, SessionManager } from 'sessiond';
 import type { Figure, Plan } from '../figure.js';
 import type { BenchContext, System } from '../system.js';
 import { progress } from './trials.js';
@@ -16,16 +17,20 @@ export async function execScenario(_systems: readonly System[], plan: Plan, ctx:
   progress('exec: true, throughput, sessionctl exec');
   const home = await mkdtemp(join(ctx.tmp, 'exec-'));
   const client = new SessionClient({ home, autoStart: true });
+  const manager = new SessionManager({ home: await mkdtemp(join(ctx.tmp, 'exec-manager-')) });
   const cli = join(ctx.repo, 'dist/src/cli/sessionctl.js');
   try {
     await client.create({ id: 'bench-exec' });
+    await manager.createSession({ id: 'bench-exec' });
     const runs = plan.quick ? 30 : 300;
     const floorTrue: number[] = [];
     const execTrue: number[] = [];
+    const managerTrue: number[] = [];
     for (let i = 0; i < runs + 10; i++) {
       const bare = await timed(() => exitOf(spawn('true', { stdio: 'ignore' })));
       const exec = await timed(async () => void (await client.exec('bench-exec', ['true'])));
-      if (i >= 10) floorTrue.push(bare), execTrue.push(exec); // the first ten warm both paths
+      const inProcess = await timed(async () => void (await manager.exec('bench-exec', ['true'])));
+      if (i >= 10) floorTrue.push(bare), execTrue.push(exec), managerTrue.push(inProcess); // the first ten warm every path
     }
     const floorRate: number[] = [];
     const execRate: number[] = [];
@@ -47,11 +52,13 @@ export async function execScenario(_systems: readonly System[], plan: Plan, ctx:
     }
     return [
       { key: 'exec.true', label: 'exec of `true` → exit: SessionClient.exec (floor: bare spawn from Node)', unit: 'ms', samples: { sessiond: execTrue, floor: floorTrue } },
+      { key: 'exec.manager', label: 'exec of `true` → exit: SessionManager.exec in this process (floor: bare spawn from Node)', unit: 'ms', samples: { sessiond: managerTrue, floor: floorTrue } },
       { key: 'exec.throughput', label: 'head -c 100M /dev/zero through exec (floor: read from its own pipe)', unit: 'MB/s', samples: { sessiond: execRate, floor: floorRate } },
       { key: 'exec.cli', label: 'sessionctl exec ID -- true (floor: node -e 0), paired runs', unit: 'ms', samples: { sessiond: cliExec, floor: nodeStart } },
     ];
   } finally {
     await client.stop().catch(() => undefined);
+    await manager.shutdown();
     client.close();
   }
 }

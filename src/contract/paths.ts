@@ -23,7 +23,7 @@ export interface StatePaths {
 }
 
 // sockaddr_un.sun_path holds 108 bytes on Linux, the terminating NUL included.
-const MAX_SOCKET_PATH = 107;
+export const MAX_SOCKET_PATH = 107;
 
 export function statePaths(home?: string): StatePaths {
   const dir = resolveStateDir(home);

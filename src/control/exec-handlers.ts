@@ -1,6 +1,6 @@
 import { errorMessage, SessiondError } from '../contract/errors.js';
 import type { SessionManager } from '../manager/session-manager.js';
-import { execCwd } from '../exec/exec-cwd.js';
+import { attachMessage, execMessage, type HandOverMessage } from '../exec/exec-params.js';
 import { replyLine } from '../exec/reply-line.js';
 import type { Handlers, RequestContext } from './dispatch.js';
 import type { ExecResults } from './exec-protocol.js';
@@ -15,7 +15,7 @@ type ExecHandlers = Pick<Handlers, keyof ExecResults>;
  */
 export function createExecHandlers(manager: SessionManager, lookup: SessionLookup): ExecHandlers {
   const live = (id: string): string => lookup.live(id, 'nothing can run in it');
-  const hand = async (id: string, context: RequestContext, message: (request: unknown) => Parameters<SessionManager['handOver']>[1]) => {
+  const hand = async (id: string, context: RequestContext, message: (request: unknown) => HandOverMessage) => {
     const { socket, request } = context.takeConnection();
     try {
       await manager.handOver(id, message(request), socket);
@@ -26,16 +26,15 @@ export function createExecHandlers(manager: SessionManager, lookup: SessionLooku
     }
   };
   return {
-    async exec({ id, argv, cwd, env, timeoutMs, tty }, context) {
-      const spec = manager.record(live(id)).spec;
-      const order = { argv, cwd: execCwd(spec, cwd), env, timeoutMs: timeoutMs ?? null, tty: tty ?? null };
-      await hand(id, context, (request) => ({ type: 'exec', exec: { request, ...order } }));
+    async exec(params, context) {
+      const spec = manager.record(live(params.id)).spec;
+      await hand(params.id, context, (request) => execMessage(spec, params, request));
       return { pid: null }; // never sent: the supervisor answers on the connection
     },
-    async attach({ id, child }, context) {
-      live(id);
-      await hand(id, context, (request) => ({ type: 'attach', attach: { request, child } }));
-      return { child, pid: 0 };
+    async attach(params, context) {
+      live(params.id);
+      await hand(params.id, context, (request) => attachMessage(params, request));
+      return { child: params.child, pid: 0 };
     },
   };
 }

@@ -9,7 +9,8 @@ import type { SessionInfo, SessionStatus } from '../contract/session.js';
 import { sessionSpecInput } from '../contract/spec.js';
 import type { CgroupSupport } from '../cgroup/types.js';
 import { LIVE_PARAMS, sessionId, type LiveResults } from './live-protocol.js';
-import { EXEC_PARAMS, type ExecResults } from './exec-protocol.js';
+import type { ExecResults } from './exec-protocol.js';
+import { EXEC_PARAMS } from '../exec/exec-params.js';
 import type { SpareInfo } from '../manager/supervisor-pool.js';
 import type { NodeInfo } from '../cluster/node-info.js';
 

@@ -64,12 +64,17 @@ export async function execIn(target: ChannelTarget, id: string, argv: readonly s
   return { ...exit, stdout, stderr };
 }
 
-/** A duplex stream joined to a child's stdin and stdout; ending it detaches, leaving the child running. */
+/** A duplex stream joined to a child's stdin and stdout; ending or destroying it detaches, leaving the child running. */
 export async function attachTo(target: ChannelTarget, id: string, child: string): Promise<Duplex> {
   const channel = await target.open('attach', { id, child });
   const proc = remoteProcess(channel, (channel.result as { pid: number } | undefined)?.pid ?? null);
   proc.wait().catch(() => undefined);
-  return Duplex.from({ writable: proc.stdin, readable: proc.stdout });
+  const duplex = Duplex.from({ writable: proc.stdin, readable: proc.stdout });
+  // Duplex.from answers destroy() with an AbortError, on itself and both sides: a caller that
+  // destroys it has only detached (and its errors are that alone: the socket's never reach it).
+  for (const stream of [duplex, proc.stdout]) stream.on('error', () => undefined);
+  duplex.once('close', () => proc.close());
+  return duplex;
 }
 
 async function text(stream: NodeJS.ReadableStream): Promise<string> {

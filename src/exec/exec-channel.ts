@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { SessiondError, type ErrorCode } from '../contract/errors.js';
 import { unavailable } from '../control/connection.js';
@@ -31,8 +31,23 @@ export function onFrames(channel: ExecChannel, listener: (frame: Frame) => void)
 }
 
 export function openChannel(path: string, method: 'exec' | 'attach', params: unknown): Promise<ExecChannel> {
+  const socket = connect(path);
+  socket.once('connect', () => socket.write(`${JSON.stringify({ id: 1, method, params })}\n`));
+  return firstReply(socket, method, {
+    failed: (error) => unavailable(path, error as NodeJS.ErrnoException),
+    closed: () => new SessiondError('daemon_unavailable', `sessiond closed the ${method} connection on ${path} before replying`),
+  });
+}
+
+/** How a connection that ends before its first reply fails, as its caller words it. */
+export interface LostReply {
+  failed(error: Error): SessiondError;
+  closed(): SessiondError;
+}
+
+/** Reads the first reply line of an exec or attach connection: the channel its frames follow on, or the error it names. */
+export function firstReply(socket: Socket, method: 'exec' | 'attach', lost: LostReply): Promise<ExecChannel> {
   return new Promise((resolve, reject) => {
-    const socket = connect(path);
     let head: Buffer = Buffer.alloc(0);
     let settled = false;
     const fail = (error: SessiondError) => {
@@ -41,9 +56,8 @@ export function openChannel(path: string, method: 'exec' | 'attach', params: unk
       socket.destroy();
       reject(error);
     };
-    socket.once('connect', () => socket.write(`${JSON.stringify({ id: 1, method, params })}\n`));
-    socket.on('error', (error: NodeJS.ErrnoException) => fail(unavailable(path, error)));
-    socket.once('close', () => fail(new SessiondError('daemon_unavailable', `sessiond closed the ${method} connection on ${path} before replying`)));
+    socket.on('error', (error) => fail(lost.failed(error)));
+    socket.once('close', () => fail(lost.closed()));
     const onHead = (chunk: Buffer) => {
       head = Buffer.concat([head, chunk]);
       const nl = head.indexOf(0x0a);

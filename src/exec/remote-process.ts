@@ -49,12 +49,16 @@ export function remoteProcess(channel: ExecChannel, pid: number | null): Session
     },
   });
   stdin.on('error', () => undefined);
+  // A caller that destroyed all three streams has gone away, and its process goes as when its
+  // connection is lost (SIGTERM, SIGKILL 5 s later); a destroyed reader's output is dropped.
+  const streams = [stdin, stdout, stderr];
+  for (const stream of streams) stream.once('close', () => streams.every((s) => s.destroyed) && socket.destroy());
   const exited = new Promise<ExecExit>((resolve, reject) => {
     let exit: ExecExit | null = null;
     onFrames(channel, (frame: Frame) => {
       if (frame.type === FRAME.data) {
         const target = frame.stream === STREAM.stderr ? stderr : stdout;
-        if (!target.push(frame.payload)) socket.pause();
+        if (!target.destroyed && !target.push(frame.payload)) socket.pause();
       } else if (frame.type === FRAME.exit) exit = JSON.parse(frame.payload.toString('utf8')) as ExecExit;
     });
     socket.on('error', () => undefined);

@@ -1,7 +1,8 @@
 import type { Socket } from 'node:net';
 import type { EventType } from '../contract/events.js';
 import type { ExitInfo } from '../contract/session.js';
-import type { ChildState, ToSupervisor } from '../ipc/supervisor-messages.js';
+import type { ChildState } from '../ipc/supervisor-messages.js';
+import type { HandOverMessage } from '../exec/exec-params.js';
 import type { ChildRequest } from './child-requests.js';
 import { ask, type Answer } from './session-asks.js';
 import { outcome, transition, type MachineState, type SessionInput, type StopCause } from './session-machine.js';
@@ -20,8 +21,6 @@ export interface RuntimeState {
   /** It has been ready once: a crash after that is announced (session.crashed). */
   readonly wasActive: boolean;
 }
-
-export type HandOverMessage = Extract<ToSupervisor, { type: 'exec' | 'attach' }>;
 
 /** A caller's call, answered by the effect that runs it (`go`) or by a refusal. */
 export type Call =
