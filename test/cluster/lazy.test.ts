@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
@@ -14,6 +14,17 @@ it('sessionctl holds no NATS client: it is loaded from dist/vendor/nats.js only 
   expect(cli).not.toContain('NoRespondersError');
   expect(cli).not.toContain('ZodError'); // nor the socket's schemas, which the cluster's client once pulled in
   expect(readFileSync(join(DIST, 'vendor', 'nats.js'), 'utf8')).toContain('NoRespondersError');
+});
+
+// @nats-io/nuid@3 declares node >= 22: a user's npm install warned EBADENGINE. The client ships
+// bundled in dist/vendor/nats.js, so no @nats-io package is installed with sessiond.
+it('ships the NATS client bundled: no @nats-io package among its dependencies, and the bundle loads with no node_modules', async () => {
+  const manifest = JSON.parse(readFileSync(join(DIST, '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  expect(Object.keys(manifest.dependencies).filter((name) => name.startsWith('@nats-io/'))).toEqual([]);
+  const alone = join(dir.dir, 'nats.mjs');
+  copyFileSync(join(DIST, 'vendor', 'nats.js'), alone);
+  const loaded = await execa(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(alone).href)}); console.log(Object.keys(m).sort().join())`], { cwd: dir.dir });
+  expect(loaded.stdout).toBe('Kvm,connect,createInbox,credsAuthenticator,headers');
 });
 
 // Every module the CLI loads, as the ESM loader resolves it, is written to stderr.
