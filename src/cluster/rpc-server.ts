@@ -35,6 +35,11 @@ export class RpcServer {
     );
   }
 
+  /** Whether the request answering to `reply` runs here (until its final reply has gone out). */
+  holds(reply: string): boolean {
+    return this.running.has(reply);
+  }
+
   close(): void {
     for (const sub of this.subscriptions) sub.unsubscribe();
     for (const controller of this.running.values()) controller.abort();
@@ -48,6 +53,7 @@ export class RpcServer {
     const check = setInterval(() => void this.checkClient(reply, controller), CHECK_CLIENT_EVERY_MS);
     const line = msg.string();
     const method = methodOf(line);
+    let final: Promise<void> = Promise.resolve();
     try {
       await dispatch(line, this.handlers, {
         signal: controller.signal,
@@ -58,13 +64,14 @@ export class RpcServer {
           if (controller.signal.aborted) return;
           const out = JSON.stringify(answer);
           if ('more' in answer && answer.more) return publishLine(this.nats, this.nc, reply, out);
-          void this.beforeFinal(method).finally(() => publishLine(this.nats, this.nc, reply, out));
+          final = this.beforeFinal(method).finally(() => publishLine(this.nats, this.nc, reply, out));
         },
       });
     } catch (error) {
       this.log.error({ err: error }, `cluster request failed: ${errorMessage(error)}`);
     } finally {
       clearInterval(check);
+      await final.catch(() => undefined);
       this.running.delete(reply);
     }
   }
