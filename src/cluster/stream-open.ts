@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { SessiondError, type ErrorCode } from '../contract/errors.js';
+import { errorMessage, SessiondError, type ErrorCode } from '../contract/errors.js';
 import type { ExecChannel } from '../exec/exec-channel.js';
 import type { NatsModule } from './nats.js';
 import { KIND, message, NatsPipe } from './nats-pipe.js';
@@ -37,7 +37,7 @@ export function openRemoteChannel(nats: NatsModule, nc: NatsConnection, node: st
         // A refusal (busy, not_found…) comes without the node's end: there is no stream to open.
         if (reply.error) return fail(new SessiondError(reply.error.code, reply.error.message));
         if (!msg.reply) return fail(new SessiondError('internal', `node ${node} opened a ${method} without naming its end of the stream`));
-        pipe = new NatsPipe(nc, subscription, msg.reply);
+        pipe = new NatsPipe(nc, subscription, msg.reply, (cause) => nodeUnreachable(node, `its ${method} stream went silent: the node or the cluster is gone (${errorMessage(cause)})`));
         pipe.pause();
         resolve({ socket: pipe, result: reply.result });
       },
