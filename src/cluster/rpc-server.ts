@@ -8,6 +8,8 @@ import { publishLine } from './wire.js';
 
 /** A request still running this long is checked every so often: a client that is gone ends it. */
 const CHECK_CLIENT_EVERY_MS = 5000;
+/** The final reply waits this long at most for `beforeFinal` (NATS slow or away): the client is answered regardless. */
+const SETTLE_MS = 3000;
 
 /**
  * Serves a node's requests from the cluster: each message is a control socket request line, fed
@@ -64,7 +66,7 @@ export class RpcServer {
           if (controller.signal.aborted) return;
           const out = JSON.stringify(answer);
           if ('more' in answer && answer.more) return publishLine(this.nats, this.nc, reply, out);
-          final = this.beforeFinal(method).finally(() => publishLine(this.nats, this.nc, reply, out));
+          final = settled(this.beforeFinal(method), SETTLE_MS).finally(() => publishLine(this.nats, this.nc, reply, out));
         },
       });
     } catch (error) {
@@ -83,6 +85,13 @@ export class RpcServer {
       if (!this.nc.isClosed()) controller.abort();
     }
   }
+}
+
+/** `work` settled, or `ms` gone by, whichever is first. */
+function settled(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([work.then(() => undefined, () => undefined), late]).finally(() => clearTimeout(timer));
 }
 
 function methodOf(line: string): string {
