@@ -142,6 +142,8 @@ export class ClusterNode {
    * create the next placement sees this node's new count.
    */
   async settle(method: string): Promise<void> {
+    // A read changes nothing: its reply waits for no write (a list while the catalog is catching up with a burst of events).
+    if (READS.has(method)) return;
     // Twice: a flush already under way may have begun before this request's own change.
     await Promise.all([method === 'create' ? this.announce() : undefined, this.sync?.flush().then(() => this.sync?.flush())]);
   }
@@ -192,6 +194,9 @@ export class ClusterNode {
     }
   }
 }
+
+/** The requests that change nothing on the node: their reply goes out at once. */
+const READS: ReadonlySet<string> = new Set(['list', 'info', 'describe', 'find', 'llm-agent', 'events', 'logs', 'messages', 'status', 'nodes']);
 
 async function refuseRemote(): Promise<never> {
   throw new SessiondError('not_supported', 'daemon stop and daemon restart act on the local daemon only, never across the cluster');
