@@ -5,7 +5,7 @@ import { heldSubject } from './subjects.js';
 
 /** While a request waits for its node, the node is asked this often whether it holds it; an answer may take CHECK_TIMEOUT_MS. */
 export const CHECK_EVERY_MS = 2000;
-const CHECK_TIMEOUT_MS = 4000;
+const CHECK_TIMEOUT_MS = 5000;
 
 /**
  * Watches a request sent to `node` (its reply subject `reply`) until `stop()`: `lost` is called,
