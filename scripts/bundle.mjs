@@ -51,6 +51,8 @@ const bundles = await Promise.all([
     external: ['@nats-io/*'],
   }),
   // The NATS client in one file (src/cluster/nats.ts loads it): its tree of ES modules takes ~5× longer to load.
+  // It is all users get of it: the @nats-io packages are devDependencies (@nats-io/nuid@3 declares
+  // node >= 22, and an install warned EBADENGINE; package.json's overrides take 2.0.3, same API, node >= 18).
   build({
     ...COMMON,
     stdin: {

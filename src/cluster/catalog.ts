@@ -1,7 +1,9 @@
 import type { KV, KvEntry } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { SessiondError } from '../contract/errors.js';
 import type { SessionInfo } from '../contract/session.js';
-import { sessionIdOfKey, sessionKey } from './subjects.js';
+import { bucketKeys } from './bucket-keys.js';
+import { SESSIONS_BUCKET, sessionIdOfKey, sessionKey } from './subjects.js';
 
 /** The catalog's value for one session: the node that holds it and the session as last recorded there. */
 export interface CatalogEntry {
@@ -26,7 +28,10 @@ function isWrongRevision(error: unknown): boolean {
  * whatever the timing. Only the holding node writes an entry after its claim.
  */
 export class Catalog {
-  constructor(private readonly kv: KV) {}
+  constructor(
+    private readonly kv: KV,
+    private readonly nc: NatsConnection,
+  ) {}
 
   async get(id: string): Promise<CatalogRecord | null> {
     return record(await this.kv.get(sessionKey(id)));
@@ -76,17 +81,18 @@ export class Catalog {
     }
   }
 
-  /** Every session id the catalog holds. */
-  async ids(): Promise<string[]> {
-    // A Set: an entry written while keys() runs comes from it a second time.
-    const ids = new Set<string>();
-    for await (const key of await this.kv.keys()) ids.add(sessionIdOfKey(key));
-    return [...ids];
+  /** The ids of the entries `match` picks (an id prefix's candidates), each read: a deleted entry's key stays in the bucket. */
+  async ids(match: (id: string) => boolean): Promise<string[]> {
+    return (await this.records(match)).map((r) => r.id);
   }
 
   /** Every entry: for the sessions of nodes that cannot answer, and a node's reconciliation. */
-  async all(): Promise<CatalogRecord[]> {
-    const ids = await this.ids();
+  all(): Promise<CatalogRecord[]> {
+    return this.records(() => true);
+  }
+
+  private async records(match: (id: string) => boolean): Promise<CatalogRecord[]> {
+    const ids = (await bucketKeys(this.nc, SESSIONS_BUCKET)).map(sessionIdOfKey).filter(match);
     const records = await Promise.all(ids.map((id) => this.get(id)));
     return records.filter((r): r is CatalogRecord => r !== null);
   }

@@ -48,7 +48,7 @@ export class ClusterClient {
     try {
       const kvm = new nats.Kvm(nc);
       const [nodes, sessions] = await Promise.all([kvm.open(NODES_BUCKET), kvm.open(SESSIONS_BUCKET)]);
-      return new ClusterClient(address.url, nats, nc, new RemoteCaller(nats, nc), new NodeDirectory(nodes, nc), new Catalog(sessions));
+      return new ClusterClient(address.url, nats, nc, new RemoteCaller(nats, nc), new NodeDirectory(nodes, nc), new Catalog(sessions, nc));
     } catch (error) {
       await nc.close();
       throw new SessiondError('cluster_unavailable', `no sessiond node has joined the cluster at ${shownUrl(address.url)} (${errorMessage(error)}): start one with sessiond --cluster URL`);
@@ -56,9 +56,36 @@ export class ClusterClient {
   }
 
   /** One request, run where it belongs; partials of a stream go to `partial`. */
-  async request(method: string, params: unknown, partial?: (result: unknown) => void): Promise<unknown> {
+  request(method: string, params: unknown, partial?: (result: unknown) => void): Promise<unknown> {
+    return this.reaching(() => this.run(method, (params ?? {}) as Record<string, unknown>, partial));
+  }
+
+  /** An exec or attach on the session's node: its bytes stream over NATS (stream-open.ts, stream-relay.ts). */
+  openChannel(method: 'exec' | 'attach', params: { readonly id: string }): Promise<ExecChannel> {
+    return this.reaching(async () => {
+      const target = await resolveTarget(params.id, this.catalog, this.directory);
+      if (target.kind === 'unreachable') throw nodeUnreachable(target.record.node, whyUnreachable(target.record.node, target.node));
+      return openRemoteChannel(this.nats, this.nc, target.node, method, { ...params, id: target.id });
+    });
+  }
+
+  close(): void {
+    this.caller.close();
+    void this.nc.close();
+  }
+
+  // Every NATS wait on the way is bounded (requests time out, calls are watched: held-check.ts);
+  // one that fails with NATS's own error is told as the cluster not reached.
+  private async reaching<T>(run: () => Promise<T>): Promise<T> {
     if (!this.up || this.nc.isClosed()) throw this.unavailable('not connected');
-    const given = (params ?? {}) as Record<string, unknown>;
+    try {
+      return await run();
+    } catch (error) {
+      throw error instanceof SessiondError ? error : this.unavailable(errorMessage(error));
+    }
+  }
+
+  private async run(method: string, given: Record<string, unknown>, partial?: (result: unknown) => void): Promise<unknown> {
     switch (routeOf(method, given)) {
       case 'place':
         return this.place(given);
@@ -71,19 +98,6 @@ export class ClusterClient {
       case 'local':
         throw new SessiondError('not_supported', `${method} acts on a local daemon only: run it without --cluster on that daemon's host`);
     }
-  }
-
-  /** An exec or attach on the session's node: its bytes stream over NATS (stream-open.ts, stream-relay.ts). */
-  async openChannel(method: 'exec' | 'attach', params: { readonly id: string }): Promise<ExecChannel> {
-    if (!this.up || this.nc.isClosed()) throw this.unavailable('not connected');
-    const target = await resolveTarget(params.id, this.catalog, this.directory);
-    if (target.kind === 'unreachable') throw nodeUnreachable(target.record.node, whyUnreachable(target.record.node, target.node));
-    return openRemoteChannel(this.nats, this.nc, target.node, method, { ...params, id: target.id });
-  }
-
-  close(): void {
-    this.caller.close();
-    void this.nc.close();
   }
 
   private async place(params: Record<string, unknown>): Promise<unknown> {

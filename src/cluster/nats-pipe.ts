@@ -37,6 +37,8 @@ export class NatsPipe extends Duplex {
     private readonly nc: NatsConnection,
     private readonly subscription: Subscription,
     private readonly peer: string,
+    /** The error the stream ends with when the other end stops answering (what a caller is told). */
+    private readonly gone: (cause: unknown) => Error = () => new Error('the other end of the stream is gone'),
   ) {
     super({ allowHalfOpen: false });
     this.timer = setInterval(() => void this.ping(), PING_EVERY_MS);
@@ -119,8 +121,8 @@ export class NatsPipe extends Duplex {
   private async ping(): Promise<void> {
     try {
       await this.nc.request(this.peer, message(KIND.ping), { timeout: PING_TIMEOUT_MS });
-    } catch {
-      this.destroy(new Error('the other end of the stream is gone'));
+    } catch (error) {
+      this.destroy(this.gone(error));
     }
   }
 }

@@ -2,7 +2,8 @@ import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { SessiondError } from '../contract/errors.js';
 import { nodeInfo, type NodeAnnouncement, type NodeInfo } from './node-info.js';
-import { pingSubject } from './subjects.js';
+import { bucketKeys } from './bucket-keys.js';
+import { NODES_BUCKET, pingSubject } from './subjects.js';
 
 /** The nodes bucket: each node's last announcement, and when the cluster heard it. */
 export class NodeDirectory {
@@ -15,10 +16,8 @@ export class NodeDirectory {
 
   /** Every node known, as it stands now (`up`, `unreachable`, `stopped`), by name. */
   async list(now = Date.now()): Promise<NodeInfo[]> {
-    // A Set: a key written while keys() runs (a node's announcement) comes from it a second time.
-    const names = new Set<string>();
-    for await (const key of await this.kv.keys()) names.add(key);
-    const entries = await Promise.all([...names].map((name) => this.kv.get(name)));
+    const names = await bucketKeys(this.nc, NODES_BUCKET);
+    const entries = await Promise.all(names.map((name) => this.kv.get(name)));
     return entries
       .filter((e) => e !== null && e.operation === 'PUT')
       .map((e) => nodeInfo(e!.json<NodeAnnouncement>(), e!.created, now))

@@ -13,7 +13,7 @@ import { connectCluster, shownUrl, type ClusterAddress, type NatsModule } from '
 import { NodeDirectory } from './node-directory.js';
 import { ANNOUNCE_EVERY_MS, type NodeAnnouncement, type NodeInfo } from './node-info.js';
 import { notOverNats, RpcServer } from './rpc-server.js';
-import { NODES_BUCKET, pingSubject, SESSIONS_BUCKET } from './subjects.js';
+import { heldSubject, NODES_BUCKET, pingSubject, SESSIONS_BUCKET } from './subjects.js';
 import { StreamRelay } from './stream-relay.js';
 
 export interface NodeOptions {
@@ -65,7 +65,7 @@ export class ClusterNode {
     try {
       const kvm = new nats.Kvm(nc);
       const [nodesKv, sessionsKv] = await Promise.all([kvm.create(NODES_BUCKET, { history: 1 }), kvm.create(SESSIONS_BUCKET, { history: 1 })]);
-      const node = new ClusterNode(options, nats, nc, new NodeDirectory(nodesKv, nc), new Catalog(sessionsKv));
+      const node = new ClusterNode(options, nats, nc, new NodeDirectory(nodesKv, nc), new Catalog(sessionsKv, nc));
       await node.directory.claim(node.announcement());
       return node;
     } catch (error) {
@@ -82,6 +82,8 @@ export class ClusterNode {
     const remote = { ...handlers, stop: refuseRemote, restart: refuseRemote } as Handlers;
     this.server = new RpcServer(this.nats, this.nc, name, remote, log, (method) => this.settle(method));
     this.relay = new StreamRelay(this.nc, name, this.options.socket, log);
+    const { server, relay } = this;
+    this.nc.subscribe(heldSubject(name), { callback: (_e, msg) => void msg.respond(server.holds(msg.string()) || relay.holds(msg.string()) ? '1' : '0') });
     this.sync = new CatalogSync(this.catalog, name, this.options.store, this.options.journal, log, () => this.connected());
     this.timer = setInterval(() => void this.announce(), ANNOUNCE_EVERY_MS);
     void this.watchConnection();
@@ -140,6 +142,8 @@ export class ClusterNode {
    * create the next placement sees this node's new count.
    */
   async settle(method: string): Promise<void> {
+    // A read changes nothing: its reply waits for no write (a list while the catalog is catching up with a burst of events).
+    if (READS.has(method)) return;
     // Twice: a flush already under way may have begun before this request's own change.
     await Promise.all([method === 'create' ? this.announce() : undefined, this.sync?.flush().then(() => this.sync?.flush())]);
   }
@@ -190,6 +194,9 @@ export class ClusterNode {
     }
   }
 }
+
+/** The requests that change nothing on the node: their reply goes out at once. */
+const READS: ReadonlySet<string> = new Set(['list', 'info', 'describe', 'find', 'llm-agent', 'events', 'logs', 'messages', 'status', 'nodes']);
 
 async function refuseRemote(): Promise<never> {
   throw new SessiondError('not_supported', 'daemon stop and daemon restart act on the local daemon only, never across the cluster');

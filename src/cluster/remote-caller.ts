@@ -2,11 +2,9 @@ import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node'
 import { SessiondError, type ErrorCode } from '../contract/errors.js';
 import type { Reply } from '../control/protocol.js';
 import type { NatsModule } from './nats.js';
-import { cancelSubject, pingSubject, rpcSubject } from './subjects.js';
+import { watchHeld } from './held-check.js';
+import { cancelSubject, rpcSubject } from './subjects.js';
 import { isNoResponders, LineJoiner } from './wire.js';
-
-/** While a call runs, its node is asked this often whether it is still there. */
-const CHECK_NODE_EVERY_MS = 5000;
 
 interface Pending {
   readonly node: string;
@@ -14,7 +12,7 @@ interface Pending {
   readonly reject: (error: SessiondError) => void;
   readonly partial: ((result: unknown) => void) | undefined;
   readonly joiner: LineJoiner;
-  readonly check: NodeJS.Timeout;
+  readonly stopCheck: () => void;
 }
 
 /** The error of a call whose node does not answer. */
@@ -25,8 +23,8 @@ export function nodeUnreachable(node: string, why: string): SessiondError {
 /**
  * Requests to nodes, as the control socket's request lines, with every reply (a stream's many)
  * coming back on one inbox subscription, matched by subject. A call fails at once when nobody
- * serves the node (NATS's no-responders), when the node stops answering its ping while the call
- * runs, or when the cluster connection is lost.
+ * serves the node (NATS's no-responders), within seconds when the node stops answering or does
+ * not hold the call (held-check.ts), and when the cluster connection is lost.
  */
 export class RemoteCaller {
   private readonly inbox: string;
@@ -46,8 +44,8 @@ export class RemoteCaller {
     const id = this.next++;
     const reply = `${this.inbox}.${id}`;
     return new Promise((resolve, reject) => {
-      const check = setInterval(() => void this.checkNode(reply, node), CHECK_NODE_EVERY_MS);
-      this.pending.set(reply, { node, resolve, reject, partial, joiner: new LineJoiner(), check });
+      const stopCheck = watchHeld(this.nc, node, reply, (error) => this.settle(reply)?.reject(error));
+      this.pending.set(reply, { node, resolve, reject, partial, joiner: new LineJoiner(), stopCheck });
       this.nc.publish(rpcSubject(node), JSON.stringify({ id, method, params }), { reply });
     });
   }
@@ -83,16 +81,8 @@ export class RemoteCaller {
   private settle(reply: string): Pending | undefined {
     const pending = this.pending.get(reply);
     if (!pending) return undefined;
-    clearInterval(pending.check);
+    pending.stopCheck();
     this.pending.delete(reply);
     return pending;
-  }
-
-  private async checkNode(reply: string, node: string): Promise<void> {
-    try {
-      await this.nc.request(pingSubject(node), '', { timeout: CHECK_NODE_EVERY_MS });
-    } catch {
-      this.settle(reply)?.reject(nodeUnreachable(node, 'it stopped answering during the request'));
-    }
   }
 }

@@ -8,6 +8,8 @@ import { publishLine } from './wire.js';
 
 /** A request still running this long is checked every so often: a client that is gone ends it. */
 const CHECK_CLIENT_EVERY_MS = 5000;
+/** The final reply waits this long at most for `beforeFinal` (NATS slow or away): the client is answered regardless. */
+const SETTLE_MS = 3000;
 
 /**
  * Serves a node's requests from the cluster: each message is a control socket request line, fed
@@ -35,6 +37,11 @@ export class RpcServer {
     );
   }
 
+  /** Whether the request answering to `reply` runs here (until its final reply has gone out). */
+  holds(reply: string): boolean {
+    return this.running.has(reply);
+  }
+
   close(): void {
     for (const sub of this.subscriptions) sub.unsubscribe();
     for (const controller of this.running.values()) controller.abort();
@@ -48,6 +55,7 @@ export class RpcServer {
     const check = setInterval(() => void this.checkClient(reply, controller), CHECK_CLIENT_EVERY_MS);
     const line = msg.string();
     const method = methodOf(line);
+    let final: Promise<void> = Promise.resolve();
     try {
       await dispatch(line, this.handlers, {
         signal: controller.signal,
@@ -58,13 +66,14 @@ export class RpcServer {
           if (controller.signal.aborted) return;
           const out = JSON.stringify(answer);
           if ('more' in answer && answer.more) return publishLine(this.nats, this.nc, reply, out);
-          void this.beforeFinal(method).finally(() => publishLine(this.nats, this.nc, reply, out));
+          final = settled(this.beforeFinal(method), SETTLE_MS).finally(() => publishLine(this.nats, this.nc, reply, out));
         },
       });
     } catch (error) {
       this.log.error({ err: error }, `cluster request failed: ${errorMessage(error)}`);
     } finally {
       clearInterval(check);
+      await final.catch(() => undefined);
       this.running.delete(reply);
     }
   }
@@ -76,6 +85,13 @@ export class RpcServer {
       if (!this.nc.isClosed()) controller.abort();
     }
   }
+}
+
+/** `work` settled, or `ms` gone by, whichever is first. */
+function settled(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([work.then(() => undefined, () => undefined), late]).finally(() => clearTimeout(timer));
 }
 
 function methodOf(line: string): string {

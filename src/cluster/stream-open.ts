@@ -1,14 +1,12 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { SessiondError, type ErrorCode } from '../contract/errors.js';
+import { errorMessage, SessiondError, type ErrorCode } from '../contract/errors.js';
 import type { ExecChannel } from '../exec/exec-channel.js';
 import type { NatsModule } from './nats.js';
 import { KIND, message, NatsPipe } from './nats-pipe.js';
 import { nodeUnreachable } from './remote-caller.js';
-import { pingSubject, streamOpenSubject } from './subjects.js';
+import { watchHeld } from './held-check.js';
+import { streamOpenSubject } from './subjects.js';
 import { isNoResponders } from './wire.js';
-
-/** While a stream opens, its node is asked this often whether it is still there. */
-const CHECK_NODE_EVERY_MS = 2000;
 
 /**
  * The caller's end of an exec or attach on `node`: the request line goes to the node's stream
@@ -20,7 +18,7 @@ export function openRemoteChannel(nats: NatsModule, nc: NatsConnection, node: st
   return new Promise((resolve, reject) => {
     let pipe: NatsPipe | null = null;
     const fail = (error: SessiondError) => {
-      clearInterval(check);
+      stopCheck();
       subscription.unsubscribe();
       reject(error);
     };
@@ -29,7 +27,7 @@ export function openRemoteChannel(nats: NatsModule, nc: NatsConnection, node: st
         if (pipe) return pipe.receive(msg);
         if (isNoResponders(msg)) return fail(nodeUnreachable(node, `no daemon serves node ${node}`));
         if (msg.data[0] !== KIND.open) return;
-        clearInterval(check);
+        stopCheck();
         let reply: { result?: unknown; error?: { code: ErrorCode; message: string } };
         try {
           reply = JSON.parse(Buffer.from(msg.data.subarray(1)).toString('utf8')) as typeof reply;
@@ -39,14 +37,12 @@ export function openRemoteChannel(nats: NatsModule, nc: NatsConnection, node: st
         // A refusal (busy, not_found…) comes without the node's end: there is no stream to open.
         if (reply.error) return fail(new SessiondError(reply.error.code, reply.error.message));
         if (!msg.reply) return fail(new SessiondError('internal', `node ${node} opened a ${method} without naming its end of the stream`));
-        pipe = new NatsPipe(nc, subscription, msg.reply);
+        pipe = new NatsPipe(nc, subscription, msg.reply, (cause) => nodeUnreachable(node, `its ${method} stream went silent: the node or the cluster is gone (${errorMessage(cause)})`));
         pipe.pause();
         resolve({ socket: pipe, result: reply.result });
       },
     });
-    const check = setInterval(() => {
-      nc.request(pingSubject(node), '', { timeout: CHECK_NODE_EVERY_MS }).catch(() => fail(nodeUnreachable(node, `it stopped answering while the ${method} opened`)));
-    }, CHECK_NODE_EVERY_MS);
+    const stopCheck = watchHeld(nc, node, inbox, fail);
     nc.publish(streamOpenSubject(node), message(KIND.open, Buffer.from(JSON.stringify({ id: 1, method, params }))), { reply: inbox });
   });
 }

@@ -17,6 +17,8 @@ import { streamOpenSubject, streamSubject } from './subjects.js';
 export class StreamRelay {
   private readonly subscription: Subscription;
   private readonly pipes = new Set<NatsPipe>();
+  /** The callers whose opening is under way (not answered yet), by reply subject. */
+  private readonly opening = new Set<string>();
 
   constructor(
     private readonly nc: NatsConnection,
@@ -24,7 +26,21 @@ export class StreamRelay {
     private readonly socketPath: string,
     private readonly log: Logger,
   ) {
-    this.subscription = nc.subscribe(streamOpenSubject(node), { callback: (_error, msg) => void this.open(msg).catch((error: unknown) => log.warn({ err: error }, `a stream opening failed: ${errorMessage(error)}`)) });
+    this.subscription = nc.subscribe(streamOpenSubject(node), {
+      callback: (_error, msg) => {
+        const caller = msg.reply;
+        if (!caller) return;
+        this.opening.add(caller);
+        void this.open(msg, caller)
+          .catch((error: unknown) => log.warn({ err: error }, `a stream opening failed: ${errorMessage(error)}`))
+          .finally(() => this.opening.delete(caller));
+      },
+    });
+  }
+
+  /** Whether the opening answering to `caller` is under way here. */
+  holds(caller: string): boolean {
+    return this.opening.has(caller);
   }
 
   close(): void {
@@ -32,9 +48,8 @@ export class StreamRelay {
     for (const pipe of this.pipes) pipe.destroy();
   }
 
-  private async open(msg: Msg): Promise<void> {
-    const caller = msg.reply;
-    if (!caller || msg.data[0] !== KIND.open) return;
+  private async open(msg: Msg, caller: string): Promise<void> {
+    if (msg.data[0] !== KIND.open) return;
     let request: { id?: unknown; method?: unknown; params?: unknown };
     try {
       request = JSON.parse(Buffer.from(msg.data.subarray(1)).toString('utf8')) as typeof request;

@@ -14,6 +14,11 @@ export function pingSubject(node: string): string {
   return `${ROOT}.node.${node}.ping`;
 }
 
+/** Asked by a client whose request waits: the data is the request's reply subject, the answer '1' while the node holds it, else '0'. */
+export function heldSubject(node: string): string {
+  return `${ROOT}.node.${node}.held`;
+}
+
 /** A client that stops following a stream (Ctrl-C, its signal) says so here, giving the stream's reply subject. */
 export function cancelSubject(node: string): string {
   return `${ROOT}.node.${node}.cancel`;

@@ -1,5 +1,5 @@
 import { notFound } from '../contract/errors.js';
-import { resolveSessionId } from '../contract/id-prefix.js';
+import { mayStandFor, resolveSessionId } from '../contract/id-prefix.js';
 import type { Catalog, CatalogRecord } from './catalog.js';
 import type { NodeDirectory } from './node-directory.js';
 import type { NodeInfo } from './node-info.js';
@@ -17,7 +17,7 @@ export type Target =
 export async function resolveTarget(text: string, catalog: Catalog, directory: NodeDirectory): Promise<Target> {
   let record = await catalog.get(text);
   if (!record) {
-    const ids = await catalog.ids();
+    const ids = await catalog.ids((id) => mayStandFor(text, id));
     const id = resolveSessionId(text, { has: (candidate) => ids.includes(candidate), ids: () => ids });
     record = id === null ? null : await catalog.get(id);
   }

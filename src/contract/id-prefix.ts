@@ -14,6 +14,11 @@ export interface KnownSessions {
   ids(): readonly string[];
 }
 
+/** Whether `text` may be a prefix standing for `id` (for a generated id, the part after `session_` counts too). */
+export function mayStandFor(text: string, id: string): boolean {
+  return text.length >= MIN_ID_PREFIX && (id.startsWith(text) || (id.startsWith(GENERATED) && id.startsWith(text, GENERATED.length)));
+}
+
 /**
  * The session `text` stands for: itself when such a session exists, else the one id it is a
  * prefix of (4 characters at least; for a generated id, a prefix of the part after
@@ -23,7 +28,7 @@ export interface KnownSessions {
 export function resolveSessionId(text: string, known: KnownSessions): string | null {
   if (known.has(text)) return text;
   if (text.length < MIN_ID_PREFIX) return null;
-  const matches = known.ids().filter((id) => id.startsWith(text) || (id.startsWith(GENERATED) && id.startsWith(text, GENERATED.length)));
+  const matches = known.ids().filter((id) => mayStandFor(text, id));
   if (matches.length === 1) return matches[0]!;
   if (matches.length === 0) return null;
   const shown = matches.slice(0, 10).join(', ') + (matches.length > 10 ? `, and ${matches.length - 10} more` : '');

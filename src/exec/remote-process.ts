@@ -61,12 +61,14 @@ export function remoteProcess(channel: ExecChannel, pid: number | null): Session
         if (!target.destroyed && !target.push(frame.payload)) socket.pause();
       } else if (frame.type === FRAME.exit) exit = JSON.parse(frame.payload.toString('utf8')) as ExecExit;
     });
-    socket.on('error', () => undefined);
+    // A stream across the cluster ends with an error that says why (its node or the cluster gone).
+    let why: SessiondError | null = null;
+    socket.on('error', (error) => void (error instanceof SessiondError && (why ??= error)));
     socket.once('close', () => {
       stdout.push(null);
       stderr.push(null);
       if (exit) resolve(exit);
-      else reject(new SessiondError('daemon_unavailable', 'the connection to the session closed before the process ended'));
+      else reject(why ?? new SessiondError('daemon_unavailable', 'the connection to the session closed before the process ended'));
     });
   });
   exited.catch(() => undefined);

@@ -8,6 +8,7 @@ import { NodeDaemon, teardownAll } from './harness.js';
 import { NatsServer } from './nats-server.js';
 
 const DEPLOY = join(import.meta.dirname, '..', '..', 'deploy');
+const AGENT = join(import.meta.dirname, '..', 'fixtures', 'agent.mjs');
 
 interface Container {
   name: string;
@@ -69,10 +70,12 @@ describe('deploy/nats: the accounts let sessiond and sessionctl do their work, a
 
   it('serves every command of a client through the sessionctl user without a permission violation', async () => {
     const run = (args: string[]) => client.cli(['--cluster', ctl, ...args]);
-    const created = await run(['create', '--id', 'deployed', '--json']);
+    const created = await run(['create', '--id', 'deployed', '--child', `agent=${AGENT}`, '--json']);
     expect(created.stderr).toBe('');
     node.local.noteSession(JSON.parse(created.stdout) as SessionInfo);
-    for (const args of [['list'], ['info', 'depl'], ['nodes'], ['events', '--session', 'deployed'], ['logs', 'deployed']]) {
+    // A send that takes 5 s: the client asks the node meanwhile whether it holds the request (held-check.ts).
+    const slow = ['send', 'deployed', '{"op":"slow","ms":5000}', '--child', 'agent'];
+    for (const args of [['list'], ['info', 'depl'], ['nodes'], ['events', '--session', 'deployed'], ['logs', 'deployed'], ['exec', 'deployed', '--', 'true'], slow]) {
       const result = await run(args);
       expect({ args, code: result.exitCode, stderr: result.stderr }).toEqual({ args, code: 0, stderr: '' });
     }

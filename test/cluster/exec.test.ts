@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../src/contract/session.js';
 import { SessionClient } from '../../src/control/client.js';
+import { expectAllGone } from '../helpers/proc.js';
+import { resizedAndClosed } from '../exec/harness.js';
 import { Cluster, waitFor } from './harness.js';
 
 const SESSIONCTL = new URL('../../dist/src/cli/sessionctl.js', import.meta.url).pathname;
@@ -78,6 +81,22 @@ describe('exec and attach across the cluster', () => {
     expect(existsSync(`/proc/${pid}`)).toBe(true);
     caller.kill('SIGKILL');
     await waitFor(() => !existsSync(`/proc/${pid}`), 'the exec to be gone from the node', 15_000, 100);
+  }, 60_000);
+
+  it('sessionctl --cluster exec --tty under script: CMD on the node sees a terminal of the caller’s size, and its code comes back', async () => {
+    const exec = `${process.execPath} ${SESSIONCTL} --cluster ${cluster.nats.url} exec ${session.id} --tty -- sh -c 'stty size; test -t 0 && echo on-a-tty; exit 7'`;
+    const result = await execa('script', ['-qec', `stty rows 30 cols 100; ${exec}; echo "code=$?"`, '/dev/null'], { reject: false, stdin: 'ignore', timeout: 60_000 });
+    expect(result.stdout).toMatch(/30 100[\s\S]*on-a-tty[\s\S]*code=7/);
+  }, 60_000);
+
+  it('runs on a terminal of the caller’s size, resized with it; closing it ends the process there', async () => {
+    const client = new SessionClient({ cluster: cluster.nats.url });
+    try {
+      const pid = await resizedAndClosed((argv, options) => client.spawn(session.id, argv, options));
+      await expectAllGone([pid], 10_000);
+    } finally {
+      client.close();
+    }
   }, 60_000);
 
   it('attaches to a child over the cluster: a round trip; a second attacher meanwhile is busy (exit 1)', async () => {

@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SESSIONCTL } from '../cli/harness.js';
 import type { SessionInfo } from '../../src/contract/session.js';
 import { expectAllGone } from '../helpers/proc.js';
 import { Cluster, waitFor } from './harness.js';
@@ -82,6 +85,29 @@ describe('a cluster when a node or NATS fails', () => {
     expect(found.node).toBe('alpha');
     expect((await cluster.json<SessionInfo>(['info', before.id])).reachable).toBe(true);
   }, 150_000);
+
+  // The caller is told the node or the cluster cannot be reached (not that a daemon went away), and the command goes with it.
+  it('ends an exec streaming from another node within seconds when nats-server dies, exit 1 saying so, and stops the command there', async () => {
+    cluster = await Cluster.start(['alpha', 'beta']);
+    const session = await cluster.create(['--node', 'beta']);
+    const caller = spawn(process.execPath, [SESSIONCTL, '--cluster', cluster.nats.url, 'exec', session.id, '--', 'sh', '-c', 'echo pid $$; while :; do echo tick; sleep 0.2; done'], { env: { ...process.env, SESSIOND_HOME: cluster.client.home } });
+    let stdout = '';
+    let stderr = '';
+    caller.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    caller.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => caller.once('exit', resolve));
+    try {
+      const pid = Number(await waitFor(() => /pid (\d+)\n(?:.*\n)*tick/.exec(stdout)?.[1], 'the remote command to stream'));
+      expect(existsSync(`/proc/${pid}`)).toBe(true);
+      await cluster.nats.kill();
+      const code = await Promise.race([exited, new Promise<'hung'>((resolve) => setTimeout(resolve, 15_000, 'hung'))]);
+      expect({ code, stderr }).toEqual({ code: 1, stderr: expect.stringMatching(/node beta is unreachable|cluster cannot be reached/) as unknown });
+      // The node's side of the stream went silent too: the exec is stopped as a vanished local caller's.
+      await waitFor(() => !existsSync(`/proc/${pid}`), `the remote command (pid ${pid}) to be stopped`, 15_000, 100);
+    } finally {
+      caller.kill('SIGKILL');
+    }
+  }, 90_000);
 
   it('terminates the copy of a session whose id the catalog gave to another node while this one was away', async () => {
     cluster = await Cluster.start(['alpha', 'beta']);

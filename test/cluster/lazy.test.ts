@@ -1,8 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, expect, it } from 'vitest';
+import type { SessionInfo } from '../../src/contract/session.js';
+import { Harness } from '../cli/harness.js';
 import { tempHome } from '../helpers/proc.js';
 
 const DIST = join(import.meta.dirname, '..', '..', 'dist');
@@ -16,13 +18,24 @@ it('sessionctl holds no NATS client: it is loaded from dist/vendor/nats.js only 
   expect(readFileSync(join(DIST, 'vendor', 'nats.js'), 'utf8')).toContain('NoRespondersError');
 });
 
+// @nats-io/nuid@3 declares node >= 22: a user's npm install warned EBADENGINE. The client ships
+// bundled in dist/vendor/nats.js, so no @nats-io package is installed with sessiond.
+it('ships the NATS client bundled: no @nats-io package among its dependencies, and the bundle loads with no node_modules', async () => {
+  const manifest = JSON.parse(readFileSync(join(DIST, '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  expect(Object.keys(manifest.dependencies).filter((name) => name.startsWith('@nats-io/'))).toEqual([]);
+  const alone = join(dir.dir, 'nats.mjs');
+  copyFileSync(join(DIST, 'vendor', 'nats.js'), alone);
+  const loaded = await execa(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(alone).href)}); console.log(Object.keys(m).sort().join())`], { cwd: dir.dir });
+  expect(loaded.stdout).toBe('Kvm,connect,createInbox,credsAuthenticator,headers');
+});
+
 // Every module the CLI loads, as the ESM loader resolves it, is written to stderr.
-async function modulesLoaded(args: readonly string[]): Promise<string> {
+async function modulesLoaded(args: readonly string[], home = dir.dir): Promise<string> {
   const hooks = join(dir.dir, 'hooks.mjs');
   writeFileSync(hooks, 'export async function resolve(s, c, next) { const r = await next(s, c); process._rawDebug("loaded " + r.url); return r; }\n');
   const register = join(dir.dir, 'register.mjs');
   writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
-  const result = await execa(process.execPath, ['--import', register, join(DIST, 'src', 'cli', 'sessionctl.js'), ...args], { reject: false, env: { SESSIOND_HOME: dir.dir } });
+  const result = await execa(process.execPath, ['--import', register, join(DIST, 'src', 'cli', 'sessionctl.js'), ...args], { reject: false, env: { SESSIOND_HOME: home } });
   return result.stderr;
 }
 
@@ -33,4 +46,18 @@ it('a command without --cluster never loads it; one with --cluster does', async 
   const remote = await modulesLoaded(['--cluster', 'nats://127.0.0.1:1', 'nodes']);
   expect(remote).toMatch(/loaded .*dist\/vendor\/nats\.js/);
   expect(remote).toMatch(/cluster cannot be reached at nats:\/\/127\.0\.0\.1:1/);
+});
+
+it('a plain sessionctl create never loads it', async () => {
+  const h = new Harness();
+  try {
+    await h.cli(['daemon', 'start']);
+    h.noteDaemon();
+    const loaded = await modulesLoaded(['create', '--id', 'plain'], h.home);
+    expect(loaded).toContain('sessionctl.js');
+    expect(loaded).not.toMatch(/nats/);
+    h.noteSession(await h.json<SessionInfo>(['info', 'plain']));
+  } finally {
+    await h.teardown();
+  }
 });

@@ -1,4 +1,7 @@
 import { execa } from 'execa';
+import { expect } from 'vitest';
+import type { SpawnOptions } from '../../src/exec/client-exec.js';
+import type { SessionProcess } from '../../src/exec/remote-process.js';
 import type { StoredEvent } from '../../src/contract/events.js';
 import { SessionClient } from '../../src/control/client.js';
 import { Harness, SESSIONCTL } from '../cli/harness.js';
@@ -35,4 +38,17 @@ export async function sessionWithClient(id: string, children?: readonly { name: 
       await h.teardown();
     },
   };
+}
+
+/** A program on a tty of 80x24 sees that size, then 120x40 after a resize (SIGWINCH); closing it, its caller goes. Resolves with its pid. */
+export async function resizedAndClosed(spawn: (argv: string[], options: SpawnOptions) => Promise<SessionProcess>): Promise<number> {
+  const proc = await spawn(['sh', '-c', 'trap "stty size" WINCH; stty size; while :; do sleep 0.1; done'], { tty: { cols: 80, rows: 24 } });
+  let screen = '';
+  proc.stdout.on('data', (chunk: Buffer) => (screen += chunk.toString()));
+  await waitFor(() => screen.includes('24 80'), 'the first size');
+  proc.resize(120, 40);
+  await waitFor(() => screen.includes('40 120'), 'the new size');
+  proc.close();
+  await expect(proc.wait()).rejects.toThrow(/closed before the process ended/);
+  return proc.pid!;
 }

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SESSIONCTL } from '../cli/harness.js';
-import { waitFor } from '../helpers/proc.js';
-import { sessionWithClient } from './harness.js';
+import { resizedAndClosed, sessionWithClient } from './harness.js';
 
 let s: Awaited<ReturnType<typeof sessionWithClient>>;
 afterEach(async () => s?.close());
@@ -32,13 +31,6 @@ describe('exec --tty', { timeout: 90_000 }, () => {
 
   it('a resize reaches the program as SIGWINCH with the new size', async () => {
     s = await sessionWithClient('winch');
-    const proc = await s.client.spawn('winch', ['sh', '-c', 'trap "stty size" WINCH; stty size; while :; do sleep 0.1; done'], { tty: { cols: 80, rows: 24 } });
-    let screen = '';
-    proc.stdout.on('data', (chunk: Buffer) => (screen += chunk.toString()));
-    await waitFor(() => screen.includes('24 80'), 'the first size');
-    proc.resize(120, 40);
-    await waitFor(() => screen.includes('40 120'), 'the new size');
-    proc.close();
-    await expect(proc.wait()).rejects.toThrow(/closed before the process ended/);
+    await resizedAndClosed((argv, options) => s.client.spawn('winch', argv, options));
   });
 });
