@@ -46,8 +46,9 @@ process.on('message', (raw: unknown, handle: unknown) => {
       if (supervisor || spare) return;
       spare = new SparePlaceholder(message.spare);
       const { pid } = spare.proc;
-      // A spare whose Placeholder is gone is no spare: the daemon sees us go and replaces us.
-      void spare.proc.exited.then(() => !supervisor && exit(1));
+      // A spare whose Placeholder is gone is no spare: the daemon ends and replaces it. It does, not
+      // we: a create may have taken us meanwhile, and its init, on its way, starts a Placeholder anew.
+      void spare.proc.exited.then(() => !supervisor && send({ type: 'spare_lost' }));
       // Ready once the Placeholder has loaded: a create that takes the spare then waits for nothing.
       // One that never answers is no spare either: discarded, so the daemon replaces us.
       const taken = spare;

@@ -114,6 +114,7 @@ export class SupervisorPool {
       this.spares.add(spare);
       spare.proc.subprocess.on('message', (message: FromSupervisor) => {
         if (message?.type === 'spare_ready') spare.placeholderPid = message.placeholderPid;
+        if (message?.type === 'spare_lost') this.lose(spare);
       });
       void spare.proc.exited.then(() => {
         // A spare that dies is replaced; one taken is the session's business.
@@ -123,6 +124,13 @@ export class SupervisorPool {
       });
       void spare.proc.subprocess.sendMessage?.({ type: 'spare', spare: { session: spare.id, placeholder: this.placeholder(spare.id) } }).catch(() => undefined);
     }
+  }
+
+  // A spare whose Placeholder died untaken is ended here (a taken one has no listener of ours left).
+  private lose(spare: Spare): void {
+    if (!this.spares.delete(spare)) return;
+    void killProcess(spare.proc, [], { session: spare.id }).then(() => this.kind?.dropped(spare.id));
+    this.scheduleRefill();
   }
 
   private spawn(id: string): Spawned {
