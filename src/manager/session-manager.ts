@@ -17,6 +17,7 @@ import { SessionRuntime, type RuntimeOptions } from './session-runtime.js';
 import { supervisorSettings, type SupervisorSettings } from './supervisor-settings.js';
 import type { LogRotation } from '../logs/child-log.js';
 import { DEFAULT_CONCURRENT_STARTS, StartGate } from './start-gate.js';
+import { SpareGroups } from './spare-groups.js';
 import { SupervisorPool, type Spare, type SpareInfo } from './supervisor-pool.js';
 import { entryPath } from '../process/entries.js';
 import { killProcess } from '../process/stop.js';
@@ -105,7 +106,7 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
     const placeholder = () => toChildSpec(childSpecInput.parse({ name: DEFAULTS.placeholderName, file: entryPath('placeholder') }), process.cwd());
     this.warm = options.warmSupervisors ?? DEFAULTS.warm;
     this.supervisorsLog = paths.supervisorsLog;
-    this.pool = new SupervisorPool(this.warm, paths.supervisorsLog, placeholder);
+    this.pool = new SupervisorPool(this.warm, paths.supervisorsLog, placeholder, undefined, SpareGroups.for(this.runtime.bounds, (m) => this.emit('warning', m)));
     if (options.isolation?.byDefault && process.geteuid?.() === 0) this.isolatedSpares();
   }
 
@@ -310,13 +311,13 @@ export class SessionManager extends EventEmitter<{ event: [SessionEvent]; warnin
       spawned = true;
       const { isolation } = spec;
       if (isolation && !spare) return { proc: this.isolation.spawn(isolation, sessionLogDir(this.runtime.sessionsDir, spec.id)), spawned: [] };
-      return spare ? { proc: spare.proc, spawned: spare.placeholderPid === null ? [] : [spare.placeholderPid] } : { proc: this.pool.take(), spawned: [] };
+      return spare ? { proc: spare.proc, spawned: spare.placeholderPid === null ? [] : [spare.placeholderPid], group: spare.group } : { ...this.pool.take(), spawned: [] };
     };
     try {
       await this.start(spec, type, spawnSupervisor, createdAt);
     } finally {
       // A spare taken by a session that never started (refused, or terminated while it waited) goes.
-      if (spare && !spawned) void killProcess(spare.proc, spare.placeholderPid === null ? [] : [spare.placeholderPid], { session: spare.id });
+      if (spare && !spawned) (spec.isolation ? this.isolatedSpares() : this.pool).discard(spare);
     }
   }
 

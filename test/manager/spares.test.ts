@@ -1,22 +1,14 @@
 import { readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SpareInfo } from '../../src/manager/supervisor-pool.js';
 import { readStat } from '../../src/process/proc.js';
 import { isRunning, tempHome, waitFor } from '../helpers/proc.js';
-import { fixture, Harness } from './harness.js';
+import { fixture, Harness, readySpare } from './harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-/** The spare once its Placeholder is up; its pids are recorded so teardown proves them gone. */
-async function readySpare(harness: Harness): Promise<Required<{ [K in keyof SpareInfo]: number }>> {
-  const spare = await waitFor(() => harness.manager.spares().find((s) => s.placeholderPid !== null), 'a ready spare');
-  harness.seen.add(spare.supervisorPid).add(spare.placeholderPid!);
-  return spare as { supervisorPid: number; placeholderPid: number };
-}
 
 const environ = (pid: number) => readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
 
