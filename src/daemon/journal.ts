@@ -10,10 +10,12 @@ export type EventListener = (event: StoredEvent) => void;
 /**
  * Writes the manager's events to the store together with their sessions' records (one
  * transaction: a SIGKILL never leaves one without the other), then hands each stored event, with
- * its seq, to every subscriber. The events of one moment go in one transaction, once the code
- * that emitted them has run: a create's init is on its way to the supervisor before its
- * `session.created` is written, and a child's `started` goes with the session's `active`.
- * Events flow one way: manager → journal → store and readers.
+ * its seq, to every subscriber. The events of one moment go in one transaction, written once the
+ * daemon has done what they came with (setImmediate: before it reads its next request): a
+ * create's init is on its way to the supervisor before its `session.created` is written, its
+ * reply on its way to the client before the `child.started` and `session.active` that answer it
+ * (one transaction). Whoever closes the store `flush`es first. Events flow one way: manager →
+ * journal → store and readers.
  */
 export class Journal {
   private readonly listeners = new Set<EventListener>();
@@ -50,10 +52,11 @@ export class Journal {
 
   private write(event: SessionEvent): void {
     if (this.frozen) return;
-    if (this.pending.push({ event, record: this.manager.record(event.session) }) === 1) queueMicrotask(() => this.flush());
+    if (this.pending.push({ event, record: this.manager.record(event.session) }) === 1) setImmediate(() => this.flush());
   }
 
-  private flush(): void {
+  /** Writes what was emitted and is not written yet. */
+  flush(): void {
     const pending = this.pending.splice(0);
     if (!pending.length || this.frozen) return;
     let stored: StoredEvent[];
