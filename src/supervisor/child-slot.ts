@@ -36,7 +36,7 @@ export class ChildSlot {
   private killedFor: ExitReason | null = null;
   private readyAt: number | null = null;
   private heartbeat: { stop(): void } | null = null;
-  /** The spare's Placeholder adopted as run 1, if it was. */
+  /** The spare's Placeholder adopted as run 1, until its start has an outcome. */
   private spareRun: Spawned | null = null;
   private readonly calls = new ChildCalls();
   readonly log: ChildLog;
@@ -120,6 +120,7 @@ export class ChildSlot {
     // (its death may cross the init on its way): a fresh run takes run 1's place, under the same deadline.
     this.spareRun = prespawned;
     return this.startRun(deadline, prespawned).then((failure) => {
+      this.spareRun = null;
       if (failure === null || !prespawned.hasExited() || this.proc !== prespawned || this.stopping) return failure;
       this.runs -= 1;
       return this.startRun(deadline);
@@ -204,7 +205,7 @@ export class ChildSlot {
   // Whatever is left of the run's tree is SIGKILLed at once, before anything else happens.
   private async exited(proc: Spawned, exit: ExitInfo): Promise<void> {
     if (this.proc !== proc) return;
-    if (proc === this.spareRun && this.readyAt === null) return; // no run of ours: start() replaces it
+    if (proc === this.spareRun && !this.stopping) return; // no run of ours: start() replaces it
     const run = this.runs;
     this.heartbeat?.stop();
     this.#lastExit = this.killedFor ? { ...exit, reason: this.killedFor } : exit;
