@@ -1,3 +1,5 @@
+import { renameSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { SessiondError } from '../contract/errors.js';
 import { NO_LIMITS, type ResourceLimits } from '../limits/limits.js';
 import { CHILDREN_LEAF, SUPERVISOR_LEAF, type ChildrenLeaf } from './children-leaf.js';
@@ -40,10 +42,28 @@ export class SessionCgroup {
    */
   static create(support: CgroupSupport, name: string, limits: ResourceLimits = NO_LIMITS): SessionCgroup {
     const group = SessionCgroup.open(support, name);
-    const writes = limitWrites(support, limits);
+    group.make(group.paths, limits);
+    return group;
+  }
+
+  /**
+   * This group (a spare's) over the hierarchies of `support`, with `limits` written: the
+   * directories of hierarchies it lacks (a v1 cpu one, for cpuMax) are made, and listed in
+   * `added`: its processes must still go there (addProcess). Throws as create does.
+   */
+  widened(support: CgroupSupport, limits: ResourceLimits): { group: SessionCgroup; added: string[] } {
+    const group = SessionCgroup.at(support, this.name, basename(this.paths[0]!));
+    const added = group.paths.filter((dir) => !this.paths.includes(dir));
+    group.make(added, limits);
+    return { group, added };
+  }
+
+  // Makes `dirs` (of this group's), each with its two leaves, then writes the limits; on a failure, what it made goes.
+  private make(dirs: readonly string[], limits: ResourceLimits): void {
+    const writes = limitWrites(this.support, limits);
     const made: string[] = [];
     try {
-      for (const dir of group.paths) {
+      for (const dir of dirs) {
         // A group left empty by an earlier run with this name would keep that run's limits.
         if (!makeGroup(dir)) {
           if (treeProcs(dir).length) throw new SessiondError('already_exists', `cgroup ${dir} already exists and holds processes`);
@@ -52,11 +72,11 @@ export class SessionCgroup {
         }
         made.push(dir);
         // v2 has no internal processes: the session's group hands pids down to its leaves, and holds none.
-        if (dir === group.dirs.get('unified') && support.pids === 'v2') enable(dir, 'pids');
+        if (dir === this.dirs.get('unified') && this.support.pids === 'v2') enable(dir, 'pids');
         for (const leaf of [SUPERVISOR_LEAF, CHILDREN_LEAF]) makeGroup(`${dir}/${leaf}`);
       }
       for (const { hierarchy, leaf, file, value, optional } of writes) {
-        const path = `${group.dirs.get(hierarchy)}${leaf ? `/${leaf}` : ''}/${file}`;
+        const path = `${this.dirs.get(hierarchy)}${leaf ? `/${leaf}` : ''}/${file}`;
         try {
           writeValue(path, value);
         } catch (error) {
@@ -66,9 +86,8 @@ export class SessionCgroup {
     } catch (error) {
       for (const dir of made) removeTreeSync(dir);
       if (error instanceof SessiondError) throw error;
-      throw new SessiondError('start_failed', `cannot create cgroup ${name}: ${errnoOf(error)}`, { cause: error });
+      throw new SessiondError('start_failed', `cannot create cgroup ${this.name}: ${errnoOf(error)}`, { cause: error });
     }
-    return group;
   }
 
   /** The group of that name, as it is on disk (created or not): for a sweep, or a daemon that finds it again. */
@@ -84,18 +103,41 @@ export class SessionCgroup {
     return new SessionCgroup(support, name, dirs);
   }
 
+  /**
+   * The same group, with what it holds, under another name (a spare's, taken by a session of
+   * another id): rename(2) of its directory in each hierarchy, within its parent. Null where the
+   * group is in the v2 hierarchy, which refuses renames (EPERM: the kernel offers rename on v1
+   * alone); on a failure the directories renamed so far go back, and it throws.
+   */
+  renamed(name: string): SessionCgroup | null {
+    if (this.dirs.has('unified')) return null;
+    const dirName = groupDirName(name);
+    const done: [string, string][] = [];
+    try {
+      for (const dir of this.paths) {
+        const to = join(dirname(dir), dirName);
+        renameSync(dir, to);
+        done.push([dir, to]);
+      }
+    } catch (error) {
+      for (const [from, to] of done.reverse()) renameSync(to, from);
+      throw new SessiondError('start_failed', `cannot rename cgroup ${this.name} to ${name}: ${errnoOf(error)}`, { cause: error });
+    }
+    return SessionCgroup.at(this.support, name, dirName);
+  }
+
   /** The group's directories, one per hierarchy used (co-mounted controllers share one). */
   get paths(): string[] {
     return [...new Set(this.dirs.values())];
   }
 
   /**
-   * Moves a process (with its threads) into one of the group's leaves in every hierarchy; what it
-   * forks after stays there. The daemon moves the supervisor (and a spare's Placeholder, spawned
+   * Moves a process (with its threads) into one of the group's leaves in every hierarchy (or in
+   * `dirs` of them); what it forks after stays there. The daemon moves the supervisor (and a spare's Placeholder, spawned
    * before its session); the supervisor's children enter theirs themselves (children-leaf.ts).
    */
-  addProcess(pid: number, leaf: typeof SUPERVISOR_LEAF | typeof CHILDREN_LEAF = SUPERVISOR_LEAF): void {
-    for (const dir of this.paths) {
+  addProcess(pid: number, leaf: typeof SUPERVISOR_LEAF | typeof CHILDREN_LEAF = SUPERVISOR_LEAF, dirs: readonly string[] = this.paths): void {
+    for (const dir of dirs) {
       try {
         writeValue(`${dir}/${leaf}/cgroup.procs`, pid);
       } catch (error) {
@@ -148,6 +190,19 @@ export class SessionCgroup {
   /** How many processes of the group the kernel's OOM killer has killed: a SIGKILLed child with a new count was one. */
   oomKills(): number {
     return readOomKills(this.support, this.dirs);
+  }
+
+  /**
+   * The end of a group: what it holds SIGKILLed, its directories removed; what fails is told to
+   * `warn` and left to the next daemon start's sweep. Never rejects.
+   */
+  async release(warn: (message: string) => void): Promise<void> {
+    try {
+      if (!(await this.killAll(2000, warn))) warn(`processes ${this.pids().join(', ')} outlived the SIGKILL of cgroup ${this.name}`);
+      if (!(await this.remove())) warn(`cgroup ${this.paths.join(', ')} could not be removed yet; the next daemon start sweeps it`);
+    } catch (error) {
+      warn(`releasing cgroup ${this.name} failed (${errnoOf(error)}); the next daemon start sweeps it`);
+    }
   }
 
   /** Removes the group's directories once its processes are gone; true when none is left. Never throws. */

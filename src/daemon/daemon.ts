@@ -122,6 +122,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     log.fatal({ err: error }, errorMessage(error));
     await manager.shutdown();
     await releaseCgroups(cgroups, log);
+    journal.flush();
     store.close();
     await metrics?.close();
     lock.release();
@@ -146,6 +147,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       await manager.shutdown({ keepSessions });
       await membership?.leave();
       await releaseCgroups(cgroups, log);
+      journal.flush();
       store.close();
       log.info('every session process is gone');
     })());

@@ -3,17 +3,25 @@ import { errorMessage } from '../contract/errors.js';
 import type { SessionEvent, StoredEvent } from '../contract/events.js';
 import type { SessionManager } from '../manager/session-manager.js';
 import type { Store } from '../store/index.js';
+import type { SessionRecord } from '../store/sessions.js';
 
 export type EventListener = (event: StoredEvent) => void;
 
 /**
- * Writes each event of the manager to the store together with its session's record (one
- * transaction: a SIGKILL never leaves one without the other), then hands the stored event,
- * with its seq, to every subscriber. Events flow one way: manager → journal → store and readers.
+ * Writes the manager's events to the store together with their sessions' records (one
+ * transaction: a SIGKILL never leaves one without the other), then hands each stored event, with
+ * its seq, to every subscriber. The events of one moment go in one transaction, written once the
+ * daemon has done what they came with (setImmediate: in the same turn of its event loop, so a
+ * client that has a reply and asks for the events finds them): a create's init is on its way to
+ * the supervisor before its `session.created` is written, its reply on its way to the client
+ * before the `child.started` and `session.active` that answer it (one transaction). Whoever
+ * closes the store `flush`es first. Events flow one way: manager → journal → store and readers.
  */
 export class Journal {
   private readonly listeners = new Set<EventListener>();
   private frozen = false;
+  /** Emitted, not yet written: each with its session's record as it stood then (a terminated one may be forgotten by the write). */
+  private pending: { event: SessionEvent; record: SessionRecord }[] = [];
 
   constructor(
     private readonly store: Store,
@@ -33,27 +41,39 @@ export class Journal {
   }
 
   /**
-   * Stops recording: a `daemon restart` stops the sessions' processes but not the sessions,
-   * so the store keeps them as they were for the next daemon to bring back.
+   * Stops recording (what was emitted before is written first): a `daemon restart` stops the
+   * sessions' processes but not the sessions, so the store keeps them as they were for the next
+   * daemon to bring back.
    */
   freeze(): void {
+    this.flush();
     this.frozen = true;
   }
 
   private write(event: SessionEvent): void {
     if (this.frozen) return;
-    let stored: StoredEvent;
+    if (this.pending.push({ event, record: this.manager.record(event.session) }) === 1) setImmediate(() => this.flush());
+  }
+
+  /** Writes what was emitted and is not written yet. */
+  flush(): void {
+    const pending = this.pending.splice(0);
+    if (!pending.length || this.frozen) return;
+    let stored: StoredEvent[];
     try {
       stored = this.store.transaction(() => {
-        const appended = this.store.events.append(event);
-        this.store.sessions.put(this.manager.record(event.session));
+        const appended = pending.map(({ event }) => this.store.events.append(event));
+        // Each session's last record: the state after all of its events.
+        for (const record of new Map(pending.map(({ record }) => [record.id, record])).values()) this.store.sessions.put(record);
         return appended;
       });
     } catch (error) {
-      this.log.error({ err: error, event }, `could not record event ${event.type}: ${errorMessage(error)}`);
+      for (const { event } of pending) this.log.error({ err: error, event }, `could not record event ${event.type}: ${errorMessage(error)}`);
       return;
     }
-    this.log.info({ event: stored }, event.type);
-    for (const listener of this.listeners) listener(stored);
+    for (const event of stored) {
+      this.log.info({ event }, event.type);
+      for (const listener of this.listeners) listener(event);
+    }
   }
 }

@@ -40,6 +40,8 @@ const childSpec = object({
   stdin: optional(oneOf('ignore', 'pipe')),
 });
 
+const childrenLeaf = object({ procs: array(string), freezer: nullable(object({ dir: string, via: oneOf('v1', 'v2') })) });
+
 export const supervisorInit = object({
   session: object({
     id: string,
@@ -71,7 +73,7 @@ export const supervisorInit = object({
   /** This install's preloads, which let a Node child anywhere import 'sessiond/child' (node-flags.ts). */
   nodeResolve: optional(object({ import: string, require: string, root: string })),
   /** The session's children leaf (cgroup/children-leaf.ts): absent when the session has no cgroup. */
-  childrenLeaf: optional(object({ procs: array(string), freezer: nullable(object({ dir: string, via: oneOf('v1', 'v2') })) })),
+  childrenLeaf: optional(childrenLeaf),
 });
 export type SupervisorInit = Infer<typeof supervisorInit>;
 
@@ -98,9 +100,9 @@ export type AdminResult = Infer<typeof adminResult>;
 /**
  * A spare: a supervisor started ahead of need, with the session's Placeholder spawned under it
  * (its id reserved, so its marker is the session's), which waits for its init until a create
- * takes the spare.
+ * takes the spare; born in the children leaf of the spare's group, if the daemon made one.
  */
-export const spareInit = object({ session: string, placeholder: childSpec });
+export const spareInit = object({ session: string, placeholder: childSpec, childrenLeaf: optional(childrenLeaf) });
 export type SpareInit = Infer<typeof spareInit>;
 
 export const toSupervisor = tagged('type', {
@@ -143,6 +145,8 @@ export const fromSupervisor = tagged('type', {
   publish: { child: string, topic: string, data: unknown, at: string },
   /** The spare's Placeholder has loaded (it answered a ping) and waits for its init: the spare is ready to take. */
   spare_ready: { placeholderPid: int(1) },
+  /** The spare's Placeholder died before any init came: the spare is broken, and the daemon ends it (unless it has just taken it). */
+  spare_lost: {},
   /** An exec started or ended: the events exec.started and exec.exited. */
   exec: { report: execReport },
 });

@@ -1,3 +1,4 @@
+import type { SessionCgroup } from '../cgroup/index.js';
 import type { EventType } from '../contract/events.js';
 import type { Spawned } from '../process/spawn.js';
 import type { PublishedMessage } from './message-log.js';
@@ -20,8 +21,8 @@ export interface RuntimeOptions {
   readonly publish: (message: PublishedMessage) => void;
   readonly warn: (message: string) => void;
   readonly debug: (message: string) => void;
-  /** Gives a supervisor process that waits for its init, and what it has spawned already (a spare's Placeholder). */
-  readonly spawnSupervisor: () => { readonly proc: Spawned; readonly spawned: readonly number[] };
+  /** Gives a supervisor process that waits for its init, what it has spawned already (a spare's Placeholder), and the spare's cgroup if it has one. */
+  readonly spawnSupervisor: () => { readonly proc: Spawned; readonly spawned: readonly number[]; readonly group?: SessionCgroup | null };
   /** A resurrected session keeps the creation time of its first life. */
   readonly createdAt?: string;
   /** The host's cgroups and how sessions use them (default: none; memoryMax is then watched). */

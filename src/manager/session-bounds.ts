@@ -36,6 +36,10 @@ export const NO_BOUNDS: BoundsOptions = { cgroups: noCgroups('the session manage
 export class SessionBounds {
   readonly pause: SessionPause;
   private group: SessionCgroup | null = null;
+  /** The group is a spare's, its processes inside already: the directories its processes still go into (its limits added them). */
+  private added: string[] | null = null;
+  /** A spare's group the session does not use: dropped once its processes are out. */
+  private leftover: SessionCgroup | null = null;
   /** Whether the session gets a group (false once making it failed; still true once it is removed). */
   private grouped: boolean;
   private watchdog: MemoryWatchdog | null = null;
@@ -66,18 +70,26 @@ export class SessionBounds {
   }
 
   /**
-   * Creates the session's group with its limits (before the supervisor is spawned). A session
-   * without limits whose group cannot be made runs without one, with a warning; one with limits
-   * fails to start (start_failed, with the kernel's errno).
+   * The session's group. A spare's (made while it idled, its processes inside: spare-groups.ts)
+   * becomes the session's if it has the session's name or can take it, with the session's limits
+   * written. Else a group is created with the limits, and a spare's group is dropped once `enter`
+   * has moved the processes out of it. A session without limits whose group cannot be made runs
+   * without one (or in its spare's), with a warning; one with limits fails to start (start_failed,
+   * with the kernel's errno).
    */
-  prepare(): void {
-    if (!this.grouped || this.group) return;
+  prepare(spare: SessionCgroup | null = null): void {
+    if (this.group) return;
+    if (spare && !this.spec.isolation && this.adopt(spare)) return;
+    this.leftover = spare;
+    if (!this.grouped) return;
     try {
       this.group = SessionCgroup.create(supportFor(this.options.cgroups, this.limits), this.spec.id, this.limits);
       // An isolated session's children enter their leaf themselves, as its user (isolation/leaf-entry.ts).
       if (this.spec.isolation) delegateLeafEntry(this.group.childrenLeaf(), this.spec.isolation);
     } catch (error) {
       if (hasLimits(this.limits)) throw error;
+      // Its processes are in the spare's group already, if it has one: it stays there.
+      if (spare) return void this.take(spare);
       this.grouped = false;
       this.session.warn(`session ${this.spec.id}: runs without a cgroup: ${errorMessage(error)}`);
       return;
@@ -85,10 +97,50 @@ export class SessionBounds {
     this.cpu = { at: performance.now(), usageUs: 0 };
   }
 
-  /** Before the init: the supervisor into its leaf, a spare's Placeholder (spawned already) into the children's. */
+  /**
+   * Before the init: the supervisor into its leaf, a spare's Placeholder (spawned already) into the
+   * children's; in a spare's group, they are there but for the hierarchies its limits added.
+   */
   enter(supervisor: number, ...children: number[]): void {
-    this.group?.addProcess(supervisor, 'supervisor');
-    for (const pid of children) this.group?.addProcess(pid, 'children');
+    const dirs = this.added ?? this.group?.paths ?? [];
+    if (!dirs.length) return this.dropLeftover();
+    this.group!.addProcess(supervisor, 'supervisor', dirs);
+    for (const pid of children) this.group!.addProcess(pid, 'children', dirs);
+    this.dropLeftover();
+  }
+
+  // Its name is the session's (a person, and the tests, find a session's group by it): a spare's
+  // of another name is renamed where the host can (v1), else not taken.
+  private adopt(spare: SessionCgroup): boolean {
+    let group: SessionCgroup | null = spare;
+    try {
+      if (spare.name !== this.spec.id) group = spare.renamed(this.spec.id);
+    } catch (error) {
+      this.session.warn(`session ${this.spec.id}: ${errorMessage(error)}; it gets a group of its own`);
+      group = null;
+    }
+    if (!group) return false;
+    // Owned from here: a limit refused now is a failed start, and the stop removes the group.
+    this.take(group);
+    const widened = group.widened(supportFor(this.options.cgroups, this.limits), this.limits);
+    this.group = widened.group;
+    this.added = widened.added;
+    return true;
+  }
+
+  private take(group: SessionCgroup): void {
+    this.group = group;
+    this.added = [];
+    this.leftover = null;
+    this.grouped = true;
+    // The group counted the spare's own start-up: the session's cpu % counts from now.
+    this.cpu = { at: performance.now(), usageUs: group.usage().cpuUsageUs ?? 0 };
+  }
+
+  private dropLeftover(): void {
+    const leftover = this.leftover;
+    this.leftover = null;
+    if (leftover) void leftover.release((message) => this.session.warn(`session ${this.spec.id}: its spare's cgroup: ${message}`));
   }
 
   /** What the supervisor's init carries of the group: the leaf its children enter (none without a group). */
@@ -146,16 +198,11 @@ export class SessionBounds {
   /** Last step of every stop: what is left in the group is SIGKILLed, the group removed; never rejects (the stop must finish). */
   async release(): Promise<void> {
     this.stopTimers();
+    this.dropLeftover();
     const group = this.group;
     if (!group) return;
     this.group = null;
-    const warn = (message: string): void => this.session.warn(`session ${this.spec.id}: ${message}`);
-    try {
-      if (!(await group.killAll(2000, warn))) warn(`processes ${group.pids().join(', ')} outlived the SIGKILL of cgroup ${group.name}`);
-      if (!(await group.remove())) warn(`cgroup ${group.paths.join(', ')} could not be removed yet; the next daemon start sweeps it`);
-    } catch (error) {
-      warn(`releasing cgroup ${group.name} failed (${errorMessage(error)}); the next daemon start sweeps it`);
-    }
+    await group.release((message) => this.session.warn(`session ${this.spec.id}: ${message}`));
   }
 
   // What enforces this session's limits: the host's cgroups if it has a group, else nothing but the watchdog.

@@ -6,7 +6,6 @@ import { isLive } from '../contract/session.js';
 import { childSpecInput, DEFAULTS, type ParsedSessionInput, type SessionSpec } from '../contract/spec.js';
 import { Isolation } from '../isolation/isolation.js';
 import { entryPath } from '../process/entries.js';
-import { killProcess } from '../process/stop.js';
 import type { SessionRecord } from '../store/sessions.js';
 import { admit, boundsOptions } from './admission.js';
 import { IsolatedCreates } from './isolated-creates.js';
@@ -16,6 +15,7 @@ import { toChildSpec, toSessionSpec, upgradeStoredSpec } from './session-input.j
 import { SessionRuntime, type RuntimeOptions } from './session-runtime.js';
 import type { SessionTable } from './session-table.js';
 import { DEFAULT_CONCURRENT_STARTS, StartGate } from './start-gate.js';
+import { SpareGroups } from './spare-groups.js';
 import { SupervisorPool, type Spare, type SpareInfo } from './supervisor-pool.js';
 import { supervisorSettings, type SupervisorSettings } from './supervisor-settings.js';
 
@@ -70,7 +70,7 @@ export class SessionLauncher {
     this.isolation = new Isolation(paths.home, paths.supervisorsLog, options.isolation ?? {}, this.runtime.supervisor.logRotation, (m) => this.on.warning(m));
     const placeholder = () => toChildSpec(childSpecInput.parse({ name: DEFAULTS.placeholderName, file: entryPath('placeholder') }), process.cwd());
     const warm = options.warmSupervisors ?? DEFAULTS.warm;
-    this.pool = new SupervisorPool(warm, paths.supervisorsLog, placeholder);
+    this.pool = new SupervisorPool(warm, paths.supervisorsLog, placeholder, undefined, SpareGroups.for(this.runtime.bounds, (m) => this.on.warning(m)));
     this.isolated = new IsolatedCreates(this.isolation, table, { warm, supervisorsLog: paths.supervisorsLog, sessionsDir: paths.sessionsDir });
     if (options.isolation?.byDefault && process.geteuid?.() === 0) this.isolated.spares();
   }
@@ -121,13 +121,13 @@ export class SessionLauncher {
       spawned = true;
       const { isolation } = spec;
       if (isolation && !spare) return { proc: this.isolation.spawn(isolation, sessionLogDir(this.runtime.sessionsDir, spec.id)), spawned: [] };
-      return spare ? { proc: spare.proc, spawned: spare.placeholderPid === null ? [] : [spare.placeholderPid] } : { proc: this.pool.take(), spawned: [] };
+      return spare ? { proc: spare.proc, spawned: spare.placeholderPid === null ? [] : [spare.placeholderPid], group: spare.group } : { ...this.pool.take(), spawned: [] };
     };
     try {
       await this.start(spec, type, spawnSupervisor, createdAt);
     } finally {
       // A spare taken by a session that never started (refused, or terminated while it waited) goes.
-      if (spare && !spawned) void killProcess(spare.proc, spare.placeholderPid === null ? [] : [spare.placeholderPid], { session: spare.id });
+      if (spare && !spawned) (spec.isolation ? this.isolated.spares() : this.pool).discard(spare);
     }
   }
 

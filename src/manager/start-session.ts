@@ -4,8 +4,8 @@ import { sessionLogDir } from '../contract/paths.js';
 import type { EffectTargets } from './session-effects.js';
 
 /**
- * The start of a session's processes: its folder of logs, its cgroup, its supervisor (in the
- * group before its init) and the timers that watch it (start timeout, ttl). A throw here is the
+ * The start of a session's processes: its folder of logs, its supervisor, its cgroup (the
+ * supervisor inside before its init) and the timers that watch it (start timeout, ttl). A throw here is the
  * session's start_failed, never the caller's.
  */
 export function startSession(the: EffectTargets, guard: (what: string, handle: () => void) => void): void {
@@ -22,11 +22,12 @@ function spawn(the: EffectTargets, guard: (what: string, handle: () => void) => 
   const logDir = sessionLogDir(options.sessionsDir, id);
   if (options.fresh) rmSync(logDir, { recursive: true, force: true });
   mkdirSync(logDir, { recursive: true, mode: 0o700 });
-  bounds.prepare();
-  const { proc, spawned } = options.spawnSupervisor();
+  const { proc, spawned, group } = options.spawnSupervisor();
   link.attach(proc);
   // Into the session's cgroup before init: the supervisor forks nothing before it, so every
-  // child is born inside (a spare's Placeholder, spawned already, goes in with it).
+  // child is born inside (a spare's Placeholder, spawned already, goes in with it; a spare's
+  // own group holds both already).
+  bounds.prepare(group);
   bounds.enter(proc.pid, ...spawned);
   children.pinSupervisor(proc.pid);
   const { heartbeatMs, startTimeoutMs } = options;

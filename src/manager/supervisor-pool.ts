@@ -1,10 +1,12 @@
 import { closeSync, openSync } from 'node:fs';
+import type { SessionCgroup } from '../cgroup/index.js';
 import { newSessionId } from '../contract/ids.js';
 import type { ChildSpec } from '../contract/spec.js';
 import type { FromSupervisor } from '../ipc/supervisor-messages.js';
 import { entryPath } from '../process/entries.js';
 import { spawnProcess, type Spawned } from '../process/spawn.js';
 import { killProcess } from '../process/stop.js';
+import type { SpareGroups } from './spare-groups.js';
 
 /** A spare as `daemon status --json` lists it. */
 export interface SpareInfo {
@@ -12,11 +14,12 @@ export interface SpareInfo {
   readonly placeholderPid: number | null;
 }
 
-/** A supervisor started ahead of need, with its session's id reserved and its Placeholder spawned. */
+/** A supervisor started ahead of need, with its session's id reserved, its Placeholder spawned, and its cgroup if it has one. */
 export interface Spare {
   readonly id: string;
   readonly proc: Spawned;
   placeholderPid: number | null;
+  readonly group: SessionCgroup | null;
 }
 
 /** Spares of a kind of their own: spawned for a reserved session id; `dropped` once one is gone untaken. */
@@ -48,6 +51,8 @@ export class SupervisorPool {
     private readonly placeholder: (id: string) => ChildSpec,
     /** How spares of another kind (isolated ones) are spawned, and what goes with one that is dropped untaken. */
     private readonly kind?: SpareKind,
+    /** Where spares get their cgroups made ahead (plain spares, when every session gets a group). */
+    private readonly groups?: SpareGroups,
   ) {
     this.log = openSync(logFile, 'a', 0o600);
     this.scheduleRefill(0);
@@ -60,15 +65,20 @@ export class SupervisorPool {
     return spare;
   }
 
-  /** A supervisor ready for its init: a spare's if there is one (its Placeholder is then stopped), else a new one. */
-  take(): Spawned {
+  /** A supervisor ready for its init, with its group: a spare's if there is one (its Placeholder is then stopped), else a new one. */
+  take(): { proc: Spawned; group: SessionCgroup | null } {
     const spare = [...this.spares].find((s) => !s.proc.hasExited());
     if (spare) {
       this.claim(spare);
-      return spare.proc;
+      return spare;
     }
     this.scheduleRefill();
-    return setReferenced(this.spawn(newSessionId()), true);
+    return { proc: setReferenced(this.spawn(newSessionId()), true), group: null };
+  }
+
+  /** A spare taken by a session that never started: it goes, with its group. */
+  discard(spare: Spare): void {
+    void this.end(spare);
   }
 
   list(): SpareInfo[] {
@@ -81,8 +91,7 @@ export class SupervisorPool {
     if (this.refillTimer) clearTimeout(this.refillTimer);
     const spares = [...this.spares];
     this.spares.clear();
-    await Promise.all(spares.map((s) => killProcess(s.proc, s.placeholderPid === null ? [] : [s.placeholderPid], { session: s.id })));
-    for (const spare of spares) this.kind?.dropped(spare.id);
+    await Promise.all(spares.map((s) => this.end(s)));
     closeSync(this.log);
   }
 
@@ -110,19 +119,40 @@ export class SupervisorPool {
       } catch {
         return; // no uid left, say: creates go cold, and say why themselves
       }
-      const spare: Spare = { id, proc, placeholderPid: null };
+      // Into its group before its `spare` message: the supervisor forks nothing before it.
+      const group = proc.pid > 0 ? (this.groups?.make(id, proc.pid) ?? null) : null;
+      const spare: Spare = { id, proc, placeholderPid: null, group };
       this.spares.add(spare);
       spare.proc.subprocess.on('message', (message: FromSupervisor) => {
         if (message?.type === 'spare_ready') spare.placeholderPid = message.placeholderPid;
+        if (message?.type === 'spare_lost') this.lose(spare);
       });
       void spare.proc.exited.then(() => {
         // A spare that dies is replaced; one taken is the session's business.
         if (!this.spares.delete(spare)) return;
-        this.kind?.dropped(spare.id);
+        void this.dropped(spare);
         this.scheduleRefill();
       });
-      void spare.proc.subprocess.sendMessage?.({ type: 'spare', spare: { session: spare.id, placeholder: this.placeholder(spare.id) } }).catch(() => undefined);
+      void spare.proc.subprocess.sendMessage?.({ type: 'spare', spare: { session: spare.id, placeholder: this.placeholder(spare.id), ...(group ? { childrenLeaf: group.childrenLeaf() } : {}) } }).catch(() => undefined);
     }
+  }
+
+  // A spare whose Placeholder died untaken is ended here (a taken one has no listener of ours left).
+  private lose(spare: Spare): void {
+    if (!this.spares.delete(spare)) return;
+    void this.end(spare);
+    this.scheduleRefill();
+  }
+
+  // Untaken: its processes SIGKILLed, then its group and what else goes with it.
+  private async end(spare: Spare): Promise<void> {
+    await killProcess(spare.proc, spare.placeholderPid === null ? [] : [spare.placeholderPid], { session: spare.id });
+    await this.dropped(spare);
+  }
+
+  private async dropped(spare: Spare): Promise<void> {
+    if (spare.group) await this.groups?.drop(spare.group);
+    this.kind?.dropped(spare.id);
   }
 
   private spawn(id: string): Spawned {

@@ -36,6 +36,8 @@ export class ChildSlot {
   private killedFor: ExitReason | null = null;
   private readyAt: number | null = null;
   private heartbeat: { stop(): void } | null = null;
+  /** The spare's Placeholder adopted as run 1, until its start has an outcome. */
+  private spareRun: Spawned | null = null;
   private readonly calls = new ChildCalls();
   readonly log: ChildLog;
   private readonly nodeArgs: readonly string[];
@@ -113,6 +115,19 @@ export class ChildSlot {
    * was spawned), else why it is not. `deadline` (epoch ms) defaults to the start timeout from now.
    */
   start(deadline = Date.now() + this.options.startTimeoutMs, prespawned?: Spawned): Promise<string | null> {
+    if (!prespawned) return this.startRun(deadline);
+    // A spare's Placeholder that dies before its ready died as a spare, not as this session's child
+    // (its death may cross the init on its way): a fresh run takes run 1's place, under the same deadline.
+    this.spareRun = prespawned;
+    return this.startRun(deadline, prespawned).then((failure) => {
+      this.spareRun = null;
+      if (failure === null || !prespawned.hasExited() || this.proc !== prespawned || this.stopping) return failure;
+      this.runs -= 1;
+      return this.startRun(deadline);
+    });
+  }
+
+  private startRun(deadline: number, prespawned?: Spawned): Promise<string | null> {
     const { spec } = this;
     this.stopping = false;
     this.killedFor = null;
@@ -190,6 +205,7 @@ export class ChildSlot {
   // Whatever is left of the run's tree is SIGKILLed at once, before anything else happens.
   private async exited(proc: Spawned, exit: ExitInfo): Promise<void> {
     if (this.proc !== proc) return;
+    if (proc === this.spareRun && !this.stopping) return; // no run of ours: start() replaces it
     const run = this.runs;
     this.heartbeat?.stop();
     this.#lastExit = this.killedFor ? { ...exit, reason: this.killedFor } : exit;

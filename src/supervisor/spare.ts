@@ -14,9 +14,9 @@ export class SparePlaceholder {
   readonly proc: Spawned;
 
   constructor(private readonly spare: SpareInit) {
-    const { placeholder: spec, session } = spare;
+    const { placeholder: spec, session, childrenLeaf: leaf } = spare;
     const env = { ...spec.env, ...markerEnv({ session, child: spec.name, run: 1 }) };
-    this.proc = spawnProcess({ file: spec.file! }, { args: spec.args, env, cwd: spec.cwd, stdout: 'pipe', stderr: 'pipe' });
+    this.proc = spawnProcess({ file: spec.file! }, { args: spec.args, env, cwd: spec.cwd, stdout: 'pipe', stderr: 'pipe', leaf });
   }
 
   /**

@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { afterEach, expect } from 'vitest';
 import { join } from 'node:path';
 import type { CgroupSupport } from '../../src/cgroup/index.js';
 import { decodeRecords, joinLines } from '../../src/logs/log-records.js';
 import { readStat } from '../../src/process/proc.js';
-import { fixture, type Harness } from './harness.js';
+import { CgroupFixture } from '../cgroup/harness.js';
+import { fixture, Harness } from './harness.js';
 
 export const MiB = 1024 ** 2;
 export const limitsFixture = (name: string) => fixture(`limits/${name}`);
@@ -37,4 +39,28 @@ export function unifiedGroup(support: CgroupSupport, id: string): string | null 
 /** The state letter of /proc/PID/stat: `T` once SIGSTOP has stopped it. */
 export function procState(pid: number): string | null {
   return readStat(pid)?.state ?? null;
+}
+
+/**
+ * A manager in real cgroups for each test of the file (as the daemon detects them, under a state
+ * dir of the test's own): call in the describe's body; after each test it is closed, and no group
+ * may be left.
+ */
+export function inCgroups(): () => { h: Harness; support: CgroupSupport } {
+  let h: Harness | undefined;
+  let cgroups: CgroupFixture | undefined;
+  afterEach(async () => {
+    try {
+      await h?.close();
+    } finally {
+      h = undefined;
+      expect(await cgroups?.cleanup()).toEqual([]);
+    }
+  });
+  return () => {
+    cgroups = new CgroupFixture();
+    const support = cgroups.detect();
+    h = new Harness({ heartbeatMs: 100, cgroups: support });
+    return { h, support };
+  };
 }

@@ -3,31 +3,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CgroupSupport } from '../../src/cgroup/index.js';
 import { parseProcCgroup } from '../../src/cgroup/proc-cgroup.js';
-import { CgroupFixture, cannotRun } from '../cgroup/harness.js';
+import { cannotRun } from '../cgroup/harness.js';
 import { runningDescendants, waitFor } from '../helpers/proc.js';
-import { logLines } from './bounds-harness.js';
-import { Harness } from './harness.js';
-
-let h: Harness | undefined;
-let cgroups: CgroupFixture;
-afterEach(async () => {
-  try {
-    await h?.close();
-  } finally {
-    h = undefined;
-    expect(await cgroups.cleanup()).toEqual([]);
-  }
-});
-
-function withCgroups(): { h: Harness; support: CgroupSupport } {
-  cgroups = new CgroupFixture();
-  const support = cgroups.detect();
-  h = new Harness({ heartbeatMs: 100, cgroups: support });
-  return { h, support };
-}
+import { inCgroups, logLines } from './bounds-harness.js';
 
 /** A test that needs a tool fails, saying how to install it; it never skips silently. */
 function requireTool(name: string, debian: string): void {
@@ -43,6 +24,7 @@ const pidsCurrent = (support: CgroupSupport, id: string): number => Number(readF
 const sleepsOf = (pid: number): number[] => runningDescendants(pid).filter((p) => readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'sleep');
 
 describe.skipIf(cannotRun)(`a session's supervisor and children leaves${cannotRun ? ` (skipped: ${cannotRun})` : ''}`, { timeout: 60_000 }, () => {
+  const withCgroups = inCgroups();
   it('a child is born in the children leaf (its first act sees it there), the supervisor in its own', async () => {
     const { h } = withCgroups();
     const id = await h.create({ id: 'born', children: [{ name: 'where', command: '/bin/cat', args: ['/proc/self/cgroup'], restart: 'temporary' }] });

@@ -58,3 +58,10 @@ export class Harness {
     }
   }
 }
+
+/** The spare once its Placeholder is up; its pids are recorded so teardown proves them gone. */
+export async function readySpare(harness: Harness): Promise<{ supervisorPid: number; placeholderPid: number }> {
+  const spare = await waitFor(() => harness.manager.spares().find((s) => s.placeholderPid !== null), 'a ready spare');
+  harness.seen.add(spare.supervisorPid).add(spare.placeholderPid!);
+  return spare as { supervisorPid: number; placeholderPid: number };
+}

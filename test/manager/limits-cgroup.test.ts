@@ -1,5 +1,6 @@
 // Limits, pause and the final kill through a real SessionManager in real cgroups (as the daemon detects them).
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SessionCgroup, type CgroupSupport } from '../../src/cgroup/index.js';
@@ -125,6 +126,12 @@ describe.skipIf(cannotRun)(`sessions in cgroups${cannotRun ? ` (skipped: ${canno
       expect(groupsLeft(support).length).toBeGreaterThanOrEqual(10);
       await Promise.all(ids.map((id) => h.manager.terminateSession(id)));
     }
+    // What is left is a spare's group (made while it idles), each with its spare's supervisor inside.
+    const spares = () => new Set(h.manager.spares().map((s) => String(s.supervisorPid)));
+    const holdsSpare = (dir: string) => readFileSync(join(dir, 'supervisor', 'cgroup.procs'), 'utf8').split('\n').some((pid) => spares().has(pid));
+    await waitFor(() => groupsLeft(support).every(holdsSpare), 'only the spares\' groups left');
+    // They go with the manager.
+    await h.close();
     expect(groupsLeft(support)).toEqual([]);
   });
 });

@@ -1,22 +1,14 @@
 import { readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SpareInfo } from '../../src/manager/supervisor-pool.js';
 import { readStat } from '../../src/process/proc.js';
 import { isRunning, tempHome, waitFor } from '../helpers/proc.js';
-import { fixture, Harness } from './harness.js';
+import { fixture, Harness, readySpare } from './harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-/** The spare once its Placeholder is up; its pids are recorded so teardown proves them gone. */
-async function readySpare(harness: Harness): Promise<Required<{ [K in keyof SpareInfo]: number }>> {
-  const spare = await waitFor(() => harness.manager.spares().find((s) => s.placeholderPid !== null), 'a ready spare');
-  harness.seen.add(spare.supervisorPid).add(spare.placeholderPid!);
-  return spare as { supervisorPid: number; placeholderPid: number };
-}
 
 const environ = (pid: number) => readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
 
@@ -75,27 +67,21 @@ describe('spares', () => {
     await waitFor(() => !isRunning(refilled.supervisorPid), 'the broken spare to be gone');
   });
 
-  it('a default create just after the spare Placeholder died gives a working session or says why it failed', async () => {
+  it('a spare whose Placeholder died just before the create still gives a working session', async () => {
     h = new Harness();
-    const spare = await readySpare(h);
-    process.kill(spare.placeholderPid, 'SIGKILL');
-    const made = await h.manager.createSession({}).then(
-      (id) => ({ id }),
-      (error: Error) => ({ error }),
-    );
-    if ('error' in made) {
-      // Taken in the instant before the daemon learnt the spare was broken: a failed start that names its cause.
-      expect(made.error.message).toMatch(/failed to start: .*(supervisor|placeholder)/i);
-      // The next create gets a working session.
-      const id = await h.create({});
+    // The supervisor may learn of the death before the init or after it: both ways, a working session.
+    for (let i = 0; i < 4; i++) {
+      const spare = await readySpare(h);
+      process.kill(spare.placeholderPid, 'SIGKILL');
+      const id = await h.manager.createSession({});
+      const placeholder = await waitFor(async () => {
+        const child = (await h!.manager.getSessionInfo(id)).children[0]!;
+        return child.pid !== null && child.pid !== spare.placeholderPid && child.status === 'running' ? child : null;
+      }, 'a live Placeholder other than the dead one');
+      h.seen.add(placeholder.pid!);
+      expect(isRunning(placeholder.pid!)).toBe(true);
       expect((await h.manager.getSessionInfo(id)).status).toBe('active');
-      return;
     }
-    const info = await h.manager.getSessionInfo(made.id);
-    expect(info.status).toBe('active');
-    const pid = info.children[0]!.pid!;
-    expect(pid).not.toBe(spare.placeholderPid);
-    expect(isRunning(pid)).toBe(true);
   });
 
   it('with --warm 0 there is no spare, and sessions start cold', async () => {
