@@ -14,6 +14,12 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+// Every Harness made in this worker, and those not torn down yet: test/helpers/leak-guard.ts fails
+// a test that leaves one open (its daemon would outlive the run).
+const made: Harness[] = [];
+const open = new Set<Harness>();
+export const harnesses = { made: (): readonly Harness[] => [...made], open: (): readonly Harness[] => [...open] };
+
 /**
  * A state dir with its own daemon for one test: runs sessionctl against it, remembers every
  * pid it sees (the daemon and all its descendants), and at the end stops the daemon and
@@ -30,6 +36,8 @@ export class Harness {
     const { dir, cleanup } = tempHome('sessiond-cli-');
     this.home = dir;
     this.cleanupDir = cleanup;
+    made.push(this);
+    open.add(this);
   }
 
   /** An environment for README shell lines run as written: `sessionctl` of this build on PATH, this harness's state dir. */
@@ -121,6 +129,7 @@ export class Harness {
       killAll(this.seen);
       await removeCgroupsOf(this.home);
       this.cleanupDir();
+      open.delete(this);
     }
   }
 }

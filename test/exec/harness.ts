@@ -10,11 +10,20 @@ import { waitFor } from '../helpers/proc.js';
 /** A daemon of its own with one session (`id`), a client of it, and teardown that proves every pid gone. */
 export async function sessionWithClient(id: string, children?: readonly { name: string; command: string; args?: string[]; stdin?: 'pipe' }[], daemonFlags: readonly string[] = []) {
   const h = new Harness();
-  if (daemonFlags.length) await h.cli(['daemon', 'start', ...daemonFlags]);
   const client = new SessionClient({ home: h.home, autoStart: true });
-  const session = await client.create({ id, ...(children ? { children: children.map((c) => ({ ...c })) } : {}) });
-  h.noteDaemon();
-  h.noteSession(session);
+  const close = async () => {
+    client.close();
+    await h.teardown();
+  };
+  try {
+    if (daemonFlags.length) await h.cli(['daemon', 'start', ...daemonFlags]);
+    h.noteSession(await client.create({ id, ...(children ? { children: children.map((c) => ({ ...c })) } : {}) }));
+    h.noteDaemon();
+  } catch (error) {
+    // The caller never gets the teardown: the daemon started for it is stopped here.
+    await close();
+    throw error;
+  }
   return {
     h,
     client,
@@ -33,10 +42,7 @@ export async function sessionWithClient(id: string, children?: readonly { name: 
       }, `exec of ${program} to start`),
     /** `sessionctl exec` as a process of its own, not awaited. */
     spawnCli: (args: readonly string[]) => execa(process.execPath, [SESSIONCTL, '--home', h.home, 'exec', id, ...args], { reject: false, stdin: 'pipe' }),
-    close: async () => {
-      client.close();
-      await h.teardown();
-    },
+    close,
   };
 }
 
