@@ -1,5 +1,5 @@
 import { mkdtempSync, realpathSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SessiondError } from '../../src/contract/errors.js';
 import { fixture, Harness } from './harness.js';
@@ -128,7 +128,8 @@ describe('working directory', () => {
   it('a child runs in its cwd, by default the creating caller’s, relative paths against it', async () => {
     h = new Harness();
     const m = h.manager;
-    const dir = realpathSync(mkdtempSync(`${tmpdir()}/sessiond-cwd-`));
+    // Inside the harness's home: its teardown removes it, whatever the test's outcome.
+    const dir = realpathSync(mkdtempSync(join(h.home.dir, 'cwd-')));
     const id = await h.manager.createSession({ children: [agent('here'), agent('there', { cwd: '/tmp' })] }, dir);
     await h.snapshot(id);
     expect(await m.send(id, { op: 'cwd' }, { child: 'here' })).toMatchObject({ cwd: dir });

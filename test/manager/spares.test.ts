@@ -1,7 +1,8 @@
-import { readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readStat } from '../../src/process/proc.js';
-import { isRunning, tempHome, waitFor } from '../helpers/proc.js';
+import { isRunning, waitFor } from '../helpers/proc.js';
 import { fixture, Harness, readySpare } from './harness.js';
 
 let h: Harness | undefined;
@@ -16,8 +17,8 @@ describe('spares', () => {
   it('a default create takes a whole spare: the same tree, marker and cwd as a cold session', async () => {
     h = new Harness();
     const spare = await readySpare(h);
-    const temp = tempHome('sessiond-cwd-');
-    const dir = realpathSync(temp.dir);
+    // Inside the harness's home: its teardown removes it, whatever the test's outcome.
+    const dir = realpathSync(mkdtempSync(join(h.home.dir, 'cwd-')));
     const id = await h.manager.createSession({ metadata: { task: 't' }, llmConfig: { apiKey: 'k' } }, dir);
     const info = await h.manager.getSessionInfo(id);
     expect(id).toMatch(/^session_[0-9a-f-]{36}$/);
@@ -33,7 +34,6 @@ describe('spares', () => {
     expect(h.manager.spares().map((s) => s.supervisorPid)).not.toContain(spare.supervisorPid);
     await h.manager.terminateSession(id);
     expect(isRunning(spare.supervisorPid) || isRunning(spare.placeholderPid)).toBe(false);
-    temp.cleanup();
   });
 
   it('a create with children of its own, or an id, takes the supervisor alone and stops the spare Placeholder', async () => {
