@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 // package.json saying so, so the paths stay dist/children/*.js. Each lists the only packages it
 // may hold: a dependency that sneaks in fails the build instead of slowing every session.
 const children = [
-  { entry: 'dist/children/session-supervisor.js', packages: ['tree-kill'] },
+  { entry: 'dist/children/session-supervisor.js', packages: [] },
   { entry: 'dist/children/placeholder.js', packages: [] },
 ];
 

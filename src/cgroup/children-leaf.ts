@@ -32,6 +32,22 @@ export function enteringLeaf(leaf: ChildrenLeaf, file: string, args: readonly st
 }
 
 /**
+ * Who is in the leaf now (every process a child or exec started, and their descendants: none can
+ * leave it), or undefined without a leaf. A kill that knows this reads these few pids, not all of /proc.
+ */
+export function leafMembers(leaf: ChildrenLeaf | undefined): (() => number[]) | undefined {
+  const procs = leaf?.procs[0];
+  if (!procs) return undefined;
+  return () => {
+    try {
+      return readFileSync(procs, 'utf8').split('\n').filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  };
+}
+
+/**
  * Whether the leaf is frozen or on its way (a pause): its children cannot answer heartbeats, and
  * missing them then is no hang. Read only: any uid may.
  */

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import type { ChildrenLeaf } from '../cgroup/children-leaf.js';
+import { leafMembers, type ChildrenLeaf } from '../cgroup/children-leaf.js';
 import { killGroups, signalGroup, signalPid } from '../process/kill.js';
 import { markedAmong, type RunMarker } from '../process/marker.js';
 import { readStat } from '../process/proc.js';
@@ -14,25 +13,17 @@ const SWEEP_MS = 2000;
  * under many execs at once, long enough to miss the daemon's heartbeats.
  */
 export async function sweepExec(pid: number, marker: RunMarker, leaf: ChildrenLeaf | undefined): Promise<void> {
-  const procs = leaf?.procs[0];
-  if (!procs) return void (await killGroups(pid > 0 ? [pid] : [], marker));
+  const members = leafMembers(leaf);
+  if (!members) return void (await killGroups(pid > 0 ? [pid] : [], marker));
   if (pid > 0) signalGroupIfAllowed(pid);
   const deadline = Date.now() + SWEEP_MS;
   for (;;) {
-    const members = pidsIn(procs);
-    const inGroup = pid > 0 ? members.filter((p) => isGroupMember(p, pid)) : [];
-    const left = [...new Set([...inGroup, ...markedAmong(members, marker)])];
+    const pids = members();
+    const inGroup = pid > 0 ? pids.filter((p) => isGroupMember(p, pid)) : [];
+    const left = [...new Set([...inGroup, ...markedAmong(pids, marker)])];
     if (left.length === 0 || Date.now() > deadline) return;
     for (const p of left) signalPid(p, 'SIGKILL');
     await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-function pidsIn(procsFile: string): number[] {
-  try {
-    return readFileSync(procsFile, 'utf8').split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
   }
 }
 

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { isRunning } from './proc.js';
 
 /**
@@ -27,17 +27,34 @@ export function runningMarked(marker: Marker): number[] {
 /** Those of `pids` (this one aside) that run and carry the marker: a sweep that knows where to look reads no more. */
 export function markedAmong(pids: readonly number[], marker: Marker): number[] {
   // A run: the whole entry must match (never the next run of that child); a session: any of its children.
-  const needle = Buffer.from('child' in marker ? `\0${MARKER_VAR}=${marker.session}/${marker.child}/${marker.run}\0` : `\0${MARKER_VAR}=${marker.session}/`);
+  const entry = 'child' in marker ? `${MARKER_VAR}=${marker.session}/${marker.child}/${marker.run}\0` : `${MARKER_VAR}=${marker.session}/`;
+  const inside = Buffer.from(`\0${entry}`);
+  const first = Buffer.from(entry);
   const found: number[] = [];
   for (const pid of pids) {
     if (!Number.isInteger(pid) || pid === process.pid) continue;
-    let environ: Buffer;
-    try {
-      environ = readFileSync(`/proc/${pid}/environ`);
-    } catch {
-      continue; // gone, or another user's
-    }
-    if (Buffer.concat([Buffer.of(0), environ, Buffer.of(0)]).includes(needle) && isRunning(pid)) found.push(pid);
+    const environ = readEnviron(pid);
+    if (!environ) continue; // gone, or another user's
+    const carries = environ.subarray(0, first.length).equals(first) || environ.includes(inside);
+    if (carries && isRunning(pid)) found.push(pid);
   }
   return found;
+}
+
+// One buffer for every read, as proc.ts's stat reads: a scan reads one environ per process, and
+// readFileSync would stat the file and allocate for each. Larger ones (rare) are read whole.
+const buffer = Buffer.allocUnsafe(64 * 1024);
+
+function readEnviron(pid: number): Buffer | null {
+  try {
+    const fd = openSync(`/proc/${pid}/environ`, 'r');
+    try {
+      const length = readSync(fd, buffer, 0, buffer.length, 0);
+      return length < buffer.length ? buffer.subarray(0, length) : readFileSync(`/proc/${pid}/environ`);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
 }

@@ -13,13 +13,15 @@ export interface StopResult {
 /**
  * The one stop path: SIGTERM to the process group, an abortable grace timer, SIGKILL of the whole
  * tree when it runs out, then await the exit and SIGKILL whatever is left of the group, of
- * `extraGroups` and of the processes carrying `marker`. Resolves only when all of them are gone.
+ * `extraGroups` and of the processes carrying `marker` (looked for `among` those pids, if given:
+ * killGroups). Resolves only when all of them are gone.
  */
 export async function stopProcess(
   proc: SpawnedBase,
   graceMs: number,
   extraGroups: readonly number[] = [],
   marker?: Marker,
+  among?: () => number[],
 ): Promise<StopResult> {
   let forced = false;
   const groups = proc.pid > 0 ? [proc.pid, ...extraGroups] : [...extraGroups];
@@ -33,11 +35,11 @@ export async function stopProcess(
     timer.abort();
     if (timedOut) {
       forced = true;
-      await killNow(proc.pid, groups);
+      killTree(proc.pid, extraGroups);
     }
   }
   await proc.exited;
-  const gone = await killGroups(groups, marker);
+  const gone = await killGroups(groups, marker, among);
   return { forced, gone };
 }
 
@@ -46,18 +48,12 @@ export async function killProcess(
   proc: SpawnedBase,
   extraGroups: readonly number[] = [],
   marker?: Marker,
+  among?: () => number[],
 ): Promise<boolean> {
   const groups = proc.pid > 0 ? [proc.pid, ...extraGroups] : [...extraGroups];
-  if (proc.pid > 0 && !proc.hasExited()) await killNow(proc.pid, groups);
+  if (proc.pid > 0 && !proc.hasExited()) killTree(proc.pid, extraGroups);
   await proc.exited;
-  return killGroups(groups, marker);
-}
-
-// The groups first, at once (a signal each, nothing to wait for); then tree-kill for the part of
-// the tree that left them while its parent still lives (tree-kill asks `ps`, which takes a while).
-async function killNow(pid: number, groups: readonly number[]): Promise<void> {
-  for (const group of groups) signalGroup(group, 'SIGKILL');
-  await killTree(pid);
+  return killGroups(groups, marker, among);
 }
 
 // A grace may be any duration up to 365 days (shutdownMs): a long timer, which plain setTimeout is not.

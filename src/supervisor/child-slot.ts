@@ -163,7 +163,7 @@ export class ChildSlot {
     }
     this.#status = 'stopping';
     this.send({ type: 'sessiond:shutdown' });
-    await stopRun(this.proc!, graceMs, this.marker);
+    await stopRun(this.proc!, graceMs, this.marker, this.options.leaf);
     this.#status = 'stopped';
     return true;
   }
@@ -172,7 +172,7 @@ export class ChildSlot {
   async kill(reason?: ExitReason): Promise<void> {
     if (!this.proc) return;
     if (reason && this.pid !== null) this.killedFor = reason;
-    await killRun(this.proc, this.marker);
+    await killRun(this.proc, this.marker, this.options.leaf);
   }
 
   /** The current run's marker: killing a run never reaches the next one of this child. */
@@ -197,7 +197,7 @@ export class ChildSlot {
       reply: (id, reply) => this.calls.settle(id, reply),
       publish: (topic, data) => this.hooks.onPublish(this, topic, data),
       serves: () => void (this.#serving = true),
-    }, () => void killRun(proc, this.marker));
+    }, () => void killRun(proc, this.marker, this.options.leaf));
     this.heartbeat = run;
     return run.ready;
   }
@@ -212,7 +212,7 @@ export class ChildSlot {
     this.calls.failAll(this.spec.name, 'exited');
     if (this.stopping) return;
     this.#status = 'stopped';
-    await killRun(proc, this.marker);
+    await killRun(proc, this.marker, this.options.leaf);
     this.hooks.onExit(this, this.#lastExit, run);
   }
 

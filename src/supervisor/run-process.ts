@@ -1,4 +1,4 @@
-import type { ChildrenLeaf } from '../cgroup/children-leaf.js';
+import { leafMembers, type ChildrenLeaf } from '../cgroup/children-leaf.js';
 import { errorMessage } from '../contract/errors.js';
 import type { ChildSpec } from '../contract/spec.js';
 import { markerEnv, type RunMarker } from '../process/marker.js';
@@ -17,12 +17,12 @@ export function spawnRun(spec: ChildSpec, marker: RunMarker, nodeArgs: readonly 
  * (EPERM: a process of another user in the child's group) is reported and the supervisor goes on;
  * the daemon's own kill of the session (its cgroup, as root) still reaches it.
  */
-export async function stopRun(proc: Spawned, graceMs: number, marker: RunMarker): Promise<void> {
-  await stopProcess(proc, graceMs, [], marker).then(({ gone }) => gone || survived(marker), (error: unknown) => failed(marker, error));
+export async function stopRun(proc: Spawned, graceMs: number, marker: RunMarker, leaf: ChildrenLeaf | undefined): Promise<void> {
+  await stopProcess(proc, graceMs, [], marker, leafMembers(leaf)).then(({ gone }) => gone || survived(marker), (error: unknown) => failed(marker, error));
 }
 
-export async function killRun(proc: Spawned, marker: RunMarker): Promise<void> {
-  await killProcess(proc, [], marker).then((gone) => gone || survived(marker), (error: unknown) => failed(marker, error));
+export async function killRun(proc: Spawned, marker: RunMarker, leaf: ChildrenLeaf | undefined): Promise<void> {
+  await killProcess(proc, [], marker, leafMembers(leaf)).then((gone) => gone || survived(marker), (error: unknown) => failed(marker, error));
 }
 
 function survived(marker: RunMarker): void {

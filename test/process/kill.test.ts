@@ -68,13 +68,26 @@ describe('killTree', () => {
     const [escaped] = note(await readPids(file, 1));
     await waitFor(() => readStat(escaped!)?.pgrp === escaped, 'the escaped process to lead its own group');
     expect(readStat(escaped!)?.ppid).toBe(proc.pid);
-    await killTree(proc.pid);
+    killTree(proc.pid);
     expect(await proc.exited).toMatchObject({ signal: 'SIGKILL' });
     await expectAllGone([escaped!]);
   });
 
-  it('of a pid that is gone resolves', async () => {
-    await killTree(impossiblePid());
+  it('SIGKILLs every level of the tree, though each level left the group above it', async () => {
+    home = tempHome();
+    const file = join(home.dir, 'pids');
+    // A session leader of its own whose child leads another: only parent links lead to the grandchild.
+    const inner = `setsid sleep 4246 & echo $! >> ${file}; exec sleep 4245`;
+    const proc = spawn(shell(`setsid sh -c '${inner}' & echo $! >> ${file}; exec sleep 4244`));
+    const pids = note(await readPids(file, 2));
+    await waitFor(() => pids.every((pid) => readStat(pid)?.pgrp === pid), 'both escaped processes to lead their own groups');
+    killTree(proc.pid);
+    expect(await proc.exited).toMatchObject({ signal: 'SIGKILL' });
+    await expectAllGone(pids);
+  });
+
+  it('of a pid that is gone returns', () => {
+    expect(() => killTree(impossiblePid())).not.toThrow();
   });
 });
 

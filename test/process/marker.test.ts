@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MARKER_VAR, markerEnv, runningMarked, type Marker } from '../../src/process/marker.js';
@@ -77,6 +78,18 @@ describe('runningMarked', () => {
     await sleeper({ OTHER: `${MARKER_VAR}=${s1}/a/1` });
     expectMarked({ session: s1, child: 'a', run: 1 }, [marked.pid]);
     expectMarked({ session: s1 }, [marked.pid]);
+  });
+
+  it('matches the marker as the first variable of an environment, and a look-alike there never', async () => {
+    // Nothing of ours before it: the entry starts the environ, with no NUL before it.
+    const first = spawn('sleep', ['1000'], { env: { [MARKER_VAR]: `${s1}/a/1` }, stdio: 'ignore' });
+    const lookAlike = spawn('sleep', ['1000'], { env: { [`X${MARKER_VAR}`]: `${s1}/a/1` }, stdio: 'ignore' });
+    for (const proc of [first, lookAlike]) {
+      seen.add(proc.pid!);
+      await waitFor(() => comm(proc.pid!) === 'sleep', `pid ${proc.pid} to run sleep`);
+    }
+    expectMarked({ session: s1, child: 'a', run: 1 }, [first.pid!]);
+    expectMarked({ session: s1 }, [first.pid!]);
   });
 
   it("finds a run's descendants, which inherit the marker, and skips zombies", async () => {
