@@ -12,6 +12,7 @@ import { Store, type RetentionOptions } from '../store/index.js';
 import { InstanceLock } from './instance-lock.js';
 import { prepareCgroups, releaseCgroups, type CgroupMode } from './cgroups.js';
 import { Journal } from './journal.js';
+import { recordedBeforeReply } from './recorded-replies.js';
 import { knownSessions } from './known-sessions.js';
 import { resurrectSessions } from './resurrect.js';
 import { createLogger } from './logger.js';
@@ -186,7 +187,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       setImmediate(() => void exit(keepSessions && options.systemd ? EXIT_RESTART_REQUESTED : 0));
     },
   });
-  const served = withSessionIds(withNode(handlers, () => membership?.node() ?? null), knownSessions(manager, store));
+  const served = withSessionIds(withNode(recordedBeforeReply(handlers, journal), () => membership?.node() ?? null), knownSessions(manager, store));
   server = new ControlServer(served, log);
   try {
     await server.listen(paths.socket);

@@ -11,11 +11,10 @@ export type EventListener = (event: StoredEvent) => void;
  * Writes the manager's events to the store together with their sessions' records (one
  * transaction: a SIGKILL never leaves one without the other), then hands each stored event, with
  * its seq, to every subscriber. The events of one moment go in one transaction, written once the
- * daemon has done what they came with (setImmediate: in the same turn of its event loop, so a
- * client that has a reply and asks for the events finds them): a create's init is on its way to
- * the supervisor before its `session.created` is written, its reply on its way to the client
- * before the `child.started` and `session.active` that answer it (one transaction). Whoever
- * closes the store `flush`es first. Events flow one way: manager → journal → store and readers.
+ * daemon has done what they came with (setImmediate: in the same turn of its event loop): a
+ * create's init is on its way to the supervisor before its `session.created` is written. A reply
+ * to a client waits for the write of what its request did (recorded-replies.ts flushes first).
+ * Whoever closes the store `flush`es first. Events flow one way: manager → journal → store and readers.
  */
 export class Journal {
   private readonly listeners = new Set<EventListener>();

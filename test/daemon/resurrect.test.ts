@@ -7,6 +7,7 @@ import type { SessionInfo } from '../../src/contract/session.js';
 import { expectAllGone, isRunning, runningDescendants, waitFor } from '../helpers/proc.js';
 import { Harness } from '../cli/harness.js';
 import { Store } from '../../src/store/index.js';
+import { SessionClient } from '../../src/control/client.js';
 import { childSpecFor, recordFor, specFor } from '../store/helpers.js';
 
 let h: Harness;
@@ -165,5 +166,23 @@ describe('retention', { timeout: 60_000 }, () => {
     expect(existsSync(join(h.home, 'logs', 'sessions', 'second'))).toBe(true);
     expect((await h.cli(['daemon', 'stop'])).exitCode).toBe(0);
     await daemon;
+  });
+  it('a create that returned is in the store: a daemon SIGKILLed right after it brings the session back', async () => {
+    // The reply left before the write of session.active once (the journal writes at setImmediate):
+    // a SIGKILL in between made the next daemon end it as "start interrupted". Three rounds, each
+    // killing the daemon as soon as the create resolves; the next create starts the next daemon.
+    const client = new SessionClient({ home: h.home, autoStart: true });
+    try {
+      for (const id of ['k1', 'k2', 'k3']) {
+        const session = await client.create({ id });
+        const daemon = h.daemonPid()!;
+        process.kill(daemon, 'SIGKILL'); // at once: nothing slower (a scan of /proc) in between
+        await expectAllGone([daemon, ...pidsOf([session])], 5000);
+        client.close();
+      }
+      await waitFor(() => allActive(['k1', 'k2', 'k3']), 'every session back and active', 20_000);
+    } finally {
+      client.close();
+    }
   });
 });
