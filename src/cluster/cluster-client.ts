@@ -69,6 +69,11 @@ export class ClusterClient {
     });
   }
 
+  /** Only once closed: NATS itself reconnects a lost connection. */
+  get closed(): boolean {
+    return this.nc.isClosed();
+  }
+
   close(): void {
     this.caller.close();
     void this.nc.close();

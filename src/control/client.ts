@@ -49,12 +49,21 @@ export class SessionClient {
 
   /** Sends one request and resolves with its result; rejects with a SessiondError carrying the daemon's code. */
   async request<M extends Method>(method: M, params: ParamsInput<M>): Promise<Results[M]> {
+    const connection = await this.requestChannel();
+    return (await connection.request(method, params)) as Results[M];
+  }
+
+  // The one connection; one the daemon has closed since (it was restarted, stopped or died) is
+  // replaced by a new one, the daemon started again if asked: a long-lived client outlives its
+  // daemon. A request in flight when the daemon went still fails: it may or may not have been done.
+  private async requestChannel(): Promise<RequestChannel> {
+    const current = this.connection;
+    if (current && (await current.catch(() => null))?.closed && this.connection === current) this.connection = null;
     this.connection ??= this.connect();
-    const connection = await this.connection.catch((error: unknown) => {
+    return this.connection.catch((error: unknown) => {
       this.connection = null;
       throw error;
     });
-    return (await connection.request(method, params)) as Results[M];
   }
 
   /**
@@ -255,8 +264,7 @@ export class SessionClient {
     if (this.options.cluster) {
       return {
         open: async (method, params) => {
-          this.connection ??= this.connect();
-          const cluster = (await this.connection) as import('../cluster/cluster-client.js').ClusterClient;
+          const cluster = (await this.requestChannel()) as import('../cluster/cluster-client.js').ClusterClient;
           return cluster.openChannel(method, params as { id: string });
         },
       };

@@ -17,6 +17,8 @@ interface Pending {
 export interface RequestChannel {
   request(method: string, params: unknown, partial?: (result: unknown) => void): Promise<unknown>;
   close(): void;
+  /** It can serve no more requests (the daemon closed it, or close() was called). */
+  readonly closed: boolean;
 }
 
 /** One connection to the control socket; requests are matched to replies by id, so several may be in flight. */
@@ -64,6 +66,10 @@ export class Connection implements RequestChannel {
       this.pending.set(id, { resolve, reject, partial });
       this.socket.write(line);
     });
+  }
+
+  get closed(): boolean {
+    return this.closedError !== null;
   }
 
   close(): void {
