@@ -22,3 +22,14 @@ export function exposureWarnings(home?: string): string[] {
   }
   return warnings;
 }
+
+/** Why the state dir cannot be one (a file stands at its path or on the way to it), or null. */
+export function stateDirProblem(home?: string): string | null {
+  const { home: dir } = statePaths(home);
+  try {
+    const stat = statSync(dir, { throwIfNoEntry: false });
+    return !stat || stat.isDirectory() ? null : `the state dir ${dir} is not a directory: give --home a directory (sessiond makes it if missing)`;
+  } catch (error) {
+    return `the state dir ${dir} cannot be used (${(error as NodeJS.ErrnoException).code ?? String(error)}): give --home a directory (sessiond makes it if missing)`;
+  }
+}

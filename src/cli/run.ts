@@ -1,7 +1,7 @@
 import { errorMessage, SessiondError } from '../contract/errors.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 import { SessionClient } from '../control/client.js';
-import { exposureWarnings } from './exposure.js';
+import { exposureWarnings, stateDirProblem } from './exposure.js';
 
 /** The options every command takes. */
 export interface GlobalArgs {
@@ -24,6 +24,12 @@ export function print(args: GlobalArgs, data: unknown, human: () => string): voi
  * false): errors go to stderr and set the exit code, and the connection is closed after.
  */
 export async function run(args: GlobalArgs, body: (client: SessionClient) => Promise<number | void>, options: { autoStart?: boolean; local?: boolean } = {}): Promise<void> {
+  const problem = stateDirProblem(args.home);
+  if (problem) {
+    process.stderr.write(`sessionctl: ${problem}\n`);
+    process.exitCode = EXIT.usage;
+    return;
+  }
   // `daemon …` commands act on this host's daemon, whatever cluster is named.
   const cluster = options.local ? undefined : args.cluster || process.env.SESSIOND_CLUSTER || undefined;
   const clusterCreds = args['cluster-creds'] || process.env.SESSIOND_CLUSTER_CREDS || undefined;

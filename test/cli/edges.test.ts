@@ -1,6 +1,8 @@
 // Issue 15, the daemon half, as a user meets it through sessionctl: durations past 2^31 ms,
 // a session with no child left, and a create refused for capacity that keeps the spare.
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../src/contract/session.js';
@@ -123,5 +125,21 @@ describe('one lookup: a session only the store knows', { timeout: 90_000 }, () =
     }
     expect((await h.json<SessionInfo>(['terminate', 'bygone'])).status).toBe('terminated');
     expect((await h.cli(['info', 'nobody-at-all'])).exitCode).toBe(3);
+  });
+});
+
+describe('a state dir that cannot be one', { timeout: 60_000 }, () => {
+  it('--home naming a file, or a path through one: exit 2 saying so, for every command; nothing started', async () => {
+    const file = join(h.home, 'a-file');
+    writeFileSync(file, '');
+    for (const home of [file, join(file, 'below')]) {
+      for (const args of [['list'], ['daemon', 'status'], ['create'], ['info', 'x']]) {
+        const result = await h.cli(args, { home });
+        expect(result.exitCode, `${args.join(' ')} --home ${home}`).toBe(2);
+        expect(result.stderr).toMatch(/^sessionctl: the state dir .* (is not a directory|cannot be used \(ENOTDIR\)): give --home a directory/);
+        expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      }
+    }
+    expect(h.daemonPid()).toBeNull();
   });
 });
