@@ -48,10 +48,10 @@ const bin = cliFresh && (await build({
   banner: { js: "'use strict';const __sessiondModuleUrl=require('node:url').pathToFileURL(__filename).href;" },
   // The cluster's client is in it but runs only with --cluster, and loads NATS from dist/vendor/nats.js.
   external: ['@nats-io/*', '@lydell/node-pty'],
-  // main.js stays the ES module the build below writes beside this file's folder.
+  // sessionctl.js's import of main.js stays an import of the ES module the build below writes.
   plugins: [{
     name: 'main-stays-esm',
-    setup: (b) => b.onResolve({ filter: /^\.\/main\.js$/ }, () => ({ path: '../src/cli/main.js', external: true })),
+    setup: (b) => b.onResolve({ filter: /^\.\/main\.js$/ }, ({ importer }) => (importer.endsWith('/cli/sessionctl.js') ? { path: '../src/cli/main.js', external: true } : undefined)),
   }],
 }));
 
