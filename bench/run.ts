@@ -2,7 +2,7 @@
 // Runs every scenario with sessiond (spares on; spares off as sessiond-cold), PM2, supervisord and
 // the floor side by side, prints the tables and writes the JSON. Everything it starts is stopped
 // at the end, on failure and on Ctrl-C.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -85,7 +85,8 @@ async function main(): Promise<number> {
   const wanted = parseList(values.only, SYSTEM_NAMES, 'system');
   const scenarios = parseList(values.scenarios, Object.keys(SCENARIOS) as ScenarioName[], 'scenario');
   const out = resolve(values.out ?? join(repo, 'bench/results/latest.json'));
-  for (const built of ['dist/daemon/sessiond.js', 'dist/src/child/index.js', 'dist/src/cli/sessionctl.js']) {
+  const { bin } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { bin: { sessionctl: string } };
+  for (const built of ['dist/daemon/sessiond.js', 'dist/src/child/index.js', bin.sessionctl]) {
     if (!existsSync(join(repo, built))) throw new Error(`${built} is missing: run npm run build first`);
   }
 
@@ -102,7 +103,7 @@ async function main(): Promise<number> {
   const hub = new Hub(tmp);
   await hub.listen();
   onCleanup(() => hub.close());
-  const ctx: BenchContext = { repo, tmp, worker: join(repo, 'bench/workers/worker.mjs'), hub };
+  const ctx: BenchContext = { repo, sessionctl: join(repo, bin.sessionctl), tmp, worker: join(repo, 'bench/workers/worker.mjs'), hub };
 
   const entries: SystemEntry[] = [];
   const systems: System[] = [];

@@ -8,6 +8,8 @@ export const SYSTEM_NAMES: readonly SystemName[] = ['sessiond', 'sessiond-cold',
 export interface BenchContext {
   /** The repository root: dist/ and bench/workers/ live under it. */
   readonly repo: string;
+  /** The sessionctl users run (package.json's `bin`): every CLI figure times it. */
+  readonly sessionctl: string;
   /** The run's temp dir; each system makes its own dir inside. */
   readonly tmp: string;
   /** The worker every system runs. */

@@ -1,6 +1,6 @@
 // Bundles, over tsc's output, the entries whose start-up someone waits for: the supervisor and
 // the Placeholder (every session starts them) and sessionctl (every command). One file loads far
-// faster than a tree of node_modules; npm run bench measures it (the startup scenario).
+// faster than a tree of node_modules; npm run bench measures it (the startup and exec scenarios).
 // `node scripts/bundle.mjs --sizes` also prints what each bundle holds.
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 // The children are CommonJS: Node 20 starts a CommonJS entry ~5 ms sooner than an ES module (its
 // ESM loader is not set up), which is a third of the supervisor's budget. Their folder gets a
 // package.json saying so, so the paths stay dist/children/*.js. Each lists the only packages it
-// may hold: a dependency that sneaks in fails the build instead of slowing every session.
+// may hold (checked below).
 const children = [
   { entry: 'dist/children/session-supervisor.js', packages: [] },
   { entry: 'dist/children/placeholder.js', packages: [] },
@@ -26,19 +26,44 @@ const COMMON = {
   metafile: true,
 };
 
-// The CLI is split into chunks/: bundle it only fresh from tsc (a second run would bundle the bundle).
+// The CLI, built twice from tsc's sessionctl.js (below): bundle it only fresh from tsc (a second
+// run would bundle the bundle).
 const CLI = 'dist/src/cli/sessionctl.js';
 const cliFresh = !(await readFile(CLI, 'utf8')).includes('./chunks/');
 if (cliFresh) await rm('dist/src/cli/chunks', { recursive: true, force: true });
 
+// The bin users run (package.json's): CommonJS for the same reason as the children, holding
+// exec and attach alone; every other command imports main.js, the ES module the build below
+// makes. Built first: that build rewrites the files this one reads.
+const BIN = { entry: 'dist/bin/sessionctl.cjs', packages: [] };
+const bin = cliFresh && (await build({
+  ...COMMON,
+  entryPoints: [CLI],
+  outfile: BIN.entry,
+  format: 'cjs',
+  // CommonJS has no import.meta: the code that finds the package root from it gets this file's URL
+  // (src/process/entries.ts); any other use of import.meta fails the build.
+  define: { 'import.meta.url': '__sessiondModuleUrl' },
+  logOverride: { 'empty-import-meta': 'error' },
+  banner: { js: "'use strict';const __sessiondModuleUrl=require('node:url').pathToFileURL(__filename).href;" },
+  // The cluster's client is in it but runs only with --cluster, and loads NATS from dist/vendor/nats.js.
+  external: ['@nats-io/*', '@lydell/node-pty'],
+  // sessionctl.js's import of main.js stays an import of the ES module the build below writes.
+  plugins: [{
+    name: 'main-stays-esm',
+    setup: (b) => b.onResolve({ filter: /^\.\/main\.js$/ }, ({ importer }) => (importer.endsWith('/cli/sessionctl.js') ? { path: '../src/cli/main.js', external: true } : undefined)),
+  }],
+}));
+
 const bundles = await Promise.all([
   // node-pty is native and loaded only for an exec with a tty: required at run time, never bundled.
   ...children.map(({ entry }) => build({ ...COMMON, entryPoints: [entry], outfile: entry, format: 'cjs', external: ['@lydell/node-pty'] })),
-  // Split at its dynamic imports: `exec` and `attach` load their own small chunk, never yargs,
-  // zod or the other commands (an agent may run one per tool call).
+  // The CLI as an ES module, for callers by path, and main.js, the bin's other half: split at its
+  // dynamic imports, so that `exec` and `attach` load their own small chunk, never yargs, zod or
+  // the other commands (an agent may run one per tool call).
   cliFresh && build({
     ...COMMON,
-    entryPoints: [CLI],
+    entryPoints: [CLI, 'dist/src/cli/main.js'],
     outdir: 'dist/src/cli',
     entryNames: '[name]',
     chunkNames: 'chunks/[name]-[hash]',
@@ -80,7 +105,7 @@ await writeFile('dist/children/package.json', '{ "type": "commonjs" }\n');
 
 /** Bytes in the output by package (our own files under "sessiond"). */
 function contents(metafile, file) {
-  const output = file ? metafile.outputs[file] : Object.values(metafile.outputs)[0];
+  const output = metafile.outputs[file];
   const byPackage = new Map();
   for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
     const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? 'sessiond';
@@ -89,17 +114,19 @@ function contents(metafile, file) {
   return { bytes: output.bytes, byPackage };
 }
 
-children.forEach(({ entry, packages }, i) => {
-  const extra = [...contents(bundles[i].metafile).byPackage.keys()].filter((name) => name !== 'sessiond' && !packages.includes(name));
-  if (extra.length) throw new Error(`${entry} now bundles ${extra.join(', ')}: every session would load it; import it outside the children's tree, or allow it in scripts/bundle.mjs if the startup bench says it is free`);
-});
+// A dependency that sneaks into one of these fails the build instead of slowing what waits for it.
+const guarded = [...children.map((child, i) => [child, bundles[i], 'every session']), ...(bin ? [[BIN, bin, 'every sessionctl exec']] : [])];
+for (const [{ entry, packages }, { metafile }, who] of guarded) {
+  const extra = [...contents(metafile, entry).byPackage.keys()].filter((name) => name !== 'sessiond' && !packages.includes(name));
+  if (extra.length) throw new Error(`${entry} now bundles ${extra.join(', ')}: ${who} would load it; import it outside its tree, or allow it in scripts/bundle.mjs if the bench says it is free`);
+}
 
 if (process.argv.includes('--sizes')) {
-  const entries = [...children.map((c) => c.entry), 'dist/src/cli/sessionctl.js'];
-  const outputs = bundles.filter(Boolean).flatMap(({ metafile }, i) => (i < children.length ? [[entries[i], metafile, undefined]] : Object.keys(metafile.outputs).map((file) => [file, metafile, file])));
-  for (const [name, metafile, file] of outputs) {
-    const { bytes, byPackage } = contents(metafile, file);
-    console.log(`${name}: ${bytes} bytes`);
-    for (const [name, size] of [...byPackage].sort((a, b) => b[1] - a[1])) console.log(`  ${String(size).padStart(8)}  ${name}`);
+  for (const { metafile } of [bin, ...bundles].filter(Boolean)) {
+    for (const file of Object.keys(metafile.outputs)) {
+      const { bytes, byPackage } = contents(metafile, file);
+      console.log(`${file}: ${bytes} bytes`);
+      for (const [name, size] of [...byPackage].sort((a, b) => b[1] - a[1])) console.log(`  ${String(size).padStart(8)}  ${name}`);
+    }
   }
 }

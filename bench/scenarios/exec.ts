@@ -18,7 +18,6 @@ export async function execScenario(_systems: readonly System[], plan: Plan, ctx:
   const home = await mkdtemp(join(ctx.tmp, 'exec-'));
   const client = new SessionClient({ home, autoStart: true });
   const manager = new SessionManager({ home: await mkdtemp(join(ctx.tmp, 'exec-manager-')) });
-  const cli = join(ctx.repo, 'dist/src/cli/sessionctl.js');
   try {
     await client.create({ id: 'bench-exec' });
     await manager.createSession({ id: 'bench-exec' });
@@ -47,7 +46,7 @@ export async function execScenario(_systems: readonly System[], plan: Plan, ctx:
     const cliExec: number[] = [];
     for (let i = 0; i < (plan.quick ? 5 : 30) + 2; i++) {
       const bare = await timed(() => exitOf(spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' })));
-      const viaCli = await timed(() => exitOf(spawn(process.execPath, [cli, '--home', home, 'exec', 'bench-exec', '--', 'true'], { stdio: 'ignore' })));
+      const viaCli = await timed(() => exitOf(spawn(process.execPath, [ctx.sessionctl, '--home', home, 'exec', 'bench-exec', '--', 'true'], { stdio: 'ignore' })));
       if (i >= 2) nodeStart.push(bare), cliExec.push(viaCli);
     }
     return [

@@ -104,14 +104,13 @@ export class SessiondSystem implements System {
   }
 
   async startViaCli(name: string): Promise<Unit> {
-    const cli = join(this.ctx.repo, 'dist/src/cli/sessionctl.js');
     const args = this.defaultSessions({}) ? [] : ['--spec', join(this.home, 'bench-spec.json'), '--id', name];
-    const { stdout } = await run(process.execPath, [cli, '--home', this.home, 'create', ...args]);
+    const { stdout } = await run(process.execPath, [this.ctx.sessionctl, '--home', this.home, 'create', ...args]);
     return this.unitOf(await this.requireClient().getSessionInfo(stdout.trim()));
   }
 
   async cliStartup(): Promise<void> {
-    await run(process.execPath, [join(this.ctx.repo, 'dist/src/cli/sessionctl.js'), 'registry-key', 'x']);
+    await run(process.execPath, [this.ctx.sessionctl, 'registry-key', 'x']);
   }
 
   // Polled, outside any timing: the daemon lists a spare once its Placeholder is spawned, and the

@@ -7,6 +7,7 @@ import { signalNumber } from '../contract/signals.js';
 import { attachTo, localChannels, spawnIn, type ChannelTarget } from '../exec/client-exec.js';
 import type { ExecExit } from '../exec/frames.js';
 import { parseStreamCommand, type StreamCommand } from './exec-words.js';
+import { joinStdin } from './caller-stdin.js';
 import { rawTerminal, terminalSize } from './raw-terminal.js';
 import { exitCodeOf } from './exit-codes.js';
 
@@ -52,9 +53,9 @@ async function exec(target: ChannelTarget, command: Extract<StreamCommand, { com
   const proc = await spawnIn(target, id, argv, { env, ...(cwd === undefined ? {} : { cwd }), ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(tty ? { tty: terminalSize() } : {}) });
   left.closeWith(() => proc.close());
   const restore = tty ? rawTerminal() : () => undefined;
+  const release = joinStdin(proc.stdin);
   try {
     if (tty) process.on('SIGWINCH', () => proc.resize(terminalSize().cols, terminalSize().rows));
-    process.stdin.pipe(proc.stdin);
     proc.stdout.pipe(process.stdout);
     proc.stderr.pipe(process.stderr);
     // Its output all written to ours before the exit code: the streams end after the last frame.
@@ -66,8 +67,7 @@ async function exec(target: ChannelTarget, command: Extract<StreamCommand, { com
     return code;
   } finally {
     restore();
-    process.stdin.unpipe(proc.stdin);
-    process.stdin.destroy();
+    release();
   }
 }
 
@@ -75,10 +75,10 @@ async function attach(target: ChannelTarget, command: Extract<StreamCommand, { c
   const left = onLeave();
   const stream = await attachTo(target, command.id, command.child);
   left.closeWith(() => stream.destroy());
-  process.stdin.pipe(stream);
+  const release = joinStdin(stream);
   stream.pipe(process.stdout);
   await new Promise<void>((resolve) => stream.once('close', resolve).once('end', resolve));
-  process.stdin.destroy();
+  release();
   return left.code() ?? 0;
 }
 

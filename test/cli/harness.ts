@@ -6,7 +6,9 @@ import type { SessionInfo } from '../../src/contract/session.js';
 import { expectAllGone, killAll, runningDescendants, tempHome, waitFor } from '../helpers/proc.js';
 import { removeCgroupsOf } from '../helpers/cgroups.js';
 
-export const SESSIONCTL = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'sessionctl.js');
+const ROOT = join(import.meta.dirname, '..', '..');
+/** The sessionctl users run: package.json's `bin` (dist/src/cli/sessionctl.js, the ES module entry, still runs by path). */
+export const SESSIONCTL = join(ROOT, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: { sessionctl: string } }).bin.sessionctl);
 
 export interface CliResult {
   readonly exitCode: number;

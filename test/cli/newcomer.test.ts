@@ -85,7 +85,7 @@ describe("a newcomer's first hour", { timeout: 60_000 }, () => {
 
   it('the bins work from anywhere on PATH, as npm install -g and npm link put them there', async () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: { sessionctl: string; sessiond: string } };
-    expect(pkg.bin).toEqual({ sessionctl: 'dist/src/cli/sessionctl.js', sessiond: 'dist/daemon/sessiond.js' });
+    expect(pkg.bin).toEqual({ sessionctl: 'dist/bin/sessionctl.cjs', sessiond: 'dist/daemon/sessiond.js' });
     const bin = join(h.home, 'bin');
     mkdirSync(bin);
     for (const [name, file] of Object.entries(pkg.bin)) {

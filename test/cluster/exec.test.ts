@@ -5,10 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../src/contract/session.js';
 import { SessionClient } from '../../src/control/client.js';
 import { expectAllGone } from '../helpers/proc.js';
+import { SESSIONCTL } from '../cli/harness.js';
 import { resizedAndClosed } from '../exec/harness.js';
 import { Cluster, waitFor } from './harness.js';
-
-const SESSIONCTL = new URL('../../dist/src/cli/sessionctl.js', import.meta.url).pathname;
 
 // A caller on one host, the session on another node: exec and attach stream over NATS with the local results.
 describe('exec and attach across the cluster', () => {

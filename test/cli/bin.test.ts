@@ -1,0 +1,86 @@
+// The sessionctl users run (package.json's bin) is a CommonJS bundle holding exec and attach alone
+// (Node 20 starts a CommonJS entry sooner: scripts/bundle.mjs); every other command imports
+// main.js, the ES module beside it. dist/src/cli/sessionctl.js, the ES module entry, still runs by path.
+import { readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { execa } from 'execa';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { entryPath } from '../../src/process/entries.js';
+import { Harness, SESSIONCTL } from './harness.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; bin: { sessionctl: string } };
+
+let h: Harness;
+beforeEach(() => {
+  h = new Harness();
+});
+afterEach(async () => {
+  await h.teardown();
+});
+
+// Runs the bin with every module it loads written to stderr: `cjs` and the files in require.cache at
+// exit, `esm` and each URL the ES module loader resolves.
+async function modulesLoaded(args: readonly string[]): Promise<{ exitCode: number | undefined; stdout: string; cjs: string[]; esm: string[] }> {
+  const trace = join(h.home, 'trace.cjs');
+  writeFileSync(trace, 'process.on("exit", () => process._rawDebug("cjs " + JSON.stringify(Object.keys(require.cache))));\n');
+  const hooks = join(h.home, 'hooks.mjs');
+  writeFileSync(hooks, 'export async function resolve(s, c, next) { const r = await next(s, c); process._rawDebug("esm " + r.url); return r; }\n');
+  const register = join(h.home, 'register.mjs');
+  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  const result = await execa(process.execPath, ['--require', trace, '--import', register, SESSIONCTL, '--home', h.home, ...args], { reject: false, stdin: 'ignore' });
+  h.noteDaemon();
+  const lines = result.stderr.split('\n');
+  const cjs = JSON.parse(lines.find((line) => line.startsWith('cjs '))!.slice(4)) as string[];
+  return { exitCode: result.exitCode, stdout: result.stdout, cjs, esm: lines.filter((line) => line.startsWith('esm ')).map((line) => line.slice(4)) };
+}
+
+it('is a CommonJS file (.cjs, whatever the package type) that an exec runs alone: no ES module, no yargs, no zod', async () => {
+  expect(PACKAGE.bin.sessionctl).toBe('dist/bin/sessionctl.cjs');
+  const text = readFileSync(SESSIONCTL, 'utf8');
+  expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true);
+  // yargs is in main.js, which every other command imports, and not in the bin; nor is zod (scripts/bundle.mjs
+  // fails a build whose bin holds any package).
+  expect(readFileSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'utf8').includes('yargs')).toBe(true);
+  expect(text.includes('yargs')).toBe(false);
+  expect(text.includes('zod')).toBe(false);
+  await h.create(['--id', 'fast']);
+  const exec = await modulesLoaded(['exec', 'fast', '--', 'echo', 'ran']);
+  expect(exec).toMatchObject({ exitCode: 0, stdout: 'ran' });
+  expect(exec.cjs.slice(1)).toEqual([SESSIONCTL]);
+  // The hooks' --import has the ES module loader resolve the entry too: that, and nothing after it.
+  expect(exec.esm).toEqual([pathToFileURL(SESSIONCTL).href]);
+  // Every other command goes on to main.js.
+  const list = await modulesLoaded(['list', '--json']);
+  expect(list.exitCode).toBe(0);
+  expect(list.esm).toContain(pathToFileURL(join(ROOT, 'dist', 'src', 'cli', 'main.js')).href);
+});
+
+it('runs every other command: --version, --help, list --json', async () => {
+  expect(await h.cli(['--version'])).toMatchObject({ exitCode: 0, stdout: PACKAGE.version });
+  const help = await h.cli(['--help']);
+  expect(help.exitCode).toBe(0);
+  expect(help.stdout).toMatch(/sessionctl exec <id>/);
+  expect(await h.cli(['exec', '--help'])).toMatchObject({ exitCode: 0, stdout: expect.stringContaining('--timeout-ms') });
+  expect(await h.cli(['list', '--json'])).toMatchObject({ exitCode: 0, stdout: '[]' });
+});
+
+it('starts the daemon of this package for an exec, run through a link as npm installs it', async () => {
+  const link = join(h.home, 'sessionctl');
+  symlinkSync(SESSIONCTL, link);
+  const exec = await execa(link, ['--home', h.home, 'exec', 'nobody', '--', 'true'], { reject: false, stdin: 'ignore' });
+  h.noteDaemon();
+  expect(exec.exitCode, exec.stderr).toBe(3); // not found: asked of a daemon it started
+  const pid = h.daemonPid()!;
+  expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[1]).toBe(entryPath('sessiond'));
+  expect(readlinkSync(link)).toBe(SESSIONCTL);
+});
+
+it('the ES module entry still runs by path: exec and yargs commands', async () => {
+  const esm = join(ROOT, 'dist', 'src', 'cli', 'sessionctl.js');
+  await h.create(['--id', 'by-path']);
+  const run = (args: readonly string[]) => execa(process.execPath, [esm, '--home', h.home, ...args], { reject: false, stdin: 'ignore' });
+  expect(await run(['exec', 'by-path', '--', 'sh', '-c', 'echo out; exit 5'])).toMatchObject({ exitCode: 5, stdout: 'out' });
+  expect(await run(['--version'])).toMatchObject({ exitCode: 0, stdout: PACKAGE.version });
+});
