@@ -93,7 +93,8 @@ export function remoteProcess(channel: ExecChannel, pid: number | null): Session
 }
 
 // The output connection's bytes into stdout, read while stdout is; once stdout is destroyed, read
-// on and dropped, so the process runs on. Resolves when the connection has ended.
+// on and dropped, so the process runs on. Resolves at its end (its EOF: every byte is in stdout),
+// or its close when it is lost.
 function rawOutput(output: Duplex, stdout: Readable): Promise<void> {
   output.on('data', (chunk: Buffer) => {
     if (!stdout.destroyed && !stdout.push(chunk)) output.pause();
@@ -101,10 +102,12 @@ function rawOutput(output: Duplex, stdout: Readable): Promise<void> {
   output.on('error', () => undefined);
   stdout.once('close', () => output.resume());
   output.resume();
-  return new Promise((resolve) =>
-    output.once('close', () => {
+  return new Promise((resolve) => {
+    const ended = () => {
       stdout.push(null);
       resolve();
-    }),
-  );
+    };
+    output.once('end', ended);
+    output.once('close', () => output.readableEnded || ended());
+  });
 }
