@@ -70,6 +70,16 @@ describe('exec: stdout on a direct output connection', { timeout: 120_000 }, () 
     expect(stderr).toBe(lines('err'));
   });
 
+  it('a caller that destroys only stdout keeps the process running: its output is dropped, its stderr and exit arrive', async () => {
+    s = await sessionWithClient('dropped');
+    const proc = await s.client.spawn('dropped', ['sh', '-c', 'head -c 20000000 /dev/zero; echo done >&2']);
+    proc.stdout.destroy();
+    proc.stdin.end();
+    const [stderr, exit] = await Promise.all([text(proc.stderr), proc.wait()]);
+    expect(exit).toEqual({ code: 0, signal: null, timedOut: false });
+    expect(stderr).toBe('done\n');
+  });
+
   it('a reader that does not read holds the process back (nothing buffers its output); it runs on once read', async () => {
     s = await sessionWithClient('slow');
     const proc = await s.client.spawn('slow', ['head', '-c', String(200 * 1024 * 1024), '/dev/zero']);
