@@ -43,13 +43,16 @@ export class OutputPairing {
     }
     if (found) return Promise.resolve({ code: 'busy', message: 'exec: another exec already waits for this output connection; give each exec a nonce of its own' });
     return new Promise((resolve) => {
+      let settled = false;
       const done = (output: OutputConnection | Refusal) => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         exec.off('close', lost);
         this.waiting.delete(nonce);
         resolve(output);
       };
-      const timer = setTimeout(() => done({ code: 'timeout', message: `exec: its output connection (exec-output with the same nonce) did not come within ${this.waitMs} ms; nothing was run` }), this.waitMs);
+      const timer = afterIo(this.waitMs, () => done({ code: 'timeout', message: `exec: its output connection (exec-output with the same nonce) did not come within ${this.waitMs} ms; nothing was run` }));
       const lost = () => done({ code: 'not_running', message: 'exec: the caller went away before its output connection came' });
       exec.once('close', lost);
       this.waiting.set(nonce, { side: 'exec', settle: done });
@@ -69,12 +72,14 @@ export class OutputPairing {
       socket.off('close', drop);
       this.waiting.delete(order.nonce);
     };
-    const timer = setTimeout(() => {
+    const waiting: Waiting = { side: 'output', output, drop };
+    const timer = afterIo(this.waitMs, () => {
+      if (this.waiting.get(order.nonce) !== waiting) return; // claimed meanwhile
       drop();
       refuse(output, { code: 'timeout', message: `exec-output: no exec of this session named its nonce within ${this.waitMs} ms` });
-    }, this.waitMs);
+    });
     socket.once('close', drop);
-    this.waiting.set(order.nonce, { side: 'output', output, drop });
+    this.waiting.set(order.nonce, waiting);
   }
 
   /** The session is stopping: whatever waits is refused, and nothing waits any more. */
@@ -93,6 +98,12 @@ export class OutputPairing {
 /** Its first reply is the error, then it closes. */
 export function refuse(output: OutputConnection, refusal: Refusal): void {
   output.socket.end(replyLine(output.request, { error: { code: refusal.code, message: refusal.message } }));
+}
+
+// After `ms`, and after the I/O already waiting: a supervisor thawed after a long pause reads the
+// other connection's message (there already) before its partner's timer gives up on it.
+function afterIo(ms: number, fire: () => void): NodeJS.Timeout {
+  return setTimeout(() => setImmediate(fire), ms);
 }
 
 function stopping(): Refusal {
