@@ -96,6 +96,12 @@ export function remoteProcess(channel: ExecChannel, pid: number | null): Session
 // on and dropped, so the process runs on. Resolves at its end (its EOF: every byte is in stdout),
 // or its close when it is lost.
 function rawOutput(output: Duplex, stdout: Readable): Promise<void> {
+  // Ended already, while the exec's reply was awaited: a socket at EOF with nothing buffered
+  // emits 'end' (and closes) paused. A process that wrote nothing and exited at once does that.
+  if (output.readableEnded || output.destroyed) {
+    stdout.push(null);
+    return Promise.resolve();
+  }
   output.on('data', (chunk: Buffer) => {
     if (!stdout.destroyed && !stdout.push(chunk)) output.pause();
   });

@@ -70,6 +70,15 @@ describe('exec: stdout on a direct output connection', { timeout: 120_000 }, () 
     expect(stderr).toBe(lines('err'));
   });
 
+  it('an exec that writes nothing and ends at once resolves: its output connection may end before the exec replies', async () => {
+    s = await sessionWithClient('quiet');
+    for (let i = 0; i < 10; i++) {
+      const missing = s.client.exec('quiet', ['no-such-program-here']);
+      const bounded = new Promise((_, reject) => setTimeout(() => reject(new Error(`exec ${i} never resolved`)), 15_000).unref());
+      expect(await Promise.race([missing, bounded])).toMatchObject({ code: 127, stdout: '' });
+    }
+  });
+
   it('a caller that destroys only stdout keeps the process running: its output is dropped, its stderr and exit arrive', async () => {
     s = await sessionWithClient('dropped');
     const proc = await s.client.spawn('dropped', ['sh', '-c', 'head -c 20000000 /dev/zero; echo done >&2']);
