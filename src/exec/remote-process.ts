@@ -71,14 +71,17 @@ export function remoteProcess(channel: ExecChannel, pid: number | null): Session
     // A stream across the cluster ends with an error that says why (its node or the cluster gone).
     let why: SessiondError | null = null;
     socket.on('error', (error) => void (error instanceof SessiondError && (why ??= error)));
-    socket.once('close', () => {
+    const closed = () => {
       stderr.push(null);
       if (!output) stdout.push(null);
       const ended = exit;
       if (ended) return void outputEnded.then(() => resolve(ended));
       output?.destroy(); // the process is being stopped: what it writes now is no one's
       reject(why ?? new SessiondError('daemon_unavailable', 'the connection to the session closed before the process ended'));
-    });
+    };
+    // Lost (nothing buffered: it ends, and closes, paused) while its output connection's reply was awaited.
+    if (socket.closed) closed();
+    else socket.once('close', closed);
   });
   exited.catch(() => undefined);
   return {
