@@ -89,6 +89,10 @@ process.on('message', (raw: unknown, handle: unknown) => {
       if (execs && handle instanceof Socket) execs.start(message.exec, handle);
       else if (handle instanceof Socket) handle.destroy();
       break;
+    case 'exec_output':
+      if (execs && handle instanceof Socket) execs.output(message.output, handle);
+      else if (handle instanceof Socket) handle.destroy();
+      break;
     case 'attach':
       if (supervisor && handle instanceof Socket) attachments.attach(message.attach, handle, (name) => attachable(supervisor!, name));
       else if (handle instanceof Socket) handle.destroy();

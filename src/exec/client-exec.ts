@@ -1,5 +1,6 @@
 import { Duplex } from 'node:stream';
 import { SessiondError } from '../contract/errors.js';
+import { openDirect } from './direct-output.js';
 import { openChannel, type ExecChannel } from './exec-channel.js';
 import type { ExecExit } from './frames.js';
 import { remoteProcess, type SessionProcess } from './remote-process.js';
@@ -30,9 +31,15 @@ export interface ChannelTarget {
   open(method: 'exec' | 'attach', params: unknown): Promise<ExecChannel>;
 }
 
-/** A connection of its own to the daemon at `path`; `start` starts the daemon when nothing answers there. */
+/**
+ * A connection of its own to the daemon at `path` (an exec without a tty: two, its stdout on the
+ * second, direct-output.ts); `start` starts the daemon when nothing answers there.
+ */
 export function localChannels(path: string, start?: () => Promise<unknown>): ChannelTarget {
-  return { open: (method, params) => open(path, start, method, params) };
+  return {
+    open: (method, params) =>
+      open(start, () => (method === 'exec' && !(params as SpawnOptions).tty ? openDirect(path, params as { id: string }) : openChannel(path, method, params))),
+  };
 }
 
 export async function spawnIn(target: ChannelTarget, id: string, argv: readonly string[], options: SpawnOptions = {}): Promise<SessionProcess> {
@@ -41,13 +48,13 @@ export async function spawnIn(target: ChannelTarget, id: string, argv: readonly 
 }
 
 // No probe first: a running daemon (the usual case) costs no round trip; a missing one is started, then tried again.
-async function open(path: string, start: (() => Promise<unknown>) | undefined, method: 'exec' | 'attach', params: unknown) {
+async function open(start: (() => Promise<unknown>) | undefined, opening: () => Promise<ExecChannel>): Promise<ExecChannel> {
   try {
-    return await openChannel(path, method, params);
+    return await opening();
   } catch (error) {
     if (!start || !(error instanceof SessiondError) || error.code !== 'daemon_unavailable' || !isNothingThere(error)) throw error;
     await start();
-    return openChannel(path, method, params);
+    return opening();
   }
 }
 

@@ -14,7 +14,12 @@ export interface ExecChannel {
   /** The frames' byte stream, paused: a local connection, or a stream over the cluster (cluster/nats-pipe.ts). */
   readonly socket: Duplex;
   readonly result: unknown;
+  /** The exec's stdout, raw and paused, when it has an output connection (direct-output.ts); its frames then carry no stdout. */
+  readonly output?: Duplex;
 }
+
+/** The methods whose connection carries a stream after the first reply. */
+export type StreamMethod = 'exec' | 'exec-output' | 'attach';
 
 /** Frames from the channel's stream from here on; a malformed stream destroys it. */
 export function onFrames(channel: ExecChannel, listener: (frame: Frame) => void): void {
@@ -31,12 +36,18 @@ export function onFrames(channel: ExecChannel, listener: (frame: Frame) => void)
 }
 
 export function openChannel(path: string, method: 'exec' | 'attach', params: unknown): Promise<ExecChannel> {
+  return requestStream(path, method, params).reply;
+}
+
+/** A connection of its own to the daemon at `path` with one request on it: the socket (to destroy early), and its first reply. */
+export function requestStream(path: string, method: StreamMethod, params: unknown): { readonly socket: Socket; readonly reply: Promise<ExecChannel> } {
   const socket = connect(path);
   socket.once('connect', () => socket.write(`${JSON.stringify({ id: 1, method, params })}\n`));
-  return firstReply(socket, method, {
+  const reply = firstReply(socket, method, {
     failed: (error) => unavailable(path, error as NodeJS.ErrnoException),
     closed: () => new SessiondError('daemon_unavailable', `sessiond closed the ${method} connection on ${path} before replying`),
   });
+  return { socket, reply };
 }
 
 /** How a connection that ends before its first reply fails, as its caller words it. */
@@ -46,7 +57,7 @@ export interface LostReply {
 }
 
 /** Reads the first reply line of an exec or attach connection: the channel its frames follow on, or the error it names. */
-export function firstReply(socket: Socket, method: 'exec' | 'attach', lost: LostReply): Promise<ExecChannel> {
+export function firstReply(socket: Socket, method: StreamMethod, lost: LostReply): Promise<ExecChannel> {
   return new Promise((resolve, reject) => {
     let head: Buffer = Buffer.alloc(0);
     let settled = false;

@@ -13,8 +13,14 @@ export const execOrder = object({
   timeoutMs: nullable(int(1)),
   /** A pseudo-terminal of this size, or plain pipes. */
   tty: nullable(object({ cols: int(1), rows: int(1) })),
+  /** The nonce of its output connection (exec_output), whose socket is then its stdout; null: stdout as frames. */
+  output: nullable(string),
 });
 export type ExecOrder = Infer<typeof execOrder>;
+
+/** An exec's output connection, waiting for the exec that names its nonce. */
+export const outputOrder = object({ request: unknown, nonce: string });
+export type OutputOrder = Infer<typeof outputOrder>;
 
 export const attachOrder = object({ request: unknown, child: string });
 export type AttachOrder = Infer<typeof attachOrder>;

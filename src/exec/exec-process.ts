@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { basename } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { ExitInfo } from '../contract/session.js';
@@ -11,6 +12,7 @@ import type { ExecOrder } from './exec-messages.js';
 export interface ExecProcess extends SpawnedBase {
   /** Null on a tty that is already gone. */
   readonly stdin: Writable | null;
+  /** Null when its stdout is the caller's output connection. */
   readonly stdout: Readable | null;
   /** Null on a tty: its one stream carries both. */
   readonly stderr: Readable | null;
@@ -21,10 +23,10 @@ export interface ExecProcess extends SpawnedBase {
 
 /**
  * The one place where an exec's process is made, in the session's children leaf: its environment (the session's, `--env` over
- * it, the run's marker last so no `--env` can hide it from a sweep), its cwd, its streams.
- * Isolation (h-iso) applies the session's uid and confinement here.
+ * it, the run's marker last so no `--env` can hide it from a sweep), its cwd, its streams (`output`:
+ * the caller's output connection is its stdout). Isolation (h-iso) applies the session's uid and confinement here.
  */
-export async function spawnExec(order: ExecOrder, marker: RunMarker, leaf: ChildrenLeaf | undefined): Promise<ExecProcess> {
+export async function spawnExec(order: ExecOrder, marker: RunMarker, leaf: ChildrenLeaf | undefined, output?: Socket): Promise<ExecProcess> {
   const env = { ...order.env, ...markerEnv(marker) };
   const [command, ...args] = order.argv as [string, ...string[]];
   if (order.tty) {
@@ -33,7 +35,7 @@ export async function spawnExec(order: ExecOrder, marker: RunMarker, leaf: Child
     const [file, argv] = leaf ? enteringLeaf(leaf, command, args) : [command, args];
     return spawnOnPty(file, argv, { cwd: order.cwd, env: { ...process.env, ...env }, ...order.tty });
   }
-  const spawned = spawnProcess({ command }, { args, env, cwd: order.cwd, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', leaf });
+  const spawned = spawnProcess({ command }, { args, env, cwd: order.cwd, stdin: 'pipe', stdout: output ?? 'pipe', stderr: 'pipe', leaf });
   let failure: string | null = null;
   spawned.subprocess.once('error', (error: NodeJS.ErrnoException) => {
     if (spawned.pid > 0) return;

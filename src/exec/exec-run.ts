@@ -9,6 +9,7 @@ import type { ExecOrder, ExecReport } from './exec-messages.js';
 import { programName, spawnExec, type ExecProcess } from './exec-process.js';
 import { encodeFrame, FRAME, readResize, STREAM, type ExecExit } from './frames.js';
 import { pumpIn, pumpOut } from './frame-pump.js';
+import { refuse, type OutputPairing } from './output-pairing.js';
 import { replyLine } from './reply-line.js';
 
 /** SIGTERM, then SIGKILL of the tree this long after: a timeout's and a vanished caller's stop. */
@@ -29,17 +30,28 @@ export interface RunningExec {
 
 /**
  * Runs one exec on its caller's own connection: the first reply line (the pid, or why it cannot
- * start), then frames both ways until the exit frame. The caller going away stops it (SIGTERM,
- * SIGKILL 5 s later), so no exec outlives its caller; its end touches nothing else of the session.
+ * start), then frames both ways until the exit frame. With an output connection (`order.output`,
+ * paired by `pairing`), that connection's socket is the process's stdout: its bytes go to the
+ * caller without passing through us, and it is ended once the process's tree is gone. The caller
+ * going away stops it (SIGTERM, SIGKILL 5 s later), so no exec outlives its caller; its end
+ * touches nothing else of the session.
  */
-export async function runExec(order: ExecOrder, socket: Socket, marker: RunMarker, leaf: ChildrenLeaf | undefined, report: (r: ExecReport) => void): Promise<RunningExec | null> {
+export async function runExec(order: ExecOrder, socket: Socket, marker: RunMarker, leaf: ChildrenLeaf | undefined, report: (r: ExecReport) => void, pairing: OutputPairing): Promise<RunningExec | null> {
   socket.on('error', () => undefined); // a vanished caller is normal: its 'close' stops the exec
+  const output = order.output === null ? null : await pairing.claim(order.output, socket);
+  if (output && 'code' in output) {
+    socket.end(replyLine(order.request, { error: output }));
+    return null;
+  }
   const badCwd = cwdProblem(order.cwd);
   if (badCwd) {
+    if (output) refuse(output, { code: 'invalid_params', message: badCwd });
     socket.end(replyLine(order.request, { error: { code: 'invalid_params', message: badCwd } }));
     return null;
   }
-  const proc = await spawnExec(order, marker, leaf);
+  // Its reply is out before the process can write a byte behind it.
+  if (output) await new Promise((resolve) => output.socket.write(replyLine(output.request, { result: { stream: 'stdout' } }), resolve));
+  const proc = await spawnExec(order, marker, leaf, output?.socket);
   const program = programName(order);
   let timedOut = false;
   let stopping: Promise<unknown> | null = null;
@@ -60,6 +72,7 @@ export async function runExec(order: ExecOrder, socket: Socket, marker: RunMarke
   const timer = order.timeoutMs === null ? null : longTimeout(() => ((timedOut = true), void stop(EXEC_GRACE_MS)), order.timeoutMs);
   let finished = false;
   socket.once('close', () => finished || void stop(EXEC_GRACE_MS));
+  if (socket.destroyed) void stop(EXEC_GRACE_MS); // gone while its output connection was answered
 
   const done = (async () => {
     const exit = await proc.exited;
@@ -72,6 +85,8 @@ export async function runExec(order: ExecOrder, socket: Socket, marker: RunMarke
     const failure = proc.failure();
     if (failure && !socket.destroyed) socket.write(encodeFrame(FRAME.data, STREAM.stderr, Buffer.from(`sessiond: exec: ${failure}\n`)));
     const ended: ExecExit = { code: exit.code, signal: exit.signal, timedOut };
+    // Its tree is gone: the caller reads every byte it wrote, then the end (shutdown: the shared socket's write side).
+    if (output) endOutput(output.socket);
     if (!socket.destroyed) socket.end(encodeFrame(FRAME.exit, STREAM.stdout, Buffer.from(JSON.stringify(ended))));
     await sweepExec(proc.pid, marker, leaf);
     if (proc.pid > 0) report({ event: 'exited', pid: proc.pid, program, code: exit.code, signal: exit.signal });
@@ -87,6 +102,10 @@ export async function runExec(order: ExecOrder, socket: Socket, marker: RunMarke
     },
     done,
   };
+}
+
+function endOutput(output: Socket): void {
+  if (!output.destroyed) output.end(() => output.destroy());
 }
 
 // Checked before the spawn: Node reports a missing cwd as the command's ENOENT, which would read as 127.

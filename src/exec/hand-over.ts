@@ -9,7 +9,7 @@ import type { ExecReport } from './exec-messages.js';
  * to serve it: the exec's bytes then flow between the client and the supervisor, never through
  * the daemon, which holds nothing of it once this resolves.
  */
-export function handOver(subprocess: ChildProcess | undefined, message: Extract<ToSupervisor, { type: 'exec' | 'attach' }>, socket: Socket): Promise<void> {
+export function handOver(subprocess: ChildProcess | undefined, message: Extract<ToSupervisor, { type: 'exec' | 'exec_output' | 'attach' }>, socket: Socket): Promise<void> {
   if (!subprocess?.connected) return Promise.reject(new SessiondError('not_running', 'the session has no supervisor to run it'));
   // Node's pause() only stops emitting: the handle reads on, and once the handle is sent, what it
   // reads (the client's first bytes, written as soon as the supervisor replies) is dropped, until
@@ -19,7 +19,7 @@ export function handOver(subprocess: ChildProcess | undefined, message: Extract<
     handle.reading = false;
     handle.readStop();
   }
-  if (socket.readableLength > 0) return Promise.reject(new SessiondError('invalid_request', 'exec and attach: the client sent bytes before the first reply; send nothing after the request line until it comes'));
+  if (socket.readableLength > 0) return Promise.reject(new SessiondError('invalid_request', 'exec, exec-output and attach: the client sent bytes before the first reply; send nothing after the request line until it comes'));
   // A socket of a net.Server is tracked across processes when sent (cluster's bookkeeping), and the
   // server's close would then wait on the supervisor; detached from its server, it is a plain fd.
   const server = (socket as unknown as { server: unknown }).server;

@@ -1,4 +1,4 @@
-import { Readable, Writable } from 'node:stream';
+import { Readable, Writable, type Duplex } from 'node:stream';
 import { SessiondError } from '../contract/errors.js';
 import { onFrames, type ExecChannel } from './exec-channel.js';
 import { encodeFrame, frameHeader, FRAME, resizeFrame, STREAM, type ExecExit, type Frame } from './frames.js';
@@ -24,12 +24,14 @@ export interface SessionProcess {
 /**
  * Frames to streams on the client side, with flow control both ways: the socket is paused while
  * the app has not read stdout or stderr, so a slow reader slows the process; stdin's writes
- * complete only as the socket takes them.
+ * complete only as the socket takes them. With an output connection (channel.output), stdout is
+ * its raw bytes, paused the same way (the kernel's socket buffer then slows the process), and
+ * wait() resolves once the exit has come and that connection has ended.
  */
 export function remoteProcess(channel: ExecChannel, pid: number | null): SessionProcess {
-  const { socket } = channel;
+  const { socket, output } = channel;
   const resume = () => socket.resume();
-  const stdout = new Readable({ read: resume });
+  const stdout = new Readable({ read: () => (output ?? socket).resume() });
   const stderr = new Readable({ read: resume });
   const stdin = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -49,10 +51,15 @@ export function remoteProcess(channel: ExecChannel, pid: number | null): Session
     },
   });
   stdin.on('error', () => undefined);
+  const goAway = () => {
+    socket.destroy();
+    output?.destroy();
+  };
   // A caller that destroyed all three streams has gone away, and its process goes as when its
   // connection is lost (SIGTERM, SIGKILL 5 s later); a destroyed reader's output is dropped.
   const streams = [stdin, stdout, stderr];
-  for (const stream of streams) stream.once('close', () => streams.every((s) => s.destroyed) && socket.destroy());
+  for (const stream of streams) stream.once('close', () => streams.every((s) => s.destroyed) && goAway());
+  const outputEnded = output ? rawOutput(output, stdout) : Promise.resolve();
   const exited = new Promise<ExecExit>((resolve, reject) => {
     let exit: ExecExit | null = null;
     onFrames(channel, (frame: Frame) => {
@@ -64,12 +71,17 @@ export function remoteProcess(channel: ExecChannel, pid: number | null): Session
     // A stream across the cluster ends with an error that says why (its node or the cluster gone).
     let why: SessiondError | null = null;
     socket.on('error', (error) => void (error instanceof SessiondError && (why ??= error)));
-    socket.once('close', () => {
-      stdout.push(null);
+    const closed = () => {
       stderr.push(null);
-      if (exit) resolve(exit);
-      else reject(why ?? new SessiondError('daemon_unavailable', 'the connection to the session closed before the process ended'));
-    });
+      if (!output) stdout.push(null);
+      const ended = exit;
+      if (ended) return void outputEnded.then(() => resolve(ended));
+      output?.destroy(); // the process is being stopped: what it writes now is no one's
+      reject(why ?? new SessiondError('daemon_unavailable', 'the connection to the session closed before the process ended'));
+    };
+    // Lost (nothing buffered: it ends, and closes, paused) while its output connection's reply was awaited.
+    if (socket.closed) closed();
+    else socket.once('close', closed);
   });
   exited.catch(() => undefined);
   return {
@@ -79,6 +91,32 @@ export function remoteProcess(channel: ExecChannel, pid: number | null): Session
     stderr,
     wait: () => exited,
     resize: (cols, rows) => void (socket.destroyed || socket.write(resizeFrame(cols, rows))),
-    close: () => socket.destroy(),
+    close: goAway,
   };
+}
+
+// The output connection's bytes into stdout, read while stdout is; once stdout is destroyed, read
+// on and dropped, so the process runs on. Resolves at its end (its EOF: every byte is in stdout),
+// or its close when it is lost.
+function rawOutput(output: Duplex, stdout: Readable): Promise<void> {
+  // Ended already, while the exec's reply was awaited: a socket at EOF with nothing buffered
+  // emits 'end' (and closes) paused. A process that wrote nothing and exited at once does that.
+  if (output.readableEnded || output.destroyed) {
+    stdout.push(null);
+    return Promise.resolve();
+  }
+  output.on('data', (chunk: Buffer) => {
+    if (!stdout.destroyed && !stdout.push(chunk)) output.pause();
+  });
+  output.on('error', () => undefined);
+  stdout.once('close', () => output.resume());
+  output.resume();
+  return new Promise((resolve) => {
+    const ended = () => {
+      stdout.push(null);
+      resolve();
+    };
+    output.once('end', ended);
+    output.once('close', () => output.readableEnded || ended());
+  });
 }

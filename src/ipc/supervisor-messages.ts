@@ -1,6 +1,6 @@
 // Shapes, not zod: this module is in the supervisor's bundle, loaded by every session.
 import { AUTO_SHUTDOWN, BACKOFF, CHILD_STATUSES, RESTART_TYPES, STRATEGIES } from '../contract/vocabulary.js';
-import { attachOrder, execOrder, execReport } from '../exec/exec-messages.js';
+import { attachOrder, execOrder, execReport, outputOrder } from '../exec/exec-messages.js';
 import { array, boolean, int, nullable, number, object, oneOf, optional, positive, record, string, tagged, unknown, type Infer } from './shape.js';
 
 /**
@@ -113,6 +113,7 @@ export const toSupervisor = tagged('type', {
   request: { id: int(), request: supervisorRequest },
   // Each comes with the client's socket as the IPC handle (src/exec).
   exec: { exec: execOrder },
+  exec_output: { output: outputOrder },
   attach: { attach: attachOrder },
 });
 export type ToSupervisor = Infer<typeof toSupervisor>;

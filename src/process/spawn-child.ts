@@ -1,4 +1,5 @@
 import { ChildProcess, spawn, type Serializable, type StdioOptions } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { enteringLeaf, type ChildrenLeaf } from '../cgroup/children-leaf.js';
 import { findProgram } from './find-program.js';
 import { watchExit, type SpawnedBase, type SpawnOptions, type SpawnTarget } from './spawned.js';
@@ -17,7 +18,9 @@ export interface Spawned extends SpawnedBase {
   send(message: Serializable): void;
 }
 
-export interface ChildSpawnOptions extends SpawnOptions {
+export interface ChildSpawnOptions extends Omit<SpawnOptions, 'stdout'> {
+  /** A socket is the process's stdout as it is (an exec's output connection): its bytes never pass through us. */
+  readonly stdout: SpawnOptions['stdout'] | Socket;
   /** Node's own flags, before a module's file (`--import …`). */
   readonly nodeArgs?: readonly string[];
   /** 'pipe': its stdin stays open for an exec's or an attacher's bytes; default 'ignore'. */

@@ -27,7 +27,7 @@ describe('toSupervisor', () => {
   test.each([
     [null, 'expected an object, got null'],
     [[], 'expected an object, got an array'],
-    [{ type: 'reboot' }, 'type: expected one of init, spare, ping, shutdown, request, exec, attach'],
+    [{ type: 'reboot' }, 'type: expected one of init, spare, ping, shutdown, request, exec, exec_output, attach'],
     [{ type: 'ping' }, 'seq: expected a number, got undefined'],
     [{ type: 'ping', seq: '1' }, 'seq: expected a number, got string'],
     [{ type: 'init', init: { ...init, heartbeatMs: 0 } }, 'init.heartbeatMs: expected an integer ≥ 1, got 0'],
