@@ -61,27 +61,36 @@ export function remoteProcess(channel: ExecChannel, pid: number | null): Session
   for (const stream of streams) stream.once('close', () => streams.every((s) => s.destroyed) && goAway());
   const outputEnded = output ? rawOutput(output, stdout) : Promise.resolve();
   const exited = new Promise<ExecExit>((resolve, reject) => {
-    let exit: ExecExit | null = null;
+    let settled = false;
+    // The exit frame is the last: every byte of stderr (and, without an output connection, of
+    // stdout) came before it. Done then, not at the close that follows a round later.
+    const ended = (exit: ExecExit) => {
+      settled = true;
+      stderr.push(null);
+      if (!output) stdout.push(null);
+      socket.destroy();
+      void outputEnded.then(() => resolve(exit));
+    };
     onFrames(channel, (frame: Frame) => {
       if (frame.type === FRAME.data) {
         const target = frame.stream === STREAM.stderr ? stderr : stdout;
         if (!target.destroyed && !target.push(frame.payload)) socket.pause();
-      } else if (frame.type === FRAME.exit) exit = JSON.parse(frame.payload.toString('utf8')) as ExecExit;
+      } else if (frame.type === FRAME.exit && !settled) ended(JSON.parse(frame.payload.toString('utf8')) as ExecExit);
     });
     // A stream across the cluster ends with an error that says why (its node or the cluster gone).
     let why: SessiondError | null = null;
     socket.on('error', (error) => void (error instanceof SessiondError && (why ??= error)));
-    const closed = () => {
+    const lost = () => {
+      if (settled) return;
+      settled = true;
       stderr.push(null);
       if (!output) stdout.push(null);
-      const ended = exit;
-      if (ended) return void outputEnded.then(() => resolve(ended));
       output?.destroy(); // the process is being stopped: what it writes now is no one's
       reject(why ?? new SessiondError('daemon_unavailable', 'the connection to the session closed before the process ended'));
     };
     // Lost (nothing buffered: it ends, and closes, paused) while its output connection's reply was awaited.
-    if (socket.closed) closed();
-    else socket.once('close', closed);
+    if (socket.closed) lost();
+    else socket.once('close', lost);
   });
   exited.catch(() => undefined);
   return {
