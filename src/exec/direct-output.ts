@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { requestStream, type ExecChannel } from './exec-channel.js';
+import { SessiondError } from '../contract/errors.js';
+import { openChannel, requestStream, type ExecChannel } from './exec-channel.js';
 
 /**
  * An exec whose stdout comes on an output connection of its own: the process writes into that
@@ -18,6 +19,9 @@ export async function openDirect(path: string, params: { readonly id: string }):
     channel = await exec.reply;
   } catch (error) {
     output.socket.destroy(); // nothing will claim it: closed now, not after the supervisor's wait
+    // A daemon older than this client (still running after an upgrade) knows no output
+    // connection: the exec goes the way it knows, its stdout in frames.
+    if (error instanceof SessiondError && error.code === 'invalid_params' && error.message.includes('Unrecognized key: "output"')) return openChannel(path, 'exec', params);
     throw error;
   }
   try {
