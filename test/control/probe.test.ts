@@ -1,28 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { probe } from '../../src/control/autostart.js';
 import { statePaths } from '../../src/contract/paths.js';
+import { socketStandIn } from '../helpers/socket-stand-in.js';
 
-let server: Server | null = null;
-let home = '';
+let standIn: Awaited<ReturnType<typeof socketStandIn>> | null = null;
 afterEach(async () => {
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  server = null;
-  rmSync(home, { recursive: true, force: true });
+  await standIn?.close();
+  standIn = null;
 });
 
 /** A socket that answers every connection with the farewell a daemon sends as it exits. */
 async function exitingDaemon(code: string): Promise<string> {
-  home = mkdtempSync(join(tmpdir(), 'sessiond-probe-'));
-  const paths = statePaths(home);
-  server = createServer((socket) => {
+  standIn = await socketStandIn('sessiond-probe-', (socket) => {
     socket.once('data', () => socket.end(`${JSON.stringify({ id: null, error: { code, message: 'sessiond was stopped: its sessions are terminated' } })}\n`));
   });
-  await new Promise<void>((resolve) => server!.listen(paths.socket, resolve));
-  return home;
+  return standIn.home;
 }
 
 describe('probe', () => {
@@ -30,8 +22,8 @@ describe('probe', () => {
     for (const code of ['daemon_stopped', 'daemon_unavailable']) {
       const at = await exitingDaemon(code);
       expect(await probe(statePaths(at))).toBeNull();
-      await new Promise<void>((resolve) => server!.close(() => resolve()));
-      server = null;
+      await standIn?.close();
+      standIn = null;
     }
   });
 

@@ -1,17 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { execIn, localChannels } from '../../src/exec/client-exec.js';
 import { encodeFrame, FRAME, STREAM } from '../../src/exec/frames.js';
+import { socketStandIn } from '../helpers/socket-stand-in.js';
 
-let server: Server | null = null;
-let home = '';
+let standIn: Awaited<ReturnType<typeof socketStandIn>> | null = null;
 afterEach(async () => {
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  server = null;
-  rmSync(home, { recursive: true, force: true });
+  await standIn?.close();
+  standIn = null;
 });
 
 /**
@@ -20,9 +15,7 @@ afterEach(async () => {
  * unknown key of exec; an exec without it is served in frames.
  */
 async function olderDaemon(requests: string[]): Promise<string> {
-  home = mkdtempSync(join(tmpdir(), 'sessiond-older-'));
-  const path = join(home, 'sessiond.sock');
-  server = createServer((socket) => {
+  standIn = await socketStandIn('sessiond-older-', (socket) => {
     socket.once('data', (line: Buffer) => {
       const request = JSON.parse(line.toString('utf8')) as { id: number; method: string; params: Record<string, unknown> };
       requests.push(request.method + ('output' in request.params ? ' with output' : ''));
@@ -34,8 +27,7 @@ async function olderDaemon(requests: string[]): Promise<string> {
       socket.end(encodeFrame(FRAME.exit, STREAM.stdout, Buffer.from(JSON.stringify({ code: 3, signal: null, timedOut: false }))));
     });
   });
-  await new Promise<void>((resolve) => server!.listen(path, resolve));
-  return path;
+  return standIn.path;
 }
 
 describe('a client newer than its daemon', () => {
