@@ -146,6 +146,8 @@ export class SupervisorPool {
 
   // Untaken: its processes SIGKILLed, then its group and what else goes with it.
   private async end(spare: Spare): Promise<void> {
+    // An idle spare keeps no event loop alive; its end must, or a shutdown awaits an exit never seen.
+    setReferenced(spare.proc, true);
     await killProcess(spare.proc, spare.placeholderPid === null ? [] : [spare.placeholderPid], { session: spare.id });
     await this.dropped(spare);
   }

@@ -69,7 +69,7 @@ it('a fresh project depends on sessiond as the README says, runs its agent, both
 
   // SessionManager in the project's own process: every session ends with it.
   const demo = await execa('node', ['demo.mjs'], { cwd: dir, reject: false, timeout: 60_000 });
-  expect(demo.exitCode, demo.stderr).toBe(0);
+  expect(demo.exitCode, demo.stderr + demo.stdout).toBe(0);
   expect(demo.stdout).toContain("got: { task: 'fix the bug' }, model: 'm'");
   expect(demo.stdout).toContain(`3 a tool ran in ${dir}\n`);
   expect(demo.stdout).toMatch(/session\.terminated session_/);
