@@ -22,7 +22,9 @@ export const top: CommandModule<GlobalArgs, GlobalArgs> = {
         process.stdout.write(`${renderFrame(first, { width: 200, height: first.sessions.length + 4 }).filter((l) => l !== '').join('\n')}\n`);
         return;
       }
-      return live(client, first, () => new SessionClient({ ...client.options, autoStart: false }));
+      // From here on the daemon is only asked, never started: a client that starts it would bring a stopped one back.
+      const asking = () => new SessionClient({ ...client.options, autoStart: false });
+      return live(asking(), first, asking);
     }),
 };
 
