@@ -163,7 +163,8 @@ export class SupervisorPool {
 
   private spawn(id: string): Spawned {
     if (this.kind) return this.kind.spawn(id);
-    return spawnProcess({ file: entryPath('session-supervisor') }, { stdout: this.log, stderr: this.log });
+    // --expose-gc: a spare sweeps its young generation as it goes ready (supervisor/rehearsal.ts).
+    return spawnProcess({ file: entryPath('session-supervisor') }, { stdout: this.log, stderr: this.log, nodeArgs: ['--expose-gc'] });
   }
 }
 
