@@ -3,7 +3,7 @@ import type { SessionCgroup } from '../cgroup/index.js';
 import { newSessionId } from '../contract/ids.js';
 import type { ChildSpec } from '../contract/spec.js';
 import type { FromSupervisor } from '../ipc/supervisor-messages.js';
-import { entryPath } from '../process/entries.js';
+import { entryPath, SUPERVISOR_NODE_ARGS } from '../process/entries.js';
 import { readStat } from '../process/proc.js';
 import { spawnProcess, type Spawned } from '../process/spawn.js';
 import { killProcess } from '../process/stop.js';
@@ -163,8 +163,7 @@ export class SupervisorPool {
 
   private spawn(id: string): Spawned {
     if (this.kind) return this.kind.spawn(id);
-    // --expose-gc: a spare sweeps its young generation as it goes ready (supervisor/rehearsal.ts).
-    return spawnProcess({ file: entryPath('session-supervisor') }, { stdout: this.log, stderr: this.log, nodeArgs: ['--expose-gc'] });
+    return spawnProcess({ file: entryPath('session-supervisor') }, { stdout: this.log, stderr: this.log, nodeArgs: SUPERVISOR_NODE_ARGS });
   }
 }
 

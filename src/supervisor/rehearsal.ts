@@ -40,8 +40,8 @@ export function rehearsalInit(spare: SpareInit): unknown {
  * A minor GC, as the spare goes ready: its young generation (the start-up's garbage, and the
  * rehearsal's) is swept now rather than by a scavenge that falls on a create's path, where one
  * cost a spare supervisor ~3 ms of CPU (with the rehearsal it fell there on most creates, without
- * it on one in ten). `gc` is there when the daemon starts the supervisor with --expose-gc
- * (supervisor-pool.ts); an isolated spare, started otherwise, goes without.
+ * it on one in ten). `gc` is there as the daemon starts supervisors with --expose-gc
+ * (SUPERVISOR_NODE_ARGS); one started otherwise goes without.
  */
 export function sweepYoung(): void {
   (globalThis as { gc?: (options: { type: 'minor' }) => void }).gc?.({ type: 'minor' });
