@@ -4,6 +4,7 @@ import { Socket } from 'node:net';
 import { SessiondError } from '../src/contract/errors.js';
 import { describeIssues } from '../src/contract/issues.js';
 import { toSupervisor, type FromSupervisor } from '../src/ipc/supervisor-messages.js';
+import { rehearse, sweepYoung } from '../src/supervisor/rehearsal.js';
 import { SparePlaceholder } from '../src/supervisor/spare.js';
 import { Supervisor } from '../src/supervisor/supervisor.js';
 import { EXEC_GRACE_MS } from '../src/exec/exec-run.js';
@@ -58,11 +59,20 @@ process.on('message', (raw: unknown, handle: unknown) => {
       const taken = spare;
       if (pid > 0) {
         void taken.loaded().then((answered) => {
-          if (answered) return send({ type: 'spare_ready', placeholderPid: pid });
+          if (answered) {
+            sweepYoung();
+            return send({ type: 'spare_ready', placeholderPid: pid });
+          }
           if (supervisor) return;
           process.stderr.write(`session-supervisor: the spare Placeholder (pid ${pid}) did not answer a ping within the start timeout: discarded\n`);
           void taken.discard().then(() => exit(1));
         });
+      }
+      // While the Placeholder loads: a create's init then runs code compiled already.
+      try {
+        rehearse(message.spare);
+      } catch (error) {
+        process.stderr.write(`session-supervisor: the spare's rehearsal failed (a create starts the session all the same): ${error instanceof Error ? error.message : String(error)}\n`);
       }
       break;
     }

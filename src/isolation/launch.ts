@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { IsolationState } from '../contract/isolation.js';
+import { SUPERVISOR_NODE_ARGS } from '../process/entries.js';
 import { spawnProcess, type Spawned } from '../process/spawn.js';
 import { bwrapArgv } from './bwrap-argv.js';
 import { cleanEnv } from './clean-env.js';
@@ -16,8 +17,8 @@ export const LOG_RELAY_FD = 3;
 export function spawnIsolatedSupervisor(file: string, state: Omit<IsolationState, 'keepWorkdir'>, runtime: string, output: number): Spawned {
   const env = cleanEnv(state);
   const out = { stdout: output, stderr: output, cwd: state.workDir };
-  if (state.enforcement === 'uid') return spawnProcess({ file }, out, { ...state, env, launcher: false });
-  const argv = [...bwrapArgv({ ...state, runtime }), process.execPath, file];
+  if (state.enforcement === 'uid') return spawnProcess({ file }, { ...out, nodeArgs: SUPERVISOR_NODE_ARGS }, { ...state, env, launcher: false });
+  const argv = [...bwrapArgv({ ...state, runtime }), process.execPath, ...SUPERVISOR_NODE_ARGS, file];
   const launcher = spawnProcess({ command: 'bwrap' }, { ...out, args: argv }, { ...state, env, launcher: true });
   const pid = launcher.pid > 0 ? launchedChild(launcher) : -1;
   return { ...launcher, pid };

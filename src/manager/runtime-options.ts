@@ -21,8 +21,11 @@ export interface RuntimeOptions {
   readonly publish: (message: PublishedMessage) => void;
   readonly warn: (message: string) => void;
   readonly debug: (message: string) => void;
-  /** Gives a supervisor process that waits for its init, what it has spawned already (a spare's Placeholder), and the spare's cgroup if it has one. */
-  readonly spawnSupervisor: () => { readonly proc: Spawned; readonly spawned: readonly number[]; readonly group?: SessionCgroup | null };
+  /**
+   * Gives a supervisor process that waits for its init, what it has spawned already (a spare's
+   * Placeholder), the spare's cgroup if it has one, and the start times of its processes if read already.
+   */
+  readonly spawnSupervisor: () => { readonly proc: Spawned; readonly spawned: readonly number[]; readonly group?: SessionCgroup | null; readonly startTimes?: ReadonlyMap<number, number | null> };
   /** A resurrected session keeps the creation time of its first life. */
   readonly createdAt?: string;
   /** The host's cgroups and how sessions use them (default: none; memoryMax is then watched). */

@@ -121,7 +121,7 @@ export class SessionLauncher {
       spawned = true;
       const { isolation } = spec;
       if (isolation && !spare) return { proc: this.isolation.spawn(isolation, sessionLogDir(this.runtime.sessionsDir, spec.id)), spawned: [] };
-      return spare ? { proc: spare.proc, spawned: spare.placeholderPid === null ? [] : [spare.placeholderPid], group: spare.group } : { ...this.pool.take(), spawned: [] };
+      return spare ? { proc: spare.proc, spawned: spare.placeholderPid === null ? [] : [spare.placeholderPid], group: spare.group, startTimes: spare.startTimes } : { ...this.pool.take(), spawned: [] };
     };
     try {
       await this.start(spec, type, spawnSupervisor, createdAt);

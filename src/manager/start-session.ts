@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { errorMessage } from '../contract/errors.js';
 import { sessionLogDir } from '../contract/paths.js';
 import type { EffectTargets } from './session-effects.js';
@@ -20,9 +20,11 @@ export function startSession(the: EffectTargets, guard: (what: string, handle: (
 function spawn(the: EffectTargets, guard: (what: string, handle: () => void) => void): void {
   const { id, options, link, bounds, children, clock } = the;
   const logDir = sessionLogDir(options.sessionsDir, id);
-  if (options.fresh) rmSync(logDir, { recursive: true, force: true });
+  // A terminated session's of the same id goes (asked first: rmSync's ENOENT costs more than the check).
+  if (options.fresh && existsSync(logDir)) rmSync(logDir, { recursive: true, force: true });
   mkdirSync(logDir, { recursive: true, mode: 0o700 });
-  const { proc, spawned, group } = options.spawnSupervisor();
+  const { proc, spawned, group, startTimes } = options.spawnSupervisor();
+  if (startTimes) children.pins.know(startTimes);
   link.attach(proc);
   // Into the session's cgroup before init: the supervisor forks nothing before it, so every
   // child is born inside (a spare's Placeholder, spawned already, goes in with it; a spare's

@@ -3,7 +3,8 @@ import type { SessionCgroup } from '../cgroup/index.js';
 import { newSessionId } from '../contract/ids.js';
 import type { ChildSpec } from '../contract/spec.js';
 import type { FromSupervisor } from '../ipc/supervisor-messages.js';
-import { entryPath } from '../process/entries.js';
+import { entryPath, SUPERVISOR_NODE_ARGS } from '../process/entries.js';
+import { readStat } from '../process/proc.js';
 import { spawnProcess, type Spawned } from '../process/spawn.js';
 import { killProcess } from '../process/stop.js';
 import type { SpareGroups } from './spare-groups.js';
@@ -20,6 +21,8 @@ export interface Spare {
   readonly proc: Spawned;
   placeholderPid: number | null;
   readonly group: SessionCgroup | null;
+  /** The /proc start time of its supervisor and its Placeholder by pid, read while it idles: the session pins them without a read. */
+  readonly startTimes: Map<number, number | null>;
 }
 
 /** Spares of a kind of their own: spawned for a reserved session id; `dropped` once one is gone untaken. */
@@ -121,10 +124,13 @@ export class SupervisorPool {
       }
       // Into its group before its `spare` message: the supervisor forks nothing before it.
       const group = proc.pid > 0 ? (this.groups?.make(id, proc.pid) ?? null) : null;
-      const spare: Spare = { id, proc, placeholderPid: null, group };
+      const spare: Spare = { id, proc, placeholderPid: null, group, startTimes: startTimesOf([proc.pid]) };
       this.spares.add(spare);
       spare.proc.subprocess.on('message', (message: FromSupervisor) => {
-        if (message?.type === 'spare_ready') spare.placeholderPid = message.placeholderPid;
+        if (message?.type === 'spare_ready') {
+          spare.placeholderPid = message.placeholderPid;
+          for (const [pid, startTime] of startTimesOf([message.placeholderPid])) spare.startTimes.set(pid, startTime);
+        }
         if (message?.type === 'spare_lost') this.lose(spare);
       });
       void spare.proc.exited.then(() => {
@@ -159,8 +165,15 @@ export class SupervisorPool {
 
   private spawn(id: string): Spawned {
     if (this.kind) return this.kind.spawn(id);
-    return spawnProcess({ file: entryPath('session-supervisor') }, { stdout: this.log, stderr: this.log });
+    return spawnProcess({ file: entryPath('session-supervisor') }, { stdout: this.log, stderr: this.log, nodeArgs: SUPERVISOR_NODE_ARGS });
   }
+}
+
+// Read once a process exists. The supervisor is our child, so its pid is ours until we reap it; the
+// Placeholder is the supervisor's: if it dies, the spare is lost (spare_lost) and its pid would have
+// to come round the whole pid space before a create's fresh Placeholder could take it again.
+function startTimesOf(pids: readonly number[]): Map<number, number | null> {
+  return new Map(pids.filter((pid) => pid > 0).map((pid) => [pid, readStat(pid)?.startTime ?? null]));
 }
 
 function setReferenced(proc: Spawned, referenced: boolean): Spawned {

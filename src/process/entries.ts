@@ -22,6 +22,9 @@ export function entryPath(name: 'session-supervisor' | 'placeholder' | 'sessiond
   return join(PACKAGE_ROOT, 'dist', folder, `${name}.js`);
 }
 
+/** Node's flags for every session supervisor: `gc` for a spare's sweep of its young generation as it goes ready (supervisor/rehearsal.ts). */
+export const SUPERVISOR_NODE_ARGS: readonly string[] = ['--expose-gc'];
+
 /** The preloads that let a Node child anywhere import 'sessiond/child' (src/child/anywhere/, supervisor/node-flags.ts). */
 export function childPreloads(): { import: string; require: string; root: string } {
   const dir = join(PACKAGE_ROOT, 'dist', 'src', 'child', 'anywhere');

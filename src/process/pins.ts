@@ -10,11 +10,18 @@ export const SUPERVISOR = '';
  */
 export class ProcessPins {
   private readonly pins = new Map<string, { pid: number; startTime: number | null }>();
+  /** Start times read ahead (a spare's processes, while it idled), by pid: a pin of one reads nothing. */
+  private known: ReadonlyMap<number, number | null> = new Map();
 
   pin(key: string, pid: number | null): void {
     if (pid !== null && pid > 0 && this.pins.get(key)?.pid !== pid) {
-      this.pins.set(key, { pid, startTime: readStat(pid)?.startTime ?? null });
+      this.pins.set(key, { pid, startTime: this.known.has(pid) ? this.known.get(pid)! : (readStat(pid)?.startTime ?? null) });
     }
+  }
+
+  /** Start times read earlier, of processes that are still ours (so their pids are not reused yet). */
+  know(startTimes: ReadonlyMap<number, number | null>): void {
+    this.known = startTimes;
   }
 
   startTime(key: string, pid: number | null): number | null {

@@ -21,8 +21,6 @@ export interface Spawned extends SpawnedBase {
 export interface ChildSpawnOptions extends Omit<SpawnOptions, 'stdout'> {
   /** A socket is the process's stdout as it is (an exec's output connection): its bytes never pass through us. */
   readonly stdout: SpawnOptions['stdout'] | Socket;
-  /** Node's own flags, before a module's file (`--import …`). */
-  readonly nodeArgs?: readonly string[];
   /** 'pipe': its stdin stays open for an exec's or an attacher's bytes; default 'ignore'. */
   readonly stdin?: 'ignore' | 'pipe';
   /** The session's children leaf: the child enters it before its program runs (children-leaf.ts). */

@@ -46,7 +46,7 @@ export function spawnProcess(target: SpawnTarget, options: SpawnOptions, isolate
   const ipc = { ipc: true, serialization: 'json' } as const;
   const subprocess: ResultPromise =
     'file' in target
-      ? execaNode(target.file, args, { ...opts, ...ipc, nodeOptions: [] })
+      ? execaNode(target.file, args, { ...opts, ...ipc, nodeOptions: [...(options.nodeArgs ?? [])] })
       : execa(target.command, args, isolated?.launcher ? { ...opts, ...ipc } : opts);
   const { exited, hasExited } = watchExit(subprocess);
   subprocess.then(

@@ -25,6 +25,8 @@ export interface SpawnOptions {
   readonly cwd?: string;
   readonly stdout: Output;
   readonly stderr: Output;
+  /** Node's own flags, before a module's file (`--import …`). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** The events of a Node ChildProcess (execa's subprocess is one) that tell how it ended. */

@@ -81,6 +81,15 @@ export class Supervisor {
     });
   }
 
+  /** Makes the reports a start makes (spawned, started, ready), with nothing started: a spare's rehearsal (rehearsal.ts). */
+  rehearse(): void {
+    for (const slot of this.children.inOrder()) {
+      this.reportChild(slot, 'spawned');
+      this.reportChild(slot, 'started');
+    }
+    this.report({ type: 'ready', children: this.children.states() });
+  }
+
   /** A child and its pipes, for an attacher (src/exec); throws not_found for an unknown name. */
   attachable(name: string): { readonly spec: ChildSpec; readonly stdio: ReturnType<ChildSlot['stdio']> } {
     const slot = this.children.known(name);

@@ -31,6 +31,10 @@ describe('spares', () => {
     expect(environ(placeholder.pid!)).toContain(`SUPERVISED_RUN=${id}/placeholder/1`);
     expect(readlinkSync(`/proc/${placeholder.pid}/cwd`)).toBe(dir);
     expect(environ(placeholder.pid!).join('\n')).not.toContain('apiKey');
+    // Pinned with the start times read while the spare idled: the processes' own.
+    const record = h.manager.record(id);
+    expect(record.supervisorStartTime).toBe(readStat(spare.supervisorPid)!.startTime);
+    expect(record.children[0]!.startTime).toBe(readStat(spare.placeholderPid)!.startTime);
     expect(h.manager.spares().map((s) => s.supervisorPid)).not.toContain(spare.supervisorPid);
     await h.manager.terminateSession(id);
     expect(isRunning(spare.supervisorPid) || isRunning(spare.placeholderPid)).toBe(false);
