@@ -1,7 +1,6 @@
 import { leafMembers, type ChildrenLeaf } from '../cgroup/children-leaf.js';
-import { killGroups, signalGroup, signalPid } from '../process/kill.js';
-import { markedAmong, type RunMarker } from '../process/marker.js';
-import { readStat } from '../process/proc.js';
+import { killGroups, killRemaining, signalGroup } from '../process/kill.js';
+import type { RunMarker } from '../process/marker.js';
 
 const SWEEP_MS = 2000;
 
@@ -13,23 +12,11 @@ const SWEEP_MS = 2000;
  * under many execs at once, long enough to miss the daemon's heartbeats.
  */
 export async function sweepExec(pid: number, marker: RunMarker, leaf: ChildrenLeaf | undefined): Promise<void> {
+  const groups = pid > 0 ? [pid] : [];
   const members = leafMembers(leaf);
-  if (!members) return void (await killGroups(pid > 0 ? [pid] : [], marker));
+  if (!members) return void (await killGroups(groups, marker));
   if (pid > 0) signalGroupIfAllowed(pid);
-  const deadline = Date.now() + SWEEP_MS;
-  for (;;) {
-    const pids = members();
-    const inGroup = pid > 0 ? pids.filter((p) => isGroupMember(p, pid)) : [];
-    const left = [...new Set([...inGroup, ...markedAmong(pids, marker)])];
-    if (left.length === 0 || Date.now() > deadline) return;
-    for (const p of left) signalPid(p, 'SIGKILL');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-function isGroupMember(pid: number, pgid: number): boolean {
-  const stat = readStat(pid);
-  return stat !== null && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X';
+  await killRemaining(groups, marker, members, SWEEP_MS);
 }
 
 /**

@@ -41,8 +41,13 @@ export function killTree(pid: number, extraGroups: readonly number[] = []): void
  * groups and the marker (a cgroup's members); without it, all of /proc is read, once a round.
  */
 export async function killGroups(pgids: readonly number[], marker?: Marker, among?: () => number[], timeoutMs = 2000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
   for (const pgid of pgids) signalGroup(pgid, 'SIGKILL');
+  return killRemaining(pgids, marker, among, timeoutMs);
+}
+
+/** killGroups' loop, for a caller that has signalled the groups its own way (exec-sweep.ts). */
+export async function killRemaining(pgids: readonly number[], marker: Marker | undefined, among: (() => number[]) | undefined, timeoutMs = 2000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const left = runningOf(pgids, marker, among);
     if (left.length === 0) return true;
