@@ -1,5 +1,6 @@
 import { DEFAULTS } from '../contract/defaults.js';
 import { toSupervisor, type SpareInit } from '../ipc/supervisor-messages.js';
+import { NO_LIMITS } from '../limits/limits.js';
 import { Supervisor } from './supervisor.js';
 
 /**
@@ -27,9 +28,7 @@ export function rehearsalInit(spare: SpareInit): unknown {
     maxRestarts: DEFAULTS.maxRestarts,
     maxSeconds: DEFAULTS.maxSeconds,
     autoShutdown: 'never',
-    memoryMax: null,
-    cpuMax: null,
-    maxProcesses: null,
+    ...NO_LIMITS,
     ttlMs: null,
     idleTerminateMs: null,
   };
