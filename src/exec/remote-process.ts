@@ -62,12 +62,18 @@ export function remoteProcess(channel: ExecChannel, pid: number | null): Session
   const outputEnded = output ? rawOutput(output, stdout) : Promise.resolve();
   const exited = new Promise<ExecExit>((resolve, reject) => {
     let settled = false;
-    // The exit frame is the last: every byte of stderr (and, without an output connection, of
-    // stdout) came before it. Done then, not at the close that follows a round later.
-    const ended = (exit: ExecExit) => {
+    // Once, whichever comes first: the streams the frames carry end (stderr, and stdout without an output connection).
+    const settle = () => {
+      if (settled) return false;
       settled = true;
       stderr.push(null);
       if (!output) stdout.push(null);
+      return true;
+    };
+    // The exit frame is the last: every byte of stderr (and, without an output connection, of
+    // stdout) came before it. Done then, not at the close that follows a round later.
+    const ended = (exit: ExecExit) => {
+      if (!settle()) return;
       socket.destroy();
       void outputEnded.then(() => resolve(exit));
     };
@@ -75,16 +81,13 @@ export function remoteProcess(channel: ExecChannel, pid: number | null): Session
       if (frame.type === FRAME.data) {
         const target = frame.stream === STREAM.stderr ? stderr : stdout;
         if (!target.destroyed && !target.push(frame.payload)) socket.pause();
-      } else if (frame.type === FRAME.exit && !settled) ended(JSON.parse(frame.payload.toString('utf8')) as ExecExit);
+      } else if (frame.type === FRAME.exit) ended(JSON.parse(frame.payload.toString('utf8')) as ExecExit);
     });
     // A stream across the cluster ends with an error that says why (its node or the cluster gone).
     let why: SessiondError | null = null;
     socket.on('error', (error) => void (error instanceof SessiondError && (why ??= error)));
     const lost = () => {
-      if (settled) return;
-      settled = true;
-      stderr.push(null);
-      if (!output) stdout.push(null);
+      if (!settle()) return;
       output?.destroy(); // the process is being stopped: what it writes now is no one's
       reject(why ?? new SessiondError('daemon_unavailable', 'the connection to the session closed before the process ended'));
     };
