@@ -1,8 +1,7 @@
 import { signalPid } from '../process/kill.js';
-import { allStats, type ProcStat } from '../process/proc.js';
+import { allStats, runningBy, type ProcStat } from '../process/proc.js';
 import { RssSampler } from '../limits/rss-sampler.js';
 import { memoryVerdict } from '../limits/watchdog.js';
-import { processGroups } from './stats.js';
 
 /** How often the watchdog samples a session: the contract asks for 500 ms at most; at 20 MiB per 100 ms this keeps the overshoot near 50 MiB. */
 export const WATCHDOG_EVERY_MS = 250;
@@ -70,6 +69,6 @@ export class MemoryWatchdog {
 
 /** The leaders (supervisor, children) and every running member of their process groups, from one read of /proc (`stats`). */
 export function membersOf(leaders: readonly number[], stats: readonly ProcStat[] = allStats()): number[] {
-  const groups = processGroups(stats);
+  const groups = runningBy('pgrp', stats);
   return [...new Set(leaders.flatMap((pid) => groups.get(pid) ?? [pid]))];
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import pidusage from 'pidusage';
 import type { SessionStats } from '../contract/session.js';
-import { allStats, readStat, type ProcStat } from '../process/proc.js';
+import { allStats, readStat, runningBy, type ProcStat } from '../process/proc.js';
 import { ProcUsage, uptimeSeconds } from './proc-usage.js';
 
 /** cpu % and memory bytes summed over pids by pidusage; a pid that exits meanwhile counts for nothing. */
@@ -91,7 +91,7 @@ export class StatsSampler<S extends object> {
   private read(leaders: readonly number[], now: number) {
     if (!this.scan || now - this.scan.at >= SCAN_REUSE_MS) {
       const stats = new Map(allStats().map((stat) => [stat.pid, stat]));
-      this.scan = { at: now, uptime: uptimeSeconds(), stats, groups: processGroups(stats.values()), children: childrenByParent(stats.values()) };
+      this.scan = { at: now, uptime: uptimeSeconds(), stats, groups: runningBy('pgrp', stats.values()), children: runningBy('ppid', stats.values()) };
       return this.scan;
     }
     for (const pid of leaders) {
@@ -101,28 +101,4 @@ export class StatsSampler<S extends object> {
     }
     return this.scan;
   }
-}
-
-/** Running processes by process group, from one read of /proc: a session's children lead theirs. */
-export function processGroups(stats: Iterable<ProcStat> = allStats()): Map<number, number[]> {
-  const groups = new Map<number, number[]>();
-  for (const { pid, pgrp, state } of stats) {
-    if (state === 'Z' || state === 'X') continue;
-    const members = groups.get(pgrp) ?? [];
-    members.push(pid);
-    groups.set(pgrp, members);
-  }
-  return groups;
-}
-
-/** Running processes by parent pid, from the same read. */
-function childrenByParent(stats: Iterable<ProcStat>): Map<number, number[]> {
-  const children = new Map<number, number[]>();
-  for (const { pid, ppid, state } of stats) {
-    if (state === 'Z' || state === 'X') continue;
-    const siblings = children.get(ppid);
-    if (siblings) siblings.push(pid);
-    else children.set(ppid, [pid]);
-  }
-  return children;
 }

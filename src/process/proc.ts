@@ -77,20 +77,27 @@ export function runningInGroup(pgid: number): number[] {
     .map((s) => s.pid);
 }
 
-/** Running descendants of pid (not pid itself), found through parent links. */
-export function runningDescendants(pid: number): number[] {
-  const children = new Map<number, ProcStat[]>();
-  for (const stat of allStats()) {
-    const list = children.get(stat.ppid) ?? [];
-    list.push(stat);
-    children.set(stat.ppid, list);
+/** Running processes (zombies aside) by their process group or their parent, from one read of /proc. */
+export function runningBy(key: 'pgrp' | 'ppid', stats: Iterable<ProcStat> = allStats()): Map<number, number[]> {
+  const by = new Map<number, number[]>();
+  for (const stat of stats) {
+    if (stat.state === 'Z' || stat.state === 'X') continue;
+    const list = by.get(stat[key]);
+    if (list) list.push(stat.pid);
+    else by.set(stat[key], [stat.pid]);
   }
+  return by;
+}
+
+/** Running descendants of pid (not pid itself), found through parent links (a zombie has no children left: they were re-parented). */
+export function runningDescendants(pid: number): number[] {
+  const children = runningBy('ppid');
   const found: number[] = [];
   const stack = [pid];
   while (stack.length) {
     for (const child of children.get(stack.pop()!) ?? []) {
-      if (child.state !== 'Z' && child.state !== 'X') found.push(child.pid);
-      stack.push(child.pid);
+      found.push(child);
+      stack.push(child);
     }
   }
   return found;
