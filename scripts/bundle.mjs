@@ -36,6 +36,15 @@ if (cliFresh) await rm('dist/src/cli/chunks', { recursive: true, force: true });
 // exec and attach alone; every other command imports main.js, the ES module the build below
 // makes. Built first: that build rewrites the files this one reads.
 const BIN = { entry: 'dist/bin/sessionctl.cjs', packages: [] };
+// What the bin imports only now and then stays out of it, an import of the ES module beside it:
+// main.js (every command but exec and attach; the build below writes it), and tsc's files for the
+// cluster's client (--cluster) and the daemon's start (nothing listening yet). Every exec would
+// otherwise compile them (~17 KB of 35).
+const LAZY = {
+  'cli/sessionctl.js:./main.js': { path: '../src/cli/main.js', external: true },
+  'cli/stream-command.js:../cluster/cluster-client.js': { path: '../src/cluster/cluster-client.js', external: true },
+  'cli/stream-command.js:../control/autostart.js': { path: '../src/control/autostart.js', external: true },
+};
 const bin = cliFresh && (await build({
   ...COMMON,
   entryPoints: [CLI],
@@ -51,7 +60,7 @@ const bin = cliFresh && (await build({
   // sessionctl.js's import of main.js stays an import of the ES module the build below writes.
   plugins: [{
     name: 'main-stays-esm',
-    setup: (b) => b.onResolve({ filter: /^\.\/main\.js$/ }, ({ importer }) => (importer.endsWith('/cli/sessionctl.js') ? { path: '../src/cli/main.js', external: true } : undefined)),
+    setup: (b) => b.onResolve({ filter: /^\.\.?\/(main|cluster\/cluster-client|control\/autostart)\.js$/ }, ({ path, importer }) => LAZY[`${importer.replace(/.*\/src\//, '')}:${path}`]),
   }],
 }));
 

@@ -1,6 +1,6 @@
 // `sessionctl exec` and `sessionctl attach`: the CLI's fast path. It loads no argument parser, no
 // zod and no other command: an agent may run one per tool call (scripts/bundle.mjs splits it off).
-import { finished } from 'node:stream/promises';
+import type { Readable, Writable } from 'node:stream';
 import { errorMessage } from '../contract/errors.js';
 import { statePaths } from '../contract/paths.js';
 import { signalNumber } from '../contract/signals.js';
@@ -56,10 +56,10 @@ async function exec(target: ChannelTarget, command: Extract<StreamCommand, { com
   const release = joinStdin(proc.stdin);
   try {
     if (tty) process.on('SIGWINCH', () => proc.resize(terminalSize().cols, terminalSize().rows));
-    proc.stdout.pipe(process.stdout);
-    proc.stderr.pipe(process.stderr);
+    forward(proc.stdout, () => process.stdout);
+    forward(proc.stderr, () => process.stderr);
     // Its output all written to ours before the exit code: the streams end after the last frame.
-    const [exit] = await Promise.all([proc.wait(), finished(proc.stdout), finished(proc.stderr)]);
+    const [exit] = await Promise.all([proc.wait(), ended(proc.stdout), ended(proc.stderr)]);
     return left.code() ?? execExitCode(exit);
   } catch (error) {
     const code = left.code();
@@ -76,7 +76,7 @@ async function attach(target: ChannelTarget, command: Extract<StreamCommand, { c
   const stream = await attachTo(target, command.id, command.child);
   left.closeWith(() => stream.destroy());
   const release = joinStdin(stream);
-  stream.pipe(process.stdout);
+  forward(stream, () => process.stdout);
   await new Promise<void>((resolve) => stream.once('close', resolve).once('end', resolve));
   release();
   return left.code() ?? 0;
@@ -99,4 +99,20 @@ function onLeave(): { closeWith(leave: () => void): void; code(): number | undef
   };
   for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(name, handle);
   return { closeWith: (fn) => { leave = fn; }, code };
+}
+
+// Its end (or close): node:stream/promises' finished() without its modules; wait() reports what failed.
+function ended(stream: Readable): Promise<void> {
+  if (stream.readableEnded || stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => stream.once('end', resolve).once('close', resolve));
+}
+
+// Piped to `to` from its first byte: process.stdout and process.stderr are made when first read
+// (~1.5 ms of an exec's start-up), and a command that writes nothing never needs them.
+function forward(from: Readable, to: () => Writable): void {
+  from.once('data', (chunk: Buffer) => {
+    const target = to();
+    target.write(chunk);
+    from.pipe(target);
+  });
 }

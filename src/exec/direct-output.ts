@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { SessiondError } from '../contract/errors.js';
 import { openChannel, requestStream, type ExecChannel } from './exec-channel.js';
+import { randomHex } from './nonce.js';
 
 /**
  * An exec whose stdout comes on an output connection of its own: the process writes into that
@@ -10,7 +10,7 @@ import { openChannel, requestStream, type ExecChannel } from './exec-channel.js'
  * exec's request carries too, and the supervisor pairs the two.
  */
 export async function openDirect(path: string, params: { readonly id: string }): Promise<ExecChannel> {
-  const nonce = randomBytes(16).toString('hex');
+  const nonce = randomHex(16);
   const output = requestStream(path, 'exec-output', { id: params.id, nonce });
   output.reply.catch(() => undefined);
   const exec = requestStream(path, 'exec', { ...params, output: nonce });
