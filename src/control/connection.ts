@@ -108,6 +108,15 @@ function tooLong(method: string, bytes: number): SessiondError {
 }
 
 export function unavailable(path: string, error: NodeJS.ErrnoException): SessiondError {
-  const why = error.code === 'ENOENT' || error.code === 'ECONNREFUSED' ? 'sessiond is not running' : `cannot reach sessiond (${error.code ?? error.message})`;
+  const why = nothingThere(error) ? 'sessiond is not running' : `cannot reach sessiond (${error.code ?? error.message})`;
   return new SessiondError('daemon_unavailable', `${why}: no answer on ${path}`, { cause: error });
+}
+
+/** Whether a connect failed because no daemon listens on the socket (none started yet, or one gone): a daemon may be started then. */
+export function nothingListens(error: unknown): boolean {
+  return error instanceof SessiondError && error.code === 'daemon_unavailable' && nothingThere(error.cause as NodeJS.ErrnoException | undefined);
+}
+
+function nothingThere(error: NodeJS.ErrnoException | undefined): boolean {
+  return error?.code === 'ENOENT' || error?.code === 'ECONNREFUSED';
 }

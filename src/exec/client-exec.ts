@@ -1,5 +1,5 @@
 import { Duplex } from 'node:stream';
-import { SessiondError } from '../contract/errors.js';
+import { nothingListens } from '../control/connection.js';
 import { openDirect } from './direct-output.js';
 import { openChannel, type ExecChannel } from './exec-channel.js';
 import type { ExecExit } from './frames.js';
@@ -52,15 +52,10 @@ async function open(start: (() => Promise<unknown>) | undefined, opening: () => 
   try {
     return await opening();
   } catch (error) {
-    if (!start || !(error instanceof SessiondError) || error.code !== 'daemon_unavailable' || !isNothingThere(error)) throw error;
+    if (!start || !nothingListens(error)) throw error;
     await start();
     return opening();
   }
-}
-
-function isNothingThere(error: SessiondError): boolean {
-  const code = (error.cause as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOENT' || code === 'ECONNREFUSED';
 }
 
 export async function execIn(target: ChannelTarget, id: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
