@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { resolve } from 'node:path';
 import { hideBin } from 'yargs/helpers';
+import { buildCreateInput, childFlagsInOrder } from '../create-input.js';
 import { givenFlags, nameFlagsAsTyped } from '../flag-names.js';
 import { run, print, type GlobalArgs } from '../run.js';
 
@@ -79,7 +80,6 @@ export const create: CommandModule<GlobalArgs, CreateArgs> = {
       .epilog(SPEC_FORMAT) as unknown as Argv<CreateArgs>,
   handler: (args) =>
     run(args, async (client) => {
-      const { buildCreateInput, childFlagsInOrder } = await import('../create-input.js');
       const flags = { id: args.id, strategy: args.strategy, maxRestarts: args['max-restarts'], maxSeconds: args['max-seconds'], autoShutdown: args['auto-shutdown'] };
       const limits = { memoryMax: args['memory-max'], cpuMax: args['cpu-max'], maxProcesses: args['max-processes'], ttlMs: args['ttl-ms'], idleTerminateMs: args['idle-terminate-ms'] };
       const isolation = { isolate: args.isolate, readOnly: args['read-only'], network: args.network, keepWorkdir: args['keep-workdir'] };
