@@ -1,5 +1,5 @@
 // (1) create → active: from the request until the unit is ready, via the API and via the CLI;
-// the CLI's own start-up beside it; with spares, a create with a Node module child of its own
+// the CLI's own start-up beside it, in the same rounds; with spares, a create with a Node module child of its own
 // (it takes the spare's supervisor alone), and an idle spare's PSS. Every trial starts with the
 // system settled (sessiond: its spare loaded), as a user finds it; settling is not timed.
 import type { Figure, Plan } from '../figure.js';
@@ -26,18 +26,21 @@ export async function createScenario(systems: readonly System[], plan: Plan): Pr
     };
     const api = await alternate(ready, plan.trials, (system) => timed(system, (name) => system.start(name)));
     // The CLI figure: systems with a CLI path, beside the floor (which has none: it is the same bare start).
+    // The CLI's own start-up (one system is enough: both sessiond variants run the same CLI) is timed
+    // in the same rounds, just before that system's create, settled as for it: a load that comes
+    // and goes weighs on both alike.
     const withCli = ready.filter((s) => s.startViaCli || s.name === 'floor');
-    const cli = await alternate(withCli, plan.trials, (system) => timed(system, (name) => (system.startViaCli ?? system.start).call(system, name)));
-    // One system is enough: both sessiond variants run the same CLI.
-    const cliStartup = await alternate(
-      ready.filter((s) => s.cliStartup).slice(0, 1),
-      plan.trials,
-      async (system) => {
+    const startupOf = withCli.find((s) => s.cliStartup);
+    const cliStartup: Samples = {};
+    const cli = await alternate(withCli, plan.trials, async (system) => {
+      if (system === startupOf) {
+        await system.settle?.();
         const t0 = performance.now();
         await system.cliStartup!();
-        return performance.now() - t0;
-      },
-    );
+        (cliStartup[system.name] ??= []).push(performance.now() - t0);
+      }
+      return timed(system, (name) => (system.startViaCli ?? system.start).call(system, name));
+    });
     // A Node module child under sessiond with spares (the spare's supervisor), beside spares off and the floor.
     const withChild = ready.filter((s) => s.name === 'sessiond' || s.name === 'sessiond-cold' || s.name === 'floor');
     const child = await alternate(withChild, plan.trials, (system) => timed(system, (name) => system.start(name, { worker: true })));

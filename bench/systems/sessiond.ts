@@ -105,8 +105,9 @@ export class SessiondSystem implements System {
 
   async startViaCli(name: string): Promise<Unit> {
     const args = this.defaultSessions({}) ? [] : ['--spec', join(this.home, 'bench-spec.json'), '--id', name];
-    const { stdout } = await run(process.execPath, [this.ctx.sessionctl, '--home', this.home, 'create', ...args]);
-    return this.unitOf(await this.requireClient().getSessionInfo(stdout.trim()));
+    // --json: its pids come with the reply, no request of ours after it inside the time.
+    const { stdout } = await run(process.execPath, [this.ctx.sessionctl, '--home', this.home, 'create', ...args, '--json']);
+    return this.unitOf(JSON.parse(stdout) as SessionInfo);
   }
 
   async cliStartup(): Promise<void> {
