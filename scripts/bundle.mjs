@@ -26,50 +26,70 @@ const COMMON = {
   metafile: true,
 };
 
+// string-width (yargs's and cliui's, for --help's layout) makes an Intl.Segmenter and a Unicode
+// property regex as it loads: ~30 ms of every command's start-up here, spent before any help is
+// asked for. Each import of it gets this stand-in, which says what string-width says of printable
+// ASCII (a column a character) and loads the real one, from the importer's own version, for anything else.
+const lazyStringWidth = {
+  name: 'lazy-string-width',
+  setup: (b) => {
+    b.onResolve({ filter: /^string-width$/ }, ({ namespace, resolveDir }) => (namespace === 'lazy-string-width' ? undefined : { path: resolveDir, namespace: 'lazy-string-width' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-string-width' }, ({ path }) => ({
+      resolveDir: path,
+      loader: 'js',
+      contents: `let real;
+export default function stringWidth(text, options) {
+  if (typeof text === 'string' && /^[\\x20-\\x7e]*$/.test(text)) return text.length;
+  real ??= require('string-width').default;
+  return real(text, options);
+}`,
+    }));
+  },
+};
+
 // The CLI, built twice from tsc's sessionctl.js (below): bundle it only fresh from tsc (a second
 // run would bundle the bundle).
 const CLI = 'dist/src/cli/sessionctl.js';
 const cliFresh = !(await readFile(CLI, 'utf8')).includes('./chunks/');
 if (cliFresh) await rm('dist/src/cli/chunks', { recursive: true, force: true });
 
-// The bin users run (package.json's): CommonJS for the same reason as the children, holding
-// exec and attach alone; every other command imports main.js, the ES module the build below
-// makes. Built first: that build rewrites the files this one reads.
+// The bin users run (package.json's) is CommonJS, for the same reason as the children: exec and
+// attach alone (an agent may run one per tool call), and beside it dist/bin/main.cjs, every other
+// command (yargs and all), which the bin requires only for them. Built first: the ES module build
+// below rewrites the files these read.
 const BIN = { entry: 'dist/bin/sessionctl.cjs', packages: [] };
-// What the bin imports only now and then stays out of it, an import of the ES module beside it:
-// main.js (every command but exec and attach; the build below writes it), and tsc's files for the
-// cluster's client (--cluster) and the daemon's start (nothing listening yet). Every exec would
-// otherwise compile them (~17 KB of 35).
-const LAZY = {
-  'cli/sessionctl.js:./main.js': { path: '../src/cli/main.js', external: true },
-  'cli/stream-command.js:../cluster/cluster-client.js': { path: '../src/cluster/cluster-client.js', external: true },
-  'cli/stream-command.js:../control/autostart.js': { path: '../src/control/autostart.js', external: true },
-};
-const bin = cliFresh && (await build({
+const MAIN = 'dist/bin/main.cjs';
+// The cluster's client stays in both bundles (~17 KB of the bin): as a file of its own it would
+// bring a SessiondError class of its own, which no `instanceof` in them would recognize.
+const CJS = {
   ...COMMON,
-  entryPoints: [CLI],
-  outfile: BIN.entry,
   format: 'cjs',
   // CommonJS has no import.meta: the code that finds the package root from it gets this file's URL
-  // (src/process/entries.ts); any other use of import.meta fails the build.
-  define: { 'import.meta.url': '__sessiondModuleUrl' },
+  // (src/process/entries.ts, yargs's own files), and yargs's import.meta.resolve (for a config's
+  // `extends`, which sessionctl never reads) is require.resolve; any other use of import.meta fails the build.
+  define: { 'import.meta.url': '__sessiondModuleUrl', 'import.meta.resolve': 'require.resolve' },
   logOverride: { 'empty-import-meta': 'error' },
   banner: { js: "'use strict';const __sessiondModuleUrl=require('node:url').pathToFileURL(__filename).href;" },
-  // The cluster's client is in it but runs only with --cluster, and loads NATS from dist/vendor/nats.js.
-  external: ['@nats-io/*', '@lydell/node-pty'],
-  // sessionctl.js's import of main.js stays an import of the ES module the build below writes.
-  plugins: [{
-    name: 'main-stays-esm',
-    setup: (b) => b.onResolve({ filter: /^\.\.?\/(main|cluster\/cluster-client|control\/autostart)\.js$/ }, ({ path, importer }) => LAZY[`${importer.replace(/.*\/src\//, '')}:${path}`]),
+  // NATS loads only with --cluster, from dist/vendor/nats.js; node-pty only on a supervisor.
+  external: ['@nats-io/*', '@lydell/node-pty', './main.cjs'],
+  plugins: [lazyStringWidth, {
+    // The bin's import of main.js is a require of main.cjs, through a module of its own: an import()
+    // would load it with the ES module loader, whose lexer reads all 200 KB for its exports (~30 ms).
+    name: 'main-required',
+    setup: (b) => {
+      b.onResolve({ filter: /^\.\/main\.js$/ }, ({ importer }) => (importer.endsWith('/cli/sessionctl.js') ? { path: 'main.cjs', namespace: 'require' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'require' }, ({ path }) => ({ contents: `module.exports = require('./${path}');`, loader: 'js' }));
+    },
   }],
-}));
+};
+const [bin] = cliFresh ? await Promise.all([build({ ...CJS, entryPoints: [CLI], outfile: BIN.entry }), build({ ...CJS, entryPoints: ['dist/src/cli/main.js'], outfile: MAIN })]) : [];
 
 const bundles = await Promise.all([
   // node-pty is native and loaded only for an exec with a tty: required at run time, never bundled.
   ...children.map(({ entry }) => build({ ...COMMON, entryPoints: [entry], outfile: entry, format: 'cjs', external: ['@lydell/node-pty'] })),
-  // The CLI as an ES module, for callers by path, and main.js, the bin's other half: split at its
-  // dynamic imports, so that `exec` and `attach` load their own small chunk, never yargs, zod or
-  // the other commands (an agent may run one per tool call).
+  // The CLI as an ES module, for callers by path (dist/src/cli/sessionctl.js, and main.js for its
+  // other commands): split at its dynamic imports, so that `exec` and `attach` load their own small
+  // chunk, never yargs, zod or the other commands.
   cliFresh && build({
     ...COMMON,
     entryPoints: [CLI, 'dist/src/cli/main.js'],
@@ -83,6 +103,7 @@ const bundles = await Promise.all([
     banner: { js: "import{createRequire as __sessiondRequire}from'node:module';const require=__sessiondRequire(import.meta.url);" },
     // The NATS client is loaded only with --cluster, from dist/vendor/nats.js (below).
     external: ['@nats-io/*'],
+    plugins: [lazyStringWidth],
   }),
   // The NATS client in one file (src/cluster/nats.ts loads it): its tree of ES modules takes ~5× longer to load.
   // It is all users get of it: the @nats-io packages are devDependencies (@nats-io/nuid@3 declares

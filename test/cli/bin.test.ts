@@ -1,6 +1,6 @@
 // The sessionctl users run (package.json's bin) is a CommonJS bundle holding exec and attach alone
-// (Node 20 starts a CommonJS entry sooner: scripts/bundle.mjs); every other command imports
-// main.js, the ES module beside it. dist/src/cli/sessionctl.js, the ES module entry, still runs by path.
+// (Node 20 starts a CommonJS entry sooner: scripts/bundle.mjs); every other command requires
+// main.cjs, the CommonJS bundle beside it. dist/src/cli/sessionctl.js, the ES module entry, still runs by path.
 import { readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,6 +10,7 @@ import { entryPath } from '../../src/process/entries.js';
 import { Harness, SESSIONCTL } from './harness.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
+const MAIN = join(ROOT, 'dist', 'bin', 'main.cjs');
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; bin: { sessionctl: string } };
 
 let h: Harness;
@@ -40,9 +41,9 @@ it('is a CommonJS file (.cjs, whatever the package type) that an exec runs alone
   expect(PACKAGE.bin.sessionctl).toBe('dist/bin/sessionctl.cjs');
   const text = readFileSync(SESSIONCTL, 'utf8');
   expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true);
-  // yargs is in main.js, which every other command imports, and not in the bin; nor is zod (scripts/bundle.mjs
+  // yargs is in main.cjs, which every other command requires, and not in the bin; nor is zod (scripts/bundle.mjs
   // fails a build whose bin holds any package).
-  expect(readFileSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'utf8').includes('yargs')).toBe(true);
+  expect(readFileSync(MAIN, 'utf8').includes('yargs')).toBe(true);
   expect(text.includes('yargs')).toBe(false);
   expect(text.includes('zod')).toBe(false);
   await h.create(['--id', 'fast']);
@@ -51,10 +52,12 @@ it('is a CommonJS file (.cjs, whatever the package type) that an exec runs alone
   expect(exec.cjs.slice(1)).toEqual([SESSIONCTL]);
   // The hooks' --import has the ES module loader resolve the entry too: that, and nothing after it.
   expect(exec.esm).toEqual([pathToFileURL(SESSIONCTL).href]);
-  // Every other command goes on to main.js.
+  // Every other command goes on to main.cjs, required: no ES module either (the loader's lexer
+  // would read all of main.cjs for its exports).
   const list = await modulesLoaded(['list', '--json']);
-  expect(list.exitCode).toBe(0);
-  expect(list.esm).toContain(pathToFileURL(join(ROOT, 'dist', 'src', 'cli', 'main.js')).href);
+  expect(list).toMatchObject({ exitCode: 0, stdout: expect.stringContaining('"fast"') });
+  expect(list.cjs.slice(1)).toEqual([SESSIONCTL, MAIN]);
+  expect(list.esm).toEqual([pathToFileURL(SESSIONCTL).href]);
 });
 
 it('runs every other command: --version, --help, list --json', async () => {
