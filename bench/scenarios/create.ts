@@ -1,7 +1,7 @@
 // (1) create → active: from the request until the unit is ready, via the API and via the CLI;
-// the CLI's own start-up beside it, in the same rounds; with spares, a create with a Node module child of its own
-// (it takes the spare's supervisor alone), and an idle spare's PSS. Every trial starts with the
-// system settled (sessiond: its spare loaded), as a user finds it; settling is not timed.
+// the CLI's own start-up beside it, in the same rounds; with spares, a create with a Node module
+// child of its own (it takes the spare's supervisor alone), and an idle spare's PSS. Every trial
+// starts with the system settled (sessiond: its spare loaded), as a user finds it; settling is not timed.
 import type { Figure, Plan } from '../figure.js';
 import { totalPss, waitGone } from '../proc.js';
 import { unitName, type System, type Unit } from '../system.js';
