@@ -7,7 +7,7 @@ import { isValidSessionId, registryKey } from '../contract/ids.js';
 import type { SessionInfo } from '../contract/session.js';
 import type { CreateSessionInput, NotFound } from '../manager/session-manager.js';
 import { DAEMON_START_TIMEOUT_MS, ensureDaemon, probe } from './autostart.js';
-import { Connection, nothingListens, type RequestChannel } from './connection.js';
+import { Connection, openStarting, type RequestChannel } from './connection.js';
 import { statePaths, type StatePaths } from '../contract/paths.js';
 import type { StoredEvent } from '../contract/events.js';
 import type { DaemonStatus, LogsResult, Method, ParamsInput, Results } from './protocol.js';
@@ -269,7 +269,7 @@ export class SessionClient {
         },
       };
     }
-    return localChannels(this.paths.socket, this.options.autoStart ? () => ensureDaemon(this.paths, DAEMON_START_TIMEOUT_MS, this.options.onSlowStart) : undefined);
+    return localChannels(this.paths.socket, this.startDaemon());
   }
 
   private async connect(): Promise<RequestChannel> {
@@ -279,15 +279,12 @@ export class SessionClient {
       const { ClusterClient } = await import('../cluster/cluster-client.js');
       return ClusterClient.open({ url: cluster, credsFile: clusterCreds });
     }
-    // No probe first: a running daemon (the usual case) costs no round trip; a missing one is started, then tried again.
-    if (!this.options.autoStart) return Connection.open(this.paths.socket);
-    try {
-      return await Connection.open(this.paths.socket);
-    } catch (error) {
-      if (!nothingListens(error)) throw error;
-    }
-    await ensureDaemon(this.paths, DAEMON_START_TIMEOUT_MS, this.options.onSlowStart);
-    return Connection.open(this.paths.socket);
+    return openStarting(() => Connection.open(this.paths.socket), this.startDaemon());
+  }
+
+  // How a connection finds no daemon and starts one (autoStart), or undefined.
+  private startDaemon(): (() => Promise<unknown>) | undefined {
+    return this.options.autoStart ? () => ensureDaemon(this.paths, DAEMON_START_TIMEOUT_MS, this.options.onSlowStart) : undefined;
   }
 
   private async pidOrNotFound(result: Promise<{ pid: number }>): Promise<number | NotFound> {

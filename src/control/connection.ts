@@ -112,8 +112,23 @@ export function unavailable(path: string, error: NodeJS.ErrnoException): Session
   return new SessiondError('daemon_unavailable', `${why}: no answer on ${path}`, { cause: error });
 }
 
-/** Whether a connect failed because no daemon listens on the socket (none started yet, or one gone): a daemon may be started then. */
-export function nothingListens(error: unknown): boolean {
+/**
+ * `opening()`, and where it finds no daemon listening (none started yet, or one gone) and `start`
+ * is given, `start()`, then `opening()` once more. No probe first: a running daemon (the usual
+ * case) costs no round trip. SessionClient's connection and an exec's both open so.
+ */
+export async function openStarting<T>(opening: () => Promise<T>, start?: () => Promise<unknown>): Promise<T> {
+  try {
+    return await opening();
+  } catch (error) {
+    if (!start || !nothingListens(error)) throw error;
+  }
+  await start();
+  return opening();
+}
+
+// Whether a connect failed because no daemon listens on the socket: one may be started then.
+function nothingListens(error: unknown): boolean {
   return error instanceof SessiondError && error.code === 'daemon_unavailable' && nothingThere(error.cause as NodeJS.ErrnoException | undefined);
 }
 

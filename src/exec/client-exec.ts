@@ -1,5 +1,5 @@
 import { Duplex } from 'node:stream';
-import { nothingListens } from '../control/connection.js';
+import { openStarting } from '../control/connection.js';
 import { openDirect } from './direct-output.js';
 import { openChannel, type ExecChannel } from './exec-channel.js';
 import type { ExecExit } from './frames.js';
@@ -38,24 +38,13 @@ export interface ChannelTarget {
 export function localChannels(path: string, start?: () => Promise<unknown>): ChannelTarget {
   return {
     open: (method, params) =>
-      open(start, () => (method === 'exec' && !(params as SpawnOptions).tty ? openDirect(path, params as { id: string }) : openChannel(path, method, params))),
+      openStarting(() => (method === 'exec' && !(params as SpawnOptions).tty ? openDirect(path, params as { id: string }) : openChannel(path, method, params)), start),
   };
 }
 
 export async function spawnIn(target: ChannelTarget, id: string, argv: readonly string[], options: SpawnOptions = {}): Promise<SessionProcess> {
   const channel = await target.open('exec', { id, argv, ...options });
   return remoteProcess(channel, (channel.result as { pid: number | null } | undefined)?.pid ?? null);
-}
-
-// No probe first: a running daemon (the usual case) costs no round trip; a missing one is started, then tried again.
-async function open(start: (() => Promise<unknown>) | undefined, opening: () => Promise<ExecChannel>): Promise<ExecChannel> {
-  try {
-    return await opening();
-  } catch (error) {
-    if (!start || !nothingListens(error)) throw error;
-    await start();
-    return opening();
-  }
 }
 
 export async function execIn(target: ChannelTarget, id: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
