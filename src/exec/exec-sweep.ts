@@ -1,22 +1,19 @@
 import { leafMembers, type ChildrenLeaf } from '../cgroup/children-leaf.js';
-import { killGroups, killRemaining, signalGroup } from '../process/kill.js';
+import { killRemaining, signalGroup } from '../process/kill.js';
 import type { RunMarker } from '../process/marker.js';
 
 const SWEEP_MS = 2000;
 
 /**
- * SIGKILLs whatever an ended exec left: its process group, and any process carrying its run's
- * marker (one that left the group with setsid). With the session's children leaf, where every
- * exec is born and no process of it can leave, only the leaf's few pids are read; without one,
- * all of /proc is (killGroups). A scan of /proc per exec would block the supervisor's loop
- * under many execs at once, long enough to miss the daemon's heartbeats.
+ * SIGKILLs whatever an ended exec left, once its caller has SIGKILLed its process group
+ * (signalGroupIfAllowed): what is still in the group, and any process carrying its run's marker
+ * (one that left the group with setsid). With the session's children leaf, where every exec is
+ * born and no process of it can leave, only the leaf's few pids are read; without one, all of
+ * /proc is. A scan of /proc per exec would block the supervisor's loop under many execs at once,
+ * long enough to miss the daemon's heartbeats.
  */
 export async function sweepExec(pid: number, marker: RunMarker, leaf: ChildrenLeaf | undefined): Promise<void> {
-  const groups = pid > 0 ? [pid] : [];
-  const members = leafMembers(leaf);
-  if (!members) return void (await killGroups(groups, marker));
-  if (pid > 0) signalGroupIfAllowed(pid);
-  await killRemaining(groups, marker, members, SWEEP_MS);
+  await killRemaining(pid > 0 ? [pid] : [], marker, leafMembers(leaf), SWEEP_MS);
 }
 
 /**

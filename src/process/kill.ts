@@ -45,7 +45,7 @@ export async function killGroups(pgids: readonly number[], marker?: Marker, amon
   return killRemaining(pgids, marker, among, timeoutMs);
 }
 
-/** killGroups' loop, for a caller that has signalled the groups its own way (exec-sweep.ts). */
+/** killGroups' loop, for a caller that has signalled the groups already, its own way (exec-sweep.ts). */
 export async function killRemaining(pgids: readonly number[], marker: Marker | undefined, among: (() => number[]) | undefined, timeoutMs = 2000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
