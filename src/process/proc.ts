@@ -72,9 +72,7 @@ export function runningInGroup(pgid: number): number[] {
   } catch {
     return []; // ESRCH: not even a zombie is left in the group
   }
-  return allStats()
-    .filter((s) => s.pgrp === pgid && s.state !== 'Z' && s.state !== 'X')
-    .map((s) => s.pid);
+  return runningBy('pgrp').get(pgid) ?? [];
 }
 
 /** Running processes (zombies aside) by their process group or their parent, from one read of /proc. */
