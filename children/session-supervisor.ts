@@ -52,10 +52,11 @@ process.on('message', (raw: unknown, handle: unknown) => {
       spare = new SparePlaceholder(message.spare);
       const { pid } = spare.proc;
       // A spare whose Placeholder is gone is no spare: the daemon ends and replaces it. It does, not
-      // we: a create may have taken us meanwhile, and its init, on its way, starts a Placeholder anew.
+      // we: a create may have taken us meanwhile (the daemon even kills the Placeholder itself when
+      // the session cannot use the spare's cgroup), and its init, on its way, starts one anew.
       void spare.proc.exited.then(() => !supervisor && send({ type: 'spare_lost' }));
       // Ready once the Placeholder has loaded: a create that takes the spare then waits for nothing.
-      // One that never answers is no spare either: discarded, so the daemon replaces us.
+      // One that never answers is no spare either: discarded, which reports it lost as above.
       const taken = spare;
       if (pid > 0) {
         void taken.loaded().then((answered) => {
@@ -63,9 +64,9 @@ process.on('message', (raw: unknown, handle: unknown) => {
             sweepYoung();
             return send({ type: 'spare_ready', placeholderPid: pid });
           }
-          if (supervisor) return;
+          if (supervisor || taken.proc.hasExited()) return;
           process.stderr.write(`session-supervisor: the spare Placeholder (pid ${pid}) did not answer a ping within the start timeout: discarded\n`);
-          void taken.discard().then(() => exit(1));
+          void taken.discard();
         });
       }
       // While the Placeholder loads: a create's init then runs code compiled already.

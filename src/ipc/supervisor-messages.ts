@@ -146,7 +146,7 @@ export const fromSupervisor = tagged('type', {
   publish: { child: string, topic: string, data: unknown, at: string },
   /** The spare's Placeholder has loaded (it answered a ping) and waits for its init: the spare is ready to take. */
   spare_ready: { placeholderPid: int(1) },
-  /** The spare's Placeholder died before any init came: the spare is broken, and the daemon ends it (unless it has just taken it). */
+  /** The spare's Placeholder died (or was discarded for never answering) before any init came: the spare is broken, and the daemon ends it (unless it has just taken it). */
   spare_lost: {},
   /** An exec started or ended: the events exec.started and exec.exited. */
   exec: { report: execReport },
