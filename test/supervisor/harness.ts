@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { childSpecInput, sessionSpecInput, type ChildSpec, type ChildSpecInput, type SessionSpec, type SessionSpecInput } from '../../src/contract/spec.js';
@@ -165,5 +166,43 @@ export function runsOfEachTest() {
     /** A run made by the test itself. */
     track: (made: SupervisorRun) => (run = made),
     tempDir: () => (home = tempHome()).dir,
+  };
+}
+
+/** A supervisor entry process, spawned as the daemon spawns it (an IPC channel): what it reports, its stderr, its exit code. */
+export interface EntryRun {
+  readonly proc: ChildProcess;
+  readonly reports: FromSupervisor[];
+  stderr(): string;
+  readonly exited: Promise<number | null>;
+}
+
+/**
+ * A test file's supervisor entries, the real process the daemon starts: after each test, one
+ * still running is SIGKILLed, and it and every pid tracked are proven gone.
+ */
+export function entriesOfEachTest() {
+  const pids = new Set<number>();
+  const procs: ChildProcess[] = [];
+  afterEach(async () => {
+    for (const proc of procs.splice(0)) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    killAll(pids);
+    await expectAllGone([...pids]);
+    pids.clear();
+  });
+  return {
+    spawn(options: SpawnOptions = {}): EntryRun {
+      const reports: FromSupervisor[] = [];
+      let stderr = '';
+      const proc = spawn(process.execPath, [entryPath('session-supervisor')], { ...options, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      procs.push(proc);
+      pids.add(proc.pid!);
+      proc.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      proc.on('message', (m: FromSupervisor) => reports.push(m));
+      const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+      return { proc, reports, stderr: () => stderr, exited };
+    },
+    /** A process the test saw start: it must be gone after the test. */
+    track: (pid: number) => pids.add(pid),
   };
 }

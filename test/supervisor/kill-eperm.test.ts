@@ -1,11 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chownSync, copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FromSupervisor, ToSupervisor } from '../../src/ipc/supervisor-messages.js';
-import { entryPath } from '../../src/process/entries.js';
-import { expectAllGone, isRunning, killAll, tempHome, waitFor } from '../helpers/proc.js';
-import { sessionSpec } from './harness.js';
+import type { ToSupervisor } from '../../src/ipc/supervisor-messages.js';
+import { isRunning, tempHome, waitFor } from '../helpers/proc.js';
+import { entriesOfEachTest, sessionSpec } from './harness.js';
 
 /**
  * A supervisor that may not signal a process of its child's tree (EPERM) says so and goes on.
@@ -14,17 +13,12 @@ import { sessionSpec } from './harness.js';
  */
 const NOBODY = 65534;
 let home: ReturnType<typeof tempHome> | undefined;
-let supervisor: ChildProcess | undefined;
-const pids = new Set<number>();
-
-afterEach(async () => {
-  if (supervisor?.exitCode === null && supervisor.signalCode === null) supervisor.kill('SIGKILL');
-  killAll(pids);
-  await expectAllGone([...pids]);
-  pids.clear();
+afterEach(() => {
   home?.cleanup();
   home = undefined;
 });
+// Registered after: vitest runs after-hooks last first, so the processes go before their dir.
+const entries = entriesOfEachTest();
 
 // A perl that may make itself root: the test runs as root and sets the capability on a copy.
 function rootPerl(dir: string): string {
@@ -43,25 +37,18 @@ function nobodysDir(): string {
 }
 
 async function startAsNobody(command: string, args: string[], dir: string) {
-  const reports: FromSupervisor[] = [];
-  let stderr = '';
-  const proc = spawn(process.execPath, [entryPath('session-supervisor')], { uid: NOBODY, gid: NOBODY, cwd: dir, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-  supervisor = proc;
-  pids.add(proc.pid!);
-  proc.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  proc.on('message', (m: FromSupervisor) => reports.push(m));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  const run = entries.spawn({ uid: NOBODY, gid: NOBODY, cwd: dir });
   const session = sessionSpec({ children: [{ name: 'x', command, args, cwd: dir, restart: 'temporary', shutdownMs: 1000 }] });
   const init: ToSupervisor = { type: 'init', init: { session, heartbeatMs: 1000, startTimeoutMs: 10_000, logDir: null } };
-  proc.send(init);
-  await waitFor(() => reports.find((m) => m.type === 'ready'), 'ready');
-  return { proc, reports, exited, stderr: () => stderr };
+  run.proc.send(init);
+  await waitFor(() => run.reports.find((m) => m.type === 'ready'), 'ready');
+  return run;
 }
 
 const rootPid = async (file: string) => {
   const pid = await waitFor(() => (existsSync(file) ? Number(readFileSync(file, 'utf8')) || null : null), 'perl to write its pid');
   await waitFor(() => readFileSync(`/proc/${pid}/status`, 'utf8').match(/^Uid:\s+0\s/m), 'perl to be root');
-  pids.add(pid);
+  entries.track(pid);
   return pid;
 };
 
