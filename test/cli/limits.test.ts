@@ -94,12 +94,15 @@ describe('limits through the CLI', { timeout: 60_000 }, () => {
   });
 
   it('--ttl-ms and --idle-terminate-ms end sessions with their errors; session.expired comes first', async () => {
-    const [mortal, quiet] = await Promise.all([h.create(['--ttl-ms', '2500']), h.create(['--idle-terminate-ms', '2500'])]);
+    // The ttl counts from the create, start included: the daemon is up first and the ttl is long
+    // enough that a start on a loaded machine (CI) cannot use it up before the session runs.
+    await h.cli(['daemon', 'start']);
+    const [mortal, quiet] = await Promise.all([h.create(['--ttl-ms', '5000']), h.create(['--idle-terminate-ms', '2500'])]);
     const ended = async (id: string) => {
       const info = await h.json<SessionInfo>(['info', id]);
       return info.status === 'terminated' ? info : null;
     };
-    expect((await waitFor(() => ended(mortal.id), 'the ttl')).error).toBe('ttl expired after 2500 ms');
+    expect((await waitFor(() => ended(mortal.id), 'the ttl')).error).toBe('ttl expired after 5000 ms');
     expect((await waitFor(() => ended(quiet.id), 'the idle terminate')).error).toBe('idle for 2500 ms');
     const types = (await h.cli(['events', '--session', mortal.id, '--json'])).stdout.trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
     expect(types.slice(-4)).toEqual(['session.expired', 'session.terminating', 'child.exited', 'session.terminated']);
