@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resolveStateDir } from '../contract/state-dir.js';
@@ -34,6 +33,8 @@ export function unitDir(system: boolean, env: NodeJS.ProcessEnv = process.env): 
 export function unitName(home: string, env: NodeJS.ProcessEnv = process.env): string {
   const standard = resolveStateDir(undefined, { ...env, SESSIOND_HOME: undefined });
   if (resolve(home) === standard) return 'sessiond.service';
+  // node:crypto loads here, not with every command's start-up.
+  const { createHash } = process.getBuiltinModule('node:crypto');
   return `sessiond-${createHash('sha256').update(resolve(home)).digest('hex').slice(0, 8)}.service`;
 }
 
