@@ -3,6 +3,7 @@
 // faster than a tree of node_modules; npm run bench measures it (the startup and exec scenarios).
 // `node scripts/bundle.mjs --sizes` also prints what each bundle holds.
 import { readFile, rm, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { build } from 'esbuild';
 
 // The children are CommonJS: Node 20 starts a CommonJS entry ~5 ms sooner than an ES module (its
@@ -75,8 +76,9 @@ if (cliFresh) await rm('dist/src/cli/chunks', { recursive: true, force: true });
 
 // The bin users run (package.json's) is CommonJS, for the same reason as the children: exec and
 // attach alone (an agent may run one per tool call), and beside it dist/bin/main.cjs, every other
-// command (yargs and all), which the bin requires only for them. Built first: the ES module build
-// below rewrites the files these read.
+// command (yargs and all), which the bin loads only for them, through V8's code cache
+// (src/cli/code-cache.ts: compiling its 210 KB costs ~11 ms; the bin's own 35 KB are not worth the
+// cache's loading). Built first: the ES module build below rewrites the files these read.
 const BIN = { entry: 'dist/bin/sessionctl.cjs', packages: [] };
 const MAIN = 'dist/bin/main.cjs';
 // The cluster's client stays in both bundles (~17 KB of the bin): as a file of its own it would
@@ -91,18 +93,24 @@ const CJS = {
   logOverride: { 'empty-import-meta': 'error' },
   banner: { js: "'use strict';const __sessiondModuleUrl=require('node:url').pathToFileURL(__filename).href;" },
   // NATS loads only with --cluster, from dist/vendor/nats.js; node-pty only on a supervisor.
-  external: ['@nats-io/*', '@lydell/node-pty', './main.cjs'],
+  external: ['@nats-io/*', '@lydell/node-pty'],
   plugins: [lazyStringWidth, lazyAssert, {
-    // The bin's import of main.js is a require of main.cjs, through a module of its own: an import()
-    // would load it with the ES module loader, whose lexer reads all 200 KB for its exports (~30 ms).
+    // The bin's import of main.js is main.cjs through the code cache, by a module of its own: an
+    // import() would load it with the ES module loader, whose lexer reads all 210 KB for its exports (~30 ms).
     name: 'main-required',
     setup: (b) => {
-      b.onResolve({ filter: /^\.\/main\.js$/ }, ({ importer }) => (importer.endsWith('/cli/sessionctl.js') ? { path: 'main.cjs', namespace: 'require' } : undefined));
-      b.onLoad({ filter: /.*/, namespace: 'require' }, ({ path }) => ({ contents: `module.exports = require('./${path}');`, loader: 'js' }));
+      b.onResolve({ filter: /^\.\/main\.js$/ }, ({ importer }) => (importer.endsWith('/cli/sessionctl.js') ? { path: 'main.cjs', namespace: 'require-cached' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'require-cached' }, ({ path }) => ({
+        contents: `module.exports = require('./code-cache.js').requireCached(require('node:path').join(__dirname, '${path}'));`,
+        resolveDir: resolve('dist/src/cli'),
+        loader: 'js',
+      }));
     },
   }],
 };
 const [bin] = cliFresh ? await Promise.all([build({ ...CJS, entryPoints: [CLI], outfile: BIN.entry }), build({ ...CJS, entryPoints: ['dist/src/cli/main.js'], outfile: MAIN })]) : [];
+// A rebuilt main.cjs runs no cache of the one before (each is named by its file's size and mtime: this only tidies).
+if (cliFresh) await rm('dist/bin/.code-cache', { recursive: true, force: true });
 
 const bundles = await Promise.all([
   // node-pty is native and loaded only for an exec with a tty: required at run time, never bundled.

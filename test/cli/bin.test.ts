@@ -1,7 +1,9 @@
 // The sessionctl users run (package.json's bin) is a CommonJS bundle holding exec and attach alone
-// (Node 20 starts a CommonJS entry sooner: scripts/bundle.mjs); every other command requires
-// main.cjs, the CommonJS bundle beside it. dist/src/cli/sessionctl.js, the ES module entry, still runs by path.
-import { readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+// (Node 20 starts a CommonJS entry sooner: scripts/bundle.mjs); every other command loads
+// main.cjs, the CommonJS bundle beside it, through V8's code cache (src/cli/code-cache.ts).
+// dist/src/cli/sessionctl.js, the ES module entry, still runs by path.
+import { appendFileSync, chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
@@ -67,6 +69,52 @@ it('runs every other command: --version, --help, list --json', async () => {
   expect(help.stdout).toMatch(/sessionctl exec <id>/);
   expect(await h.cli(['exec', '--help'])).toMatchObject({ exitCode: 0, stdout: expect.stringContaining('--timeout-ms') });
   expect(await h.cli(['list', '--json'])).toMatchObject({ exitCode: 0, stdout: '[]' });
+});
+
+it('keeps main.cjs compiled in a code cache beside it: written by a first run, used by the next, remade when refused or its file changed, never needed', async () => {
+  // A copy of the bin and main.cjs in a package of their own (main.cjs looks for its root), so that this
+  // test alone writes their cache: registry-key needs nothing else.
+  const root = mkdtempSync(join(tmpdir(), 'sessiond-code-cache-'));
+  const dir = join(root, 'dist', 'bin');
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(root, 'package.json'), '{}\n');
+    for (const file of ['sessionctl.cjs', 'main.cjs']) copyFileSync(join(ROOT, 'dist', 'bin', file), join(dir, file));
+    const cacheDir = join(dir, '.code-cache');
+    const cacheOf = () => {
+      const { size, mtimeMs } = statSync(join(dir, 'main.cjs'));
+      return join(cacheDir, `main.cjs-${size}-${Math.trunc(mtimeMs)}`);
+    };
+    const key = async (uid?: number) => {
+      const as = uid === undefined ? {} : { uid, gid: uid, env: { HOME: h.home } };
+      const run = await execa(process.execPath, [join(dir, 'sessionctl.cjs'), 'registry-key', 'x'], { reject: false, stdin: 'ignore', ...as });
+      expect({ exitCode: run.exitCode, stdout: run.stdout, stderr: run.stderr.slice(-1000) }).toEqual({ exitCode: 0, stdout: 'session_supervisor:x', stderr: '' });
+    };
+    await key();
+    const written = readFileSync(cacheOf());
+    expect(written.length).toBeGreaterThan(10_000);
+    const { mtimeMs } = statSync(cacheOf());
+    await key(); // V8 took it: nothing is written again
+    expect(statSync(cacheOf()).mtimeMs).toBe(mtimeMs);
+    expect(readdirSync(cacheDir)).toEqual([`main.cjs-${statSync(join(dir, 'main.cjs')).size}-${Math.trunc(statSync(join(dir, 'main.cjs')).mtimeMs)}`]);
+    // A cache V8 refuses (here: not one at all) is run past, and made again.
+    writeFileSync(cacheOf(), Buffer.alloc(written.length, 7));
+    await key();
+    expect(readFileSync(cacheOf()).equals(Buffer.alloc(written.length, 7))).toBe(false);
+    // An edited main.cjs is never run from the cache of the file it was: a cache of its own.
+    appendFileSync(join(dir, 'main.cjs'), '\n// edited\n');
+    await key();
+    expect(readdirSync(cacheDir)).toHaveLength(2);
+    expect(readdirSync(cacheDir)).toContain(cacheOf().slice(cacheDir.length + 1));
+    // A user who may not write the folder (an install of someone else's) runs it uncached, as well.
+    rmSync(cacheDir, { recursive: true });
+    for (const folder of [root, join(root, 'dist'), dir]) chmodSync(folder, 0o755);
+    chownSync(h.home, 65534, 65534); // its state dir
+    await key(65534);
+    expect(readdirSync(dir).sort()).toEqual(['main.cjs', 'sessionctl.cjs']);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 it('starts the daemon of this package for an exec, run through a link as npm installs it', async () => {
