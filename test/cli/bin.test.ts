@@ -25,9 +25,9 @@ afterEach(async () => {
 
 // Runs the bin with every module it loads written to stderr: `cjs` and the files in require.cache at
 // exit, `esm` and each URL the ES module loader resolves.
-async function modulesLoaded(args: readonly string[]): Promise<{ exitCode: number | undefined; stdout: string; cjs: string[]; esm: string[] }> {
+async function modulesLoaded(args: readonly string[]): Promise<{ exitCode: number | undefined; stdout: string; cjs: string[]; esm: string[]; builtins: string[] }> {
   const trace = join(h.home, 'trace.cjs');
-  writeFileSync(trace, 'process.on("exit", () => process._rawDebug("cjs " + JSON.stringify(Object.keys(require.cache))));\n');
+  writeFileSync(trace, 'process.on("exit", () => { process._rawDebug("cjs " + JSON.stringify(Object.keys(require.cache))); process._rawDebug("builtins " + JSON.stringify(process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice(13)))); });\n');
   const hooks = join(h.home, 'hooks.mjs');
   writeFileSync(hooks, 'export async function resolve(s, c, next) { const r = await next(s, c); process._rawDebug("esm " + r.url); return r; }\n');
   const register = join(h.home, 'register.mjs');
@@ -36,7 +36,8 @@ async function modulesLoaded(args: readonly string[]): Promise<{ exitCode: numbe
   h.noteDaemon();
   const lines = result.stderr.split('\n');
   const cjs = JSON.parse(lines.find((line) => line.startsWith('cjs '))!.slice(4)) as string[];
-  return { exitCode: result.exitCode, stdout: result.stdout, cjs, esm: lines.filter((line) => line.startsWith('esm ')).map((line) => line.slice(4)) };
+  const builtins = JSON.parse(lines.find((line) => line.startsWith('builtins '))!.slice(9)) as string[];
+  return { exitCode: result.exitCode, stdout: result.stdout, cjs, esm: lines.filter((line) => line.startsWith('esm ')).map((line) => line.slice(4)), builtins };
 }
 
 it('is a CommonJS file (.cjs, whatever the package type) that an exec runs alone: no ES module, no yargs, no zod', async () => {
@@ -54,6 +55,9 @@ it('is a CommonJS file (.cjs, whatever the package type) that an exec runs alone
   expect(exec.cjs.slice(1)).toEqual([SESSIONCTL]);
   // The hooks' --import has the ES module loader resolve the entry too: that, and nothing after it.
   expect(exec.esm).toEqual([pathToFileURL(SESSIONCTL).href]);
+  // Nor a Node module it can do without: node:os (signal numbers, the home dir) only when asked, node:crypto never.
+  expect(exec.builtins).toContain('net');
+  expect(exec.builtins.filter((name) => ['os', 'crypto', 'vm', 'zlib', 'http'].includes(name))).toEqual([]);
   // Every other command goes on to main.cjs, required: no ES module either (the loader's lexer
   // would read all of main.cjs for its exports).
   const list = await modulesLoaded(['list', '--json']);
