@@ -133,7 +133,7 @@ const bundles = await Promise.all([
     external: ['@nats-io/*'],
     plugins: [lazyStringWidth, lazyAssert],
   }),
-  // The NATS client in one file (src/cluster/nats.ts loads it): its tree of ES modules takes ~5× longer to load.
+  // The NATS client in one file (src/cluster/nats.ts requires it): its tree of ES modules takes ~5× longer to load.
   // It is all users get of it: the @nats-io packages are devDependencies (@nats-io/nuid@3 declares
   // node >= 22, and an install warned EBADENGINE; package.json's overrides take 2.0.3, same API, node >= 18).
   build({
@@ -143,9 +143,10 @@ const bundles = await Promise.all([
       resolveDir: process.cwd(),
       sourcefile: 'nats-vendor.js',
     },
-    outfile: 'dist/vendor/nats.js',
-    format: 'esm',
-    banner: { js: "import{createRequire as __sessiondRequire}from'node:module';const require=__sessiondRequire(import.meta.url);" },
+    // CommonJS, required: no import(), which sessionctl's main.cjs could not make, compiled from
+    // V8's code cache (Node 20 drops a cached script's dynamic import callback).
+    outfile: 'dist/vendor/nats.cjs',
+    format: 'cjs',
   }),
   // The daemon: a first `sessionctl create` waits for it to load (a tree of ~300 files: ~25% more
   // CPU than one bundle). better-sqlite3 is native; prom-client is loaded only with --metrics.

@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import { constants, Script } from 'node:vm';
+import { Script } from 'node:vm';
 
 /**
  * Runs the CommonJS file `file` and returns its exports, compiled from the cache beside it
@@ -23,15 +23,16 @@ export function requireCached(file: string): unknown {
   } catch {
     // none yet: this run writes it
   }
-  const script = new Script(Module.wrap(source), { filename: file, cachedData, importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+  // No import() in it: Node 20 loses a cached script's dynamic import callback (the NATS client is required).
+  const script = new Script(Module.wrap(source), { filename: file, cachedData });
   if (!cachedData || script.cachedDataRejected) process.once('exit', () => save(cache, script));
   const module = new Module(file);
   module.filename = file;
-  module.loaded = true;
   // As require would: its own require (paths relative to it), and a place in require.cache.
   const ownRequire = createRequire(file);
   ownRequire.cache[file] = module;
   (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, ownRequire, module, file, dirname(file));
+  module.loaded = true;
   return module.exports;
 }
 

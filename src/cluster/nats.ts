@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { PACKAGE_ROOT } from '../process/entries.js';
 import type { MsgHdrs, NatsConnection, NodeConnectionOptions } from '@nats-io/transport-node';
 import type { KV } from '@nats-io/kv';
@@ -17,19 +17,16 @@ export interface NatsModule {
 
 let loaded: Promise<NatsModule> | null = null;
 
-// scripts/bundle.mjs makes dist/vendor/nats.js, the client in one file: ~5× faster to load than
-// its tree of ES modules. Run from the sources (tests), the packages are imported as they are.
+// scripts/bundle.mjs makes dist/vendor/nats.cjs, the client in one file: ~5× faster to load than
+// its tree of ES modules, and required, not imported (code-cache.ts). Run from the sources (tests),
+// the packages are imported as they are.
 export function loadNats(): Promise<NatsModule> {
   return (loaded ??= (async () => {
-    // Whichever bundle this code sits in (the daemon's, a CLI chunk), the client is in dist/vendor/.
-    const bundled = join(PACKAGE_ROOT, 'dist', 'vendor', 'nats.js');
-    try {
-      if (!existsSync(bundled)) throw new Error('no bundled NATS client');
-      return (await import(pathToFileURL(bundled).href)) as NatsModule;
-    } catch {
-      const [core, kv] = await Promise.all([import('@nats-io/transport-node'), import('@nats-io/kv')]);
-      return { connect: core.connect, credsAuthenticator: core.credsAuthenticator, headers: core.headers, createInbox: core.createInbox, Kvm: kv.Kvm } as unknown as NatsModule;
-    }
+    // Whichever bundle this code sits in (the daemon's, sessionctl's), the client is in dist/vendor/.
+    const bundled = join(PACKAGE_ROOT, 'dist', 'vendor', 'nats.cjs');
+    if (existsSync(bundled)) return createRequire(import.meta.url)(bundled) as NatsModule;
+    const [core, kv] = await Promise.all([import('@nats-io/transport-node'), import('@nats-io/kv')]);
+    return { connect: core.connect, credsAuthenticator: core.credsAuthenticator, headers: core.headers, createInbox: core.createInbox, Kvm: kv.Kvm } as unknown as NatsModule;
   })());
 }
 
