@@ -92,7 +92,7 @@ const CJS = {
   define: { 'import.meta.url': '__sessiondModuleUrl', 'import.meta.resolve': 'require.resolve' },
   logOverride: { 'empty-import-meta': 'error' },
   banner: { js: "'use strict';const __sessiondModuleUrl=require('node:url').pathToFileURL(__filename).href;" },
-  // NATS loads only with --cluster, from dist/vendor/nats.js; node-pty only on a supervisor.
+  // NATS loads only with --cluster, from dist/vendor/nats.cjs; node-pty only on a supervisor.
   external: ['@nats-io/*', '@lydell/node-pty'],
   plugins: [lazyStringWidth, lazyAssert, {
     // The bin's import of main.js is main.cjs through the code cache, by a module of its own: an
@@ -129,7 +129,7 @@ const bundles = await Promise.all([
     // Some dependencies are CommonJS and call require(): give the ESM bundle one. The shebang
     // stays on the first line (esbuild keeps it above the banner).
     banner: { js: "import{createRequire as __sessiondRequire}from'node:module';const require=__sessiondRequire(import.meta.url);" },
-    // The NATS client is loaded only with --cluster, from dist/vendor/nats.js (below).
+    // The NATS client is loaded only with --cluster, from dist/vendor/nats.cjs (below).
     external: ['@nats-io/*'],
     plugins: [lazyStringWidth, lazyAssert],
   }),
@@ -155,7 +155,7 @@ const bundles = await Promise.all([
     entryPoints: ['dist/daemon/sessiond.js'],
     outfile: 'dist/daemon/sessiond.js',
     format: 'esm',
-    // The NATS client (dist/vendor/nats.js) loads only with --cluster; node-pty only for an exec with a tty.
+    // The NATS client (dist/vendor/nats.cjs) loads only with --cluster; node-pty only for an exec with a tty.
     external: ['better-sqlite3', 'prom-client', '@nats-io/*', '@lydell/node-pty'],
     banner: { js: "import{createRequire as __sessiondRequire}from'node:module';const require=__sessiondRequire(import.meta.url);" },
   }),

@@ -1,4 +1,4 @@
-// How the sessionctl bin loads its two halves (dist/bin/stream.cjs, dist/bin/main.cjs): as Node's
+// How the sessionctl bin loads dist/bin/main.cjs (every command but exec and attach): as Node's
 // require would, plus V8's code cache, which Node 20 does not keep (22 has module.enableCompileCache).
 // Compiling main.cjs's 210 KB takes ~11 ms of every command here; from its cache, ~2 ms.
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
