@@ -7,6 +7,10 @@ import type { SessionRecord } from '../store/sessions.js';
 
 export type EventListener = (event: StoredEvent) => void;
 
+// Events a supervisor reports that change nothing of their session: its record stays as last
+// written (an agent's execs would otherwise rewrite it, spec and all, twice each).
+const RECORDLESS: ReadonlySet<SessionEvent['type']> = new Set(['exec.started', 'exec.exited']);
+
 /**
  * Writes the manager's events to the store together with their sessions' records (one
  * transaction: a SIGKILL never leaves one without the other), then hands each stored event, with
@@ -19,8 +23,11 @@ export type EventListener = (event: StoredEvent) => void;
 export class Journal {
   private readonly listeners = new Set<EventListener>();
   private frozen = false;
-  /** Emitted, not yet written: each with its session's record as it stood then (a terminated one may be forgotten by the write). */
-  private pending: { event: SessionEvent; record: SessionRecord }[] = [];
+  /**
+   * Emitted, not yet written: each with its session's record as it stood then (a terminated one
+   * may be forgotten by the write), or null for an event that changed nothing of it (RECORDLESS).
+   */
+  private pending: { event: SessionEvent; record: SessionRecord | null }[] = [];
 
   constructor(
     private readonly store: Store,
@@ -51,7 +58,8 @@ export class Journal {
 
   private write(event: SessionEvent): void {
     if (this.frozen) return;
-    if (this.pending.push({ event, record: this.manager.record(event.session) }) === 1) setImmediate(() => this.flush());
+    const record = RECORDLESS.has(event.type) ? null : this.manager.record(event.session);
+    if (this.pending.push({ event, record }) === 1) setImmediate(() => this.flush());
   }
 
   /** Writes what was emitted and is not written yet. */
@@ -63,7 +71,8 @@ export class Journal {
       stored = this.store.transaction(() => {
         const appended = pending.map(({ event }) => this.store.events.append(event));
         // Each session's last record: the state after all of its events.
-        for (const record of new Map(pending.map(({ record }) => [record.id, record])).values()) this.store.sessions.put(record);
+        const records = pending.flatMap(({ record }) => (record ? [[record.id, record] as const] : []));
+        for (const record of new Map(records).values()) this.store.sessions.put(record);
         return appended;
       });
     } catch (error) {
