@@ -82,7 +82,7 @@ export function renderTables(figures: readonly Figure[], systems: readonly Syste
   ].join('\n');
 }
 
-export async function writeJson(path: string, data: { plan: Plan; systems: readonly SystemEntry[]; figures: readonly Figure[]; targets: readonly TargetResult[]; machine: ReturnType<typeof machine>; loads: ReadonlyArray<{ scenario: string; load: number[] }>; startedAt: string; durationS: number }): Promise<void> {
+export async function writeJson(path: string, data: { plan: Plan; systems: readonly SystemEntry[]; figures: readonly Figure[]; targets: readonly TargetResult[]; machine: ReturnType<typeof machine> & { unsetEnv: readonly string[] }; loads: ReadonlyArray<{ scenario: string; load: number[] }>; startedAt: string; durationS: number }): Promise<void> {
   const figures = data.figures.map((f) => ({
     ...f,
     summary: Object.fromEntries(Object.entries(f.samples).map(([name, samples]) => [name, summarize(samples ?? [])])),

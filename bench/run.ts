@@ -12,6 +12,7 @@ import { cleanupOnSignals, onCleanup, runCleanup } from './cleanup.js';
 import { FULL_PLAN, QUICK_PLAN, type Figure, type Plan } from './figure.js';
 import { Hub } from './hub.js';
 import { machine, renderTables, writeJson, type SystemEntry } from './report.js';
+import { unsetStartUpEnv } from './start-up-env.js';
 import { createScenario } from './scenarios/create.js';
 import { clusterScenario } from './scenarios/cluster.js';
 import { crashScenario } from './scenarios/crash.js';
@@ -130,7 +131,8 @@ async function main(): Promise<number> {
   }
   const ordered = SYSTEM_NAMES.flatMap((name) => systems.filter((s) => s.name === name));
 
-  const info = machine();
+  // After the installs above, before the first process a scenario times (start-up-env.ts).
+  const info = { ...machine(), unsetEnv: unsetStartUpEnv() };
   const figures: Figure[] = [];
   // The load average as each scenario starts: the machine may be shared, and its load moves wall times.
   const loads: Array<{ scenario: string; load: number[] }> = [];
@@ -145,7 +147,7 @@ async function main(): Promise<number> {
 
   const targets = checkTargets(figures);
   const loadRange = loads.map((l) => l.load[0]!);
-  console.log(`\nsessiond bench${plan.quick ? ' (quick)' : ''}: ${startedAt.toISOString()}, ${info.nproc} × ${info.cpu}, ${info.memoryGiB} GiB, Node ${info.node}, load at start ${info.loadAtStart.join(' ')}, 1-min load as scenarios started ${Math.min(...loadRange)}–${Math.max(...loadRange)}\n`);
+  console.log(`\nsessiond bench${plan.quick ? ' (quick)' : ''}: ${startedAt.toISOString()}, ${info.nproc} × ${info.cpu}, ${info.memoryGiB} GiB, Node ${info.node}, load at start ${info.loadAtStart.join(' ')}, 1-min load as scenarios started ${Math.min(...loadRange)}–${Math.max(...loadRange)}${info.unsetEnv.length ? `; unset for the run: ${info.unsetEnv.join(', ')}` : ''}\n`);
   console.log(renderTables(figures, entries, targets));
   console.log(`\nwrote ${out}`);
   return 0;
