@@ -10,6 +10,10 @@ import { Supervisor } from '../src/supervisor/supervisor.js';
 import { EXEC_GRACE_MS } from '../src/exec/exec-run.js';
 import { SessionExecs } from '../src/exec/session-execs.js';
 import { attachable, ChildAttachments } from '../src/exec/child-attach.js';
+import { restoreCaCerts } from '../src/process/ca-certs-env.js';
+
+// Started without NODE_EXTRA_CA_CERTS (ca-certs-env.ts); our children get it back from here on.
+restoreCaCerts();
 
 let supervisor: Supervisor | null = null;
 let spare: SparePlaceholder | null = null;

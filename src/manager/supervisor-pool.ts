@@ -3,6 +3,7 @@ import type { SessionCgroup } from '../cgroup/index.js';
 import { newSessionId } from '../contract/ids.js';
 import type { ChildSpec } from '../contract/spec.js';
 import type { FromSupervisor } from '../ipc/supervisor-messages.js';
+import { caCertsMovedAside } from '../process/ca-certs-env.js';
 import { entryPath, SUPERVISOR_NODE_ARGS } from '../process/entries.js';
 import { readStat } from '../process/proc.js';
 import { spawnProcess, type Spawned } from '../process/spawn.js';
@@ -165,7 +166,7 @@ export class SupervisorPool {
 
   private spawn(id: string): Spawned {
     if (this.kind) return this.kind.spawn(id);
-    return spawnProcess({ file: entryPath('session-supervisor') }, { stdout: this.log, stderr: this.log, nodeArgs: SUPERVISOR_NODE_ARGS });
+    return spawnProcess({ file: entryPath('session-supervisor') }, { stdout: this.log, stderr: this.log, nodeArgs: SUPERVISOR_NODE_ARGS, env: caCertsMovedAside() });
   }
 }
 

@@ -19,8 +19,8 @@ export type Output = 'pipe' | 'ignore' | number;
 
 export interface SpawnOptions {
   readonly args?: readonly string[];
-  /** Laid over the spawner's own environment. */
-  readonly env?: Readonly<Record<string, string>>;
+  /** Laid over the spawner's own environment (undefined: unset there). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   /** Its working directory; default: the spawner's. */
   readonly cwd?: string;
   readonly stdout: Output;

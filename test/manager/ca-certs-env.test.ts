@@ -1,0 +1,47 @@
+// A supervisor and its spare Placeholder start without NODE_EXTRA_CA_CERTS (Node parses the bundle
+// it names at every start, before any JavaScript); the session's children and execs still get it
+// (src/process/ca-certs-env.ts).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { Harness, readySpare } from './harness.js';
+
+const environ = (pid: number) => readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+const caCerts = (pid: number) => environ(pid).find((entry) => entry.startsWith('NODE_EXTRA_CA_CERTS='));
+
+let h: Harness | undefined;
+let before: string | undefined;
+beforeEach(() => {
+  before = process.env.NODE_EXTRA_CA_CERTS;
+});
+afterEach(async () => {
+  if (before === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
+  else process.env.NODE_EXTRA_CA_CERTS = before;
+  await h?.close();
+  h = undefined;
+});
+
+it("starts a supervisor and its spare Placeholder without NODE_EXTRA_CA_CERTS, and gives it to the session's children and execs", async () => {
+  h = new Harness();
+  const bundle = join(h.home.dir, 'extra-ca.pem');
+  writeFileSync(bundle, '');
+  process.env.NODE_EXTRA_CA_CERTS = bundle;
+  const spare = await readySpare(h);
+  expect(caCerts(spare.supervisorPid)).toBeUndefined();
+  expect(caCerts(spare.placeholderPid)).toBeUndefined();
+
+  const id = await h.create({ children: [{ name: 'worker', command: 'sleep', args: ['60'] }] });
+  const info = await h.manager.getSessionInfo(id);
+  expect(info.supervisorPid).toBe(spare.supervisorPid);
+  const worker = info.children[0]!.pid!;
+  expect(caCerts(worker)).toBe(`NODE_EXTRA_CA_CERTS=${bundle}`);
+  expect(environ(worker).some((entry) => entry.startsWith('SESSIOND_NODE_EXTRA_CA_CERTS='))).toBe(false);
+  expect(await h.manager.exec(id, ['sh', '-c', 'echo "$NODE_EXTRA_CA_CERTS|${SESSIOND_NODE_EXTRA_CA_CERTS-unset}"'])).toMatchObject({ code: 0, stdout: `${bundle}|unset\n` });
+
+  // Without the variable, nothing is carried.
+  delete process.env.NODE_EXTRA_CA_CERTS;
+  const plain = await readySpare(h);
+  expect(environ(plain.supervisorPid).some((entry) => entry.includes('NODE_EXTRA_CA_CERTS'))).toBe(false);
+  const bare = await h.create({});
+  expect(await h.manager.exec(bare, ['sh', '-c', 'echo "${NODE_EXTRA_CA_CERTS-unset}"'])).toMatchObject({ stdout: 'unset\n' });
+});
