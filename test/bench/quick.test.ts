@@ -1,7 +1,7 @@
 // The bench's smoke mode runs end to end: it finishes, prints the table and writes the JSON.
 // sessiond and the floor only: PM2 and supervisord stay out so the test needs no network.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -22,15 +22,21 @@ afterAll(async () => {
 
 test('npm run bench -- --quick finishes, prints the table and writes the JSON', async () => {
   const out = join(dir, 'latest.json');
+  // A variable that makes every Node start do work: the run unsets it for all it starts, and says so.
+  const bundle = join(dir, 'extra-ca.pem');
+  await writeFile(bundle, '');
   const { stdout } = await run(process.execPath, [join(repo, 'bench/dist/run.js'), '--quick', '--only', 'sessiond,floor', '--out', out], {
     cwd: repo,
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: bundle },
     timeout: 300_000, // a smoke run of every scenario; on a loaded machine it takes minutes
   });
   expect(stdout).toMatch(/\| figure +\| sessiond +\| floor +\|/);
+  expect(stdout).toContain('unset for the run: NODE_EXTRA_CA_CERTS');
   expect(stdout).toContain('crash (SIGKILL worker) → replacement ready');
   expect(stdout).toContain('Targets (issues 5 and 11)');
 
-  const json = JSON.parse(await readFile(out, 'utf8')) as { figures: Array<{ key: string; summary: Record<string, { n: number } | null> }> };
+  const json = JSON.parse(await readFile(out, 'utf8')) as { figures: Array<{ key: string; summary: Record<string, { n: number } | null> }>; machine: { unsetEnv: string[] } };
+  expect(json.machine.unsetEnv).toContain('NODE_EXTRA_CA_CERTS');
   const keys = json.figures.map((f) => f.key);
   for (const key of ['startup.supervisor', 'startup.placeholder', 'create.client', 'create.cli', 'create.cli_startup', 'create.child', 'create.spare_pss', 'crash.replacement_ready', 'terminate.cooperative', 'terminate.ignoring', 'orphans.last_gone']) {
     expect(keys).toContain(key);
