@@ -11,8 +11,7 @@ const CARRIED = 'SESSIOND_NODE_EXTRA_CA_CERTS';
 
 /** Laid over `from` for a supervisor's spawn: the variable moved aside (undefined unsets it). */
 export function caCertsMovedAside(from: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
-  const value = from[CA_CERTS];
-  return value === undefined ? {} : { [CA_CERTS]: undefined, [CARRIED]: value };
+  return { [CA_CERTS]: undefined, [CARRIED]: from[CA_CERTS] };
 }
 
 /** Laid over the supervisor's environment for its spare Placeholder: started without it. */

@@ -9,14 +9,17 @@ import { Harness, readySpare } from './harness.js';
 const environ = (pid: number) => readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
 const caCerts = (pid: number) => environ(pid).find((entry) => entry.startsWith('NODE_EXTRA_CA_CERTS='));
 
+const NAMES = ['NODE_EXTRA_CA_CERTS', 'SESSIOND_NODE_EXTRA_CA_CERTS'] as const;
 let h: Harness | undefined;
-let before: string | undefined;
+let before: Array<string | undefined> = [];
 beforeEach(() => {
-  before = process.env.NODE_EXTRA_CA_CERTS;
+  before = NAMES.map((name) => process.env[name]);
 });
 afterEach(async () => {
-  if (before === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
-  else process.env.NODE_EXTRA_CA_CERTS = before;
+  NAMES.forEach((name, i) => {
+    if (before[i] === undefined) delete process.env[name];
+    else process.env[name] = before[i];
+  });
   await h?.close();
   h = undefined;
 });
@@ -38,8 +41,9 @@ it("starts a supervisor and its spare Placeholder without NODE_EXTRA_CA_CERTS, a
   expect(environ(worker).some((entry) => entry.startsWith('SESSIOND_NODE_EXTRA_CA_CERTS='))).toBe(false);
   expect(await h.manager.exec(id, ['sh', '-c', 'echo "$NODE_EXTRA_CA_CERTS|${SESSIOND_NODE_EXTRA_CA_CERTS-unset}"'])).toMatchObject({ code: 0, stdout: `${bundle}|unset\n` });
 
-  // Without the variable, nothing is carried.
+  // Without the variable, nothing is carried: not even a stray value of the carrier's name.
   delete process.env.NODE_EXTRA_CA_CERTS;
+  process.env.SESSIOND_NODE_EXTRA_CA_CERTS = bundle;
   const plain = await readySpare(h);
   expect(environ(plain.supervisorPid).some((entry) => entry.includes('NODE_EXTRA_CA_CERTS'))).toBe(false);
   const bare = await h.create({});
