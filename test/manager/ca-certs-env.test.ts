@@ -1,8 +1,7 @@
 // A supervisor and its spare Placeholder start without NODE_EXTRA_CA_CERTS (Node parses the bundle
 // it names at every start, before any JavaScript); the session's children and execs still get it
 // (src/process/ca-certs-env.ts).
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Harness, readySpare } from './harness.js';
 
@@ -24,11 +23,19 @@ afterEach(async () => {
   h = undefined;
 });
 
+// Set before the manager starts its first spare. The path is carried, never read here: none of
+// the processes that should have the variable is a Node process (a Node one would only warn).
+const BUNDLE = '/nonexistent/sessiond-test/extra-ca.pem';
+function withVariables(values: { NODE_EXTRA_CA_CERTS?: true; SESSIOND_NODE_EXTRA_CA_CERTS?: true }): Harness {
+  for (const name of NAMES) {
+    if (values[name]) process.env[name] = BUNDLE;
+    else delete process.env[name];
+  }
+  return new Harness();
+}
+
 it("starts a supervisor and its spare Placeholder without NODE_EXTRA_CA_CERTS, and gives it to the session's children and execs", async () => {
-  h = new Harness();
-  const bundle = join(h.home.dir, 'extra-ca.pem');
-  writeFileSync(bundle, '');
-  process.env.NODE_EXTRA_CA_CERTS = bundle;
+  h = withVariables({ NODE_EXTRA_CA_CERTS: true });
   const spare = await readySpare(h);
   expect(caCerts(spare.supervisorPid)).toBeUndefined();
   expect(caCerts(spare.placeholderPid)).toBeUndefined();
@@ -37,13 +44,13 @@ it("starts a supervisor and its spare Placeholder without NODE_EXTRA_CA_CERTS, a
   const info = await h.manager.getSessionInfo(id);
   expect(info.supervisorPid).toBe(spare.supervisorPid);
   const worker = info.children[0]!.pid!;
-  expect(caCerts(worker)).toBe(`NODE_EXTRA_CA_CERTS=${bundle}`);
+  expect(caCerts(worker)).toBe(`NODE_EXTRA_CA_CERTS=${BUNDLE}`);
   expect(environ(worker).some((entry) => entry.startsWith('SESSIOND_NODE_EXTRA_CA_CERTS='))).toBe(false);
-  expect(await h.manager.exec(id, ['sh', '-c', 'echo "$NODE_EXTRA_CA_CERTS|${SESSIOND_NODE_EXTRA_CA_CERTS-unset}"'])).toMatchObject({ code: 0, stdout: `${bundle}|unset\n` });
+  expect(await h.manager.exec(id, ['sh', '-c', 'echo "$NODE_EXTRA_CA_CERTS|${SESSIOND_NODE_EXTRA_CA_CERTS-unset}"'])).toMatchObject({ code: 0, stdout: `${BUNDLE}|unset\n` });
+});
 
-  // Without the variable, nothing is carried: not even a stray value of the carrier's name.
-  delete process.env.NODE_EXTRA_CA_CERTS;
-  process.env.SESSIOND_NODE_EXTRA_CA_CERTS = bundle;
+it("carries nothing without NODE_EXTRA_CA_CERTS: not even a stray value of the carrier's name", async () => {
+  h = withVariables({ SESSIOND_NODE_EXTRA_CA_CERTS: true });
   const plain = await readySpare(h);
   expect(environ(plain.supervisorPid).some((entry) => entry.includes('NODE_EXTRA_CA_CERTS'))).toBe(false);
   const bare = await h.create({});
