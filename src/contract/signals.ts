@@ -20,5 +20,6 @@ export function toSignal(text: string): NodeJS.Signals {
 
 /** The number of a signal named as the OS names it (SIGTERM: 15), null for an unknown name. */
 export function signalNumber(name: string): number | null {
-  return Object.hasOwn(signals(), name) ? signals()[name as NodeJS.Signals] : null;
+  const table = signals();
+  return Object.hasOwn(table, name) ? table[name as NodeJS.Signals] : null;
 }
