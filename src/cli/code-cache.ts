@@ -15,8 +15,7 @@ import { Script } from 'node:vm';
  */
 export function requireCached(file: string): unknown {
   const source = readFileSync(file, 'utf8');
-  const { size, mtimeMs } = statSync(file);
-  const cache = join(dirname(file), '.code-cache', `${basename(file)}-${size}-${Math.trunc(mtimeMs)}`);
+  const cache = codeCacheOf(file);
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(cache);
@@ -34,6 +33,12 @@ export function requireCached(file: string): unknown {
   (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, ownRequire, module, file, dirname(file));
   module.loaded = true;
   return module.exports;
+}
+
+/** Where the cache of `file` as it is now is kept: named by its size and mtime. */
+export function codeCacheOf(file: string): string {
+  const { size, mtimeMs } = statSync(file);
+  return join(dirname(file), '.code-cache', `${basename(file)}-${size}-${Math.trunc(mtimeMs)}`);
 }
 
 // Written whole or not at all (a rename), however many runs write it at once.

@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { codeCacheOf } from '../../src/cli/code-cache.js';
 import { entryPath } from '../../src/process/entries.js';
 import { Harness, SESSIONCTL } from './harness.js';
 
@@ -85,10 +86,7 @@ it('keeps main.cjs compiled in a code cache beside it: written by a first run, u
     writeFileSync(join(root, 'package.json'), '{}\n');
     for (const file of ['sessionctl.cjs', 'main.cjs']) copyFileSync(join(ROOT, 'dist', 'bin', file), join(dir, file));
     const cacheDir = join(dir, '.code-cache');
-    const cacheOf = () => {
-      const { size, mtimeMs } = statSync(join(dir, 'main.cjs'));
-      return join(cacheDir, `main.cjs-${size}-${Math.trunc(mtimeMs)}`);
-    };
+    const cacheOf = () => codeCacheOf(join(dir, 'main.cjs'));
     const key = async (uid?: number) => {
       const as = uid === undefined ? {} : { uid, gid: uid, env: { HOME: h.home } };
       const run = await execa(process.execPath, [join(dir, 'sessionctl.cjs'), 'registry-key', 'x'], { reject: false, stdin: 'ignore', ...as });
