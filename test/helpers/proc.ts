@@ -1,9 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isRunning, runningDescendants } from '../../src/process/proc.js';
 
 export { isRunning, runningDescendants };
+
+/** A process's environment as it was started (`/proc/PID/environ`), one `NAME=value` each. */
+export function environ(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+}
 
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes (then throws `what`). */
 export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000, intervalMs = 20): Promise<NonNullable<T>> {

@@ -1,11 +1,10 @@
 // A supervisor and its spare Placeholder start without NODE_EXTRA_CA_CERTS (Node parses the bundle
 // it names at every start, before any JavaScript); the session's children and execs still get it
 // (src/process/ca-certs-env.ts).
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { environ } from '../helpers/proc.js';
 import { Harness, readySpare } from './harness.js';
 
-const environ = (pid: number) => readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
 const caCerts = (pid: number) => environ(pid).find((entry) => entry.startsWith('NODE_EXTRA_CA_CERTS='));
 
 const NAMES = ['NODE_EXTRA_CA_CERTS', 'SESSIOND_NODE_EXTRA_CA_CERTS'] as const;

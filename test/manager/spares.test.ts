@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { mkdtempSync, readlinkSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readStat } from '../../src/process/proc.js';
-import { isRunning, waitFor } from '../helpers/proc.js';
+import { environ, isRunning, waitFor } from '../helpers/proc.js';
 import { fixture, Harness, readySpare } from './harness.js';
 
 let h: Harness | undefined;
@@ -10,8 +10,6 @@ afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-const environ = (pid: number) => readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
 
 describe('spares', () => {
   it('a default create takes a whole spare: the same tree, marker and cwd as a cold session', async () => {

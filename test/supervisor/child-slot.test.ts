@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isRunning, readStat } from '../../src/process/proc.js';
-import { expectAllGone, killAll, tempHome, waitFor } from '../helpers/proc.js';
+import { environ, expectAllGone, killAll, tempHome, waitFor } from '../helpers/proc.js';
 import { readPids } from '../process/shell.js';
 import { fixture, PLACEHOLDER } from './harness.js';
 import { SlotRun } from './slot-run.js';
@@ -21,10 +21,6 @@ afterEach(async () => {
     home = undefined;
   }
 });
-
-function environ(pid: number): string[] {
-  return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-}
 
 describe('ChildSlot.start', () => {
   it('resolves null once a Node child is ready; the run leads its group and carries its marker', async () => {
