@@ -1,10 +1,10 @@
 /**
  * NODE_EXTRA_CA_CERTS has Node read and parse the bundle it names at each start, before any
  * JavaScript runs: ~40 ms of CPU per process on the 2-core VM of 2026-12-07 with the system's
- * 200 KB bundle, where a bare `node -e 0` takes 55 ms without it. A session supervisor and its
- * spare Placeholder make no TLS connection, so they start without it; the supervisor gets its
- * value under another name and puts it back in its own environment, which every child and exec
- * it spawns inherits: the session's processes see what the daemon was given.
+ * 200 KB bundle, where a bare `node -e 0` takes 55 ms without it. A session supervisor makes no
+ * TLS connection, so it starts without it; it gets the value under another name and puts it back
+ * in its own environment, which every child (the Placeholder too: the contract gives children the
+ * daemon's environment) and exec it spawns inherits.
  */
 const CA_CERTS = 'NODE_EXTRA_CA_CERTS';
 const CARRIED = 'SESSIOND_NODE_EXTRA_CA_CERTS';
@@ -13,9 +13,6 @@ const CARRIED = 'SESSIOND_NODE_EXTRA_CA_CERTS';
 export function caCertsMovedAside(from: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
   return { [CA_CERTS]: undefined, [CARRIED]: from[CA_CERTS] };
 }
-
-/** Laid over the supervisor's environment for its spare Placeholder: started without it. */
-export const WITHOUT_CA_CERTS: Readonly<Record<string, undefined>> = { [CA_CERTS]: undefined };
 
 /** The supervisor's first step: the variable back in its environment, for its children. */
 export function restoreCaCerts(env: NodeJS.ProcessEnv = process.env): void {

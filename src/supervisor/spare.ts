@@ -1,7 +1,6 @@
 import { DEFAULTS } from '../contract/defaults.js';
 import type { ChildSpec, SessionSpec } from '../contract/spec.js';
 import type { SpareInit } from '../ipc/supervisor-messages.js';
-import { WITHOUT_CA_CERTS } from '../process/ca-certs-env.js';
 import { markerEnv } from '../process/marker.js';
 import { spawnProcess, type Spawned } from '../process/spawn-child.js';
 import { killProcess } from '../process/stop.js';
@@ -16,7 +15,7 @@ export class SparePlaceholder {
 
   constructor(private readonly spare: SpareInit) {
     const { placeholder: spec, session, childrenLeaf: leaf } = spare;
-    const env = { ...spec.env, ...WITHOUT_CA_CERTS, ...markerEnv({ session, child: spec.name, run: 1 }) };
+    const env = { ...spec.env, ...markerEnv({ session, child: spec.name, run: 1 }) };
     this.proc = spawnProcess({ file: spec.file! }, { args: spec.args, env, cwd: spec.cwd, stdout: 'pipe', stderr: 'pipe', leaf });
   }
 

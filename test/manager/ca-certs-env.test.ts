@@ -1,6 +1,6 @@
-// A supervisor and its spare Placeholder start without NODE_EXTRA_CA_CERTS (Node parses the bundle
-// it names at every start, before any JavaScript); the session's children and execs still get it
-// (src/process/ca-certs-env.ts).
+// A supervisor starts without NODE_EXTRA_CA_CERTS (Node parses the bundle it names at every start,
+// before any JavaScript); the session's children, its Placeholder among them, and its execs still
+// get it (src/process/ca-certs-env.ts).
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { environ } from '../helpers/proc.js';
 import { Harness, readySpare } from './harness.js';
@@ -22,8 +22,8 @@ afterEach(async () => {
   h = undefined;
 });
 
-// Set before the manager starts its first spare. The path is carried, never read here: none of
-// the processes that should have the variable is a Node process (a Node one would only warn).
+// Set before the manager starts its first spare. The path is carried, never read: a Node process
+// that has it (the Placeholder) only warns in its log that it cannot load it.
 const BUNDLE = '/nonexistent/sessiond-test/extra-ca.pem';
 function withVariables(values: { NODE_EXTRA_CA_CERTS?: true; SESSIOND_NODE_EXTRA_CA_CERTS?: true }): Harness {
   for (const name of NAMES) {
@@ -33,11 +33,11 @@ function withVariables(values: { NODE_EXTRA_CA_CERTS?: true; SESSIOND_NODE_EXTRA
   return new Harness();
 }
 
-it("starts a supervisor and its spare Placeholder without NODE_EXTRA_CA_CERTS, and gives it to the session's children and execs", async () => {
+it("starts a supervisor without NODE_EXTRA_CA_CERTS, and gives it to the session's children (the Placeholder too) and execs", async () => {
   h = withVariables({ NODE_EXTRA_CA_CERTS: true });
   const spare = await readySpare(h);
   expect(caCerts(spare.supervisorPid)).toBeUndefined();
-  expect(caCerts(spare.placeholderPid)).toBeUndefined();
+  expect(caCerts(spare.placeholderPid)).toBe(`NODE_EXTRA_CA_CERTS=${BUNDLE}`);
 
   const id = await h.create({ children: [{ name: 'worker', command: 'sleep', args: ['60'] }] });
   const info = await h.manager.getSessionInfo(id);
