@@ -1,4 +1,4 @@
-// What the bench reads from /proc: whether a pid is gone (a zombie counts as gone) and memory.
+// What the bench reads from /proc: whether a pid is gone (a zombie whose threads have all exited counts as gone) and memory.
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -12,10 +12,16 @@ export function procState(pid: number): string | null {
   }
 }
 
-/** True once the process has exited: no /proc entry, or a zombie waiting to be reaped. */
+/** True once the process has exited: no /proc entry, or a zombie waiting to be reaped whose every thread has exited (src/process/proc.ts, runs). */
 export function isGone(pid: number): boolean {
   const state = procState(pid);
-  return state === null || state === 'Z' || state === 'X';
+  if (state === null) return true;
+  if (state !== 'Z' && state !== 'X') return false;
+  try {
+    return readdirSync(`/proc/${pid}/task`).length <= 1;
+  } catch {
+    return true;
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { readdirSync, statSync } from 'node:fs';
-import { readStat } from '../process/proc.js';
+import { isRunning } from '../process/proc.js';
 
 /**
  * SIGKILLs every process whose effective uid is `uid` and returns how many it signalled. An
@@ -13,7 +13,7 @@ export function killUid(uid: number): number {
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     if (statSync(`/proc/${name}`, { throwIfNoEntry: false })?.uid !== uid) continue;
-    if (readStat(Number(name))?.state === 'Z') continue; // exited: init reaps it
+    if (!isRunning(Number(name))) continue; // exited: init reaps it
     try {
       process.kill(Number(name), 'SIGKILL');
       killed++;

@@ -1,5 +1,5 @@
 import { markedAmong, type Marker } from './marker.js';
-import { allStats, readStat, runningDescendants, type ProcStat } from './proc.js';
+import { allStats, readStat, runningDescendants, runs } from './proc.js';
 
 /** Sends a signal to a whole process group; a group that is already gone is not an error. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
@@ -59,7 +59,7 @@ export async function killRemaining(pgids: readonly number[], marker: Marker | u
 
 function runningOf(pgids: readonly number[], marker: Marker | undefined, among: (() => number[]) | undefined): number[] {
   const stats = among ? among().flatMap((pid) => readStat(pid) ?? []) : allStats();
-  const running = stats.filter((s: ProcStat) => s.state !== 'Z' && s.state !== 'X');
+  const running = stats.filter(runs);
   const left = new Set(running.filter((s) => pgids.includes(s.pgrp)).map((s) => s.pid));
   if (marker) for (const pid of markedAmong(running.map((s) => s.pid), marker)) left.add(pid);
   return [...left];

@@ -51,7 +51,22 @@ export function readStat(pid: number): ProcStat | null {
 /** Running means alive and not a zombie: a zombie left for init to reap counts as gone. */
 export function isRunning(pid: number): boolean {
   const stat = readStat(pid);
-  return stat !== null && stat.state !== 'Z' && stat.state !== 'X';
+  return stat !== null && runs(stat);
+}
+
+/**
+ * Whether a process read from /proc still runs. /proc's state is its main thread's: a zombie is
+ * gone unless other threads of it still run. Those hold its memory and files (a listening socket,
+ * a lock) until the last one exits: a few ms for a SIGKILLed Node (its thread pool), for good for a
+ * process whose main thread exited alone (test/fixtures/lone-thread.py).
+ */
+export function runs(stat: ProcStat): boolean {
+  if (stat.state !== 'Z' && stat.state !== 'X') return true;
+  try {
+    return readdirSync(`/proc/${stat.pid}/task`).length > 1;
+  } catch {
+    return false; // reaped meanwhile
+  }
 }
 
 export function allStats(): ProcStat[] {
@@ -79,7 +94,7 @@ export function runningInGroup(pgid: number): number[] {
 export function runningBy(key: 'pgrp' | 'ppid', stats: Iterable<ProcStat> = allStats()): Map<number, number[]> {
   const by = new Map<number, number[]>();
   for (const stat of stats) {
-    if (stat.state === 'Z' || stat.state === 'X') continue;
+    if (!runs(stat)) continue;
     const list = by.get(stat[key]);
     if (list) list.push(stat.pid);
     else by.set(stat[key], [stat.pid]);

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { allStats } from '../../src/process/proc.js';
+import { allStats, runs } from '../../src/process/proc.js';
 import type { SessionInfo } from '../../src/contract/session.js';
 import { expectAllGone, killAll, runningDescendants, tempHome, waitFor } from '../helpers/proc.js';
 import { removeCgroupsOf } from '../helpers/cgroups.js';
@@ -141,7 +141,7 @@ export { expectAllGone, waitFor };
 /** Running sessiond processes started for `home`, found from /proc. */
 export function daemonsOf(home: string): number[] {
   return allStats()
-    .filter((s) => s.state !== 'Z' && s.state !== 'X')
+    .filter(runs)
     .map((s) => s.pid)
     .filter((pid) => {
       try {

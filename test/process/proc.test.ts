@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { allStats, isRunning, readStat, runningDescendants, runningInGroup } from '../../src/process/proc.js';
 import { spawnProcess, type Spawned } from '../../src/process/spawn.js';
 import { expectAllGone, killAll, tempHome, waitFor } from '../helpers/proc.js';
-import { comm, impossiblePid, makeZombie, readPids, shell } from './shell.js';
+import { comm, impossiblePid, loneThread, makeZombie, readPids, shell } from './shell.js';
 
 let home: ReturnType<typeof tempHome>;
 const seen = new Set<number>();
@@ -57,6 +57,17 @@ describe('isRunning', () => {
     expect(isRunning(zombie!)).toBe(false);
     expect(isRunning(impossiblePid())).toBe(false);
     expect(allStats().some((s) => s.pid === zombie)).toBe(true);
+  });
+
+  // /proc's state is the main thread's: a SIGKILLed Node shows Z while its thread pool still exits
+  // holding its sockets, and a process whose main thread exited alone runs on for good.
+  it('a zombie whose other threads still run runs; once they have exited, it does not', async () => {
+    const proc = spawn(await loneThread());
+    expect(readStat(proc.pid)?.state).toBe('Z');
+    expect(isRunning(proc.pid)).toBe(true);
+    expect(runningInGroup(proc.pid)).toEqual([proc.pid]);
+    process.kill(proc.pid, 'SIGKILL');
+    await waitFor(() => !isRunning(proc.pid), `pid ${proc.pid} to be gone`);
   });
 });
 
