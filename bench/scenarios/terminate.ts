@@ -1,5 +1,5 @@
 // (3) and (4) terminate: from the request until every process of the unit is gone in /proc
-// (a zombie counts as gone), with a cooperative worker and with one that ignores SIGTERM.
+// (a zombie whose threads have all exited counts as gone), with a cooperative worker and with one that ignores SIGTERM.
 import type { Figure, Plan } from '../figure.js';
 import { waitGone } from '../proc.js';
 import { unitName, type System } from '../system.js';

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SessiondError } from '../contract/errors.js';
 import { ensureStateDir } from '../daemon/state-dir.js';
 import { entryPath } from '../process/entries.js';
+import { isRunning } from '../process/proc.js';
 import { Connection } from './connection.js';
 import { checkSocketPath, EXIT_ALREADY_RUNNING, type StatePaths } from '../contract/paths.js';
 import type { DaemonStatus } from './protocol.js';
@@ -52,6 +53,35 @@ export const SLOW_START_MS = 1000;
 async function startDaemon(paths: StatePaths, timeoutMs: number): Promise<{ status: DaemonStatus; started: boolean }> {
   checkSocketPath(paths);
   ensureStateDir(paths.home, paths.logDir); // its errors are clearer here than from a detached process
+  let ours = spawnDaemon(paths);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const status = await probe(paths);
+    if (status && status.pid === ours.pid) return { status, started: true };
+    if (status) {
+      // Another starter won the lock: ours is exiting; once it has, exactly one daemon is left.
+      const timer = new AbortController(); // a pending timer would hold the CLI's exit until the deadline
+      await Promise.race([ours.exited, sleep(Math.max(0, deadline - Date.now()), undefined, { signal: timer.signal }).catch(() => undefined)]);
+      timer.abort();
+      return { status, started: false };
+    }
+    // Ours failing (an unusable store, say) ends the wait at once.
+    if (ours.code !== undefined && ours.code !== EXIT_ALREADY_RUNNING && !(await probe(paths))) {
+      throw new SessiondError('start_failed', `sessiond could not start:\n${tail(paths.daemonOutput)}\n(see ${paths.daemonOutput})`);
+    }
+    // Ours lost the lock and nobody answers: its holder is starting (wait for it), or is a daemon
+    // that was killed, whose last threads hold the lock a few ms more: once it is gone, try again.
+    if (ours.code === EXIT_ALREADY_RUNNING && !lockHolderRuns(paths)) ours = spawnDaemon(paths);
+    await sleep(50);
+  }
+  throw new SessiondError(
+    'daemon_unavailable',
+    `sessiond did not answer on ${paths.socket} within ${timeoutMs} ms; see ${paths.daemonOutput}:\n${tail(paths.daemonOutput)}`,
+  );
+}
+
+/** A detached sessiond; `code` is its exit code once it has exited (null: it never ran, or a signal ended it). */
+function spawnDaemon(paths: StatePaths): { readonly pid: number | undefined; readonly exited: Promise<void>; code: number | null | undefined } {
   const output = openSync(paths.daemonOutput, 'a', 0o600);
   let child;
   try {
@@ -62,36 +92,35 @@ async function startDaemon(paths: StatePaths, timeoutMs: number): Promise<{ stat
   } finally {
     closeSync(output);
   }
-  // Ours failing (an unusable store, say) ends the wait at once; ours losing the lock to another starter does not.
-  let failed = false;
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', (code) => {
-      failed = code !== EXIT_ALREADY_RUNNING;
-      resolve();
-    });
-    child.once('error', () => resolve()); // reported below as a daemon that never answered
-  });
+  const spawned = {
+    pid: child.pid,
+    code: undefined as number | null | undefined,
+    exited: new Promise<void>((resolve) => {
+      child.once('exit', (code) => {
+        spawned.code = code;
+        resolve();
+      });
+      // It never ran (no node at execPath?): the caller says it could not start.
+      child.once('error', () => {
+        spawned.code = null;
+        resolve();
+      });
+    }),
+  };
   child.unref();
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const status = await probe(paths);
-    if (status && status.pid === child.pid) return { status, started: true };
-    if (status) {
-      // Another starter won the lock: ours is exiting; once it has, exactly one daemon is left.
-      const timer = new AbortController(); // a pending timer would hold the CLI's exit until the deadline
-      await Promise.race([exited, sleep(Math.max(0, deadline - Date.now()), undefined, { signal: timer.signal }).catch(() => undefined)]);
-      timer.abort();
-      return { status, started: false };
-    }
-    if (failed && !(await probe(paths))) {
-      throw new SessiondError('start_failed', `sessiond could not start:\n${tail(paths.daemonOutput)}\n(see ${paths.daemonOutput})`);
-    }
-    await sleep(50);
+  return spawned;
+}
+
+// The lock's holder names itself in the pid file: a hint only (written a moment after the lock is
+// taken, removed a moment before it is let go), enough to tell a daemon starting from one gone.
+function lockHolderRuns(paths: StatePaths): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(paths.pidFile, 'utf8').trim());
+  } catch {
+    return false;
   }
-  throw new SessiondError(
-    'daemon_unavailable',
-    `sessiond did not answer on ${paths.socket} within ${timeoutMs} ms; see ${paths.daemonOutput}:\n${tail(paths.daemonOutput)}`,
-  );
+  return Number.isInteger(pid) && pid > 0 && isRunning(pid);
 }
 
 function tail(file: string): string {
