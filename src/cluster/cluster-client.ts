@@ -55,9 +55,22 @@ export class ClusterClient {
     }
   }
 
-  /** One request, run where it belongs; partials of a stream go to `partial`. */
+  /** One request, run where it belongs; partials of a stream go to `partial`, whose own error, if it throws, ends the request as it is. */
   request(method: string, params: unknown, partial?: (result: unknown) => void): Promise<unknown> {
-    return this.reaching(() => this.run(method, (params ?? {}) as Record<string, unknown>, partial));
+    let thrown: { readonly error: unknown } | null = null;
+    const handler =
+      partial &&
+      ((result: unknown) => {
+        try {
+          partial(result);
+        } catch (error) {
+          thrown = { error };
+          throw error;
+        }
+      });
+    return this.reaching(() => this.run(method, (params ?? {}) as Record<string, unknown>, handler)).catch((error: unknown) => {
+      throw thrown ? thrown.error : error;
+    });
   }
 
   /** An exec or attach on the session's node: its bytes stream over NATS (stream-open.ts, stream-relay.ts). */

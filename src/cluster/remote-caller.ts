@@ -9,7 +9,7 @@ import { isNoResponders, LineJoiner } from './wire.js';
 interface Pending {
   readonly node: string;
   readonly resolve: (result: unknown) => void;
-  readonly reject: (error: SessiondError) => void;
+  readonly reject: (error: unknown) => void;
   readonly partial: ((result: unknown) => void) | undefined;
   readonly joiner: LineJoiner;
   readonly stopCheck: () => void;
@@ -52,10 +52,15 @@ export class RemoteCaller {
 
   /** Ends every call: `error` for each, and each stream's node told to stop it. */
   failAll(error: SessiondError): void {
-    for (const [reply, pending] of this.pending) {
-      if (!this.nc.isClosed()) this.nc.publish(cancelSubject(pending.node), reply);
-      this.settle(reply)?.reject(error);
-    }
+    for (const reply of [...this.pending.keys()]) this.cancel(reply, error);
+  }
+
+  // Ends one call with `error`; its node is told to stop it (a stream would go on).
+  private cancel(reply: string, error: unknown): void {
+    const pending = this.settle(reply);
+    if (!pending) return;
+    if (!this.nc.isClosed()) this.nc.publish(cancelSubject(pending.node), reply);
+    pending.reject(error);
   }
 
   close(): void {
@@ -71,8 +76,22 @@ export class RemoteCaller {
     if (isNoResponders(msg)) return this.settle(msg.subject)?.reject(nodeUnreachable(pending.node, `no daemon serves node ${pending.node}`));
     const line = pending.joiner.push(msg);
     if (line === null) return;
-    const answer = JSON.parse(line) as Reply;
-    if ('result' in answer && answer.more) return pending.partial?.(answer.result);
+    let answer: Reply;
+    try {
+      answer = JSON.parse(line) as Reply;
+      if (typeof answer !== 'object' || answer === null) throw new Error(`not a JSON object: ${line.slice(0, 80)}`);
+    } catch (error) {
+      return this.cancel(msg.subject, new SessiondError('internal', `node ${pending.node} sent a reply that cannot be read`, { cause: error }));
+    }
+    if ('result' in answer && answer.more) {
+      // The handler is the caller's code: what it throws ends that call with the caller's own error.
+      try {
+        pending.partial?.(answer.result);
+      } catch (error) {
+        this.cancel(msg.subject, error);
+      }
+      return;
+    }
     this.settle(msg.subject);
     if ('error' in answer) pending.reject(new SessiondError(answer.error.code as ErrorCode, answer.error.message));
     else pending.resolve(answer.result);

@@ -9,7 +9,7 @@ const MAX_REPLY_BYTES = 256 * 1024 * 1024;
 
 interface Pending {
   readonly resolve: (result: unknown) => void;
-  readonly reject: (error: SessiondError) => void;
+  readonly reject: (error: unknown) => void;
   readonly partial?: ((result: unknown) => void) | undefined;
 }
 
@@ -80,7 +80,7 @@ export class Connection implements RequestChannel {
   private receive(line: string): void {
     const reply = JSON.parse(line) as Reply;
     const pending = typeof reply.id === 'number' ? this.pending.get(reply.id) : undefined;
-    if ('result' in reply && reply.more) return pending?.partial?.(reply.result);
+    if ('result' in reply && reply.more) return this.partial(reply.id as number, pending, reply.result);
     if (!pending) {
       // An error without an id is about the connection (a line too long): it fails every request.
       if ('error' in reply && reply.id === null) this.fail(fromWire(reply.error));
@@ -89,6 +89,17 @@ export class Connection implements RequestChannel {
     this.pending.delete(reply.id as number);
     if ('error' in reply) pending.reject(fromWire(reply.error));
     else pending.resolve(reply.result);
+  }
+
+  // A stream's handler is the caller's code: what it throws fails that stream's request with the
+  // caller's own error (not one of sessiond's), and nothing else on the connection.
+  private partial(id: number, pending: Pending | undefined, result: unknown): void {
+    try {
+      pending?.partial?.(result);
+    } catch (error) {
+      this.pending.delete(id);
+      pending!.reject(error);
+    }
   }
 
   private fail(error: SessiondError): void {

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../src/contract/session.js';
+import { ClusterClient } from '../../src/cluster/cluster-client.js';
 import { SessionClient } from '../../src/control/client.js';
 import { expectAllGone } from '../helpers/proc.js';
 import { SESSIONCTL } from '../cli/harness.js';
@@ -30,6 +31,29 @@ describe('exec and attach across the cluster', () => {
     try {
       const result = await client.exec(session.id.slice(0, 12), ['cat'], { input: 'through nats' });
       expect(result).toMatchObject({ code: 0, stdout: 'through nats' });
+    } finally {
+      client.close();
+    }
+  }, 60_000);
+
+  // The handler is the caller's code: a bug there is the caller's error to see, and costs only that stream.
+  it("ends a stream whose handler throws with the handler's own error; the client goes on", async () => {
+    const client = new SessionClient({ cluster: cluster.nats.url });
+    try {
+      const mistake = new Error('a bug in the caller');
+      const throwing = () => {
+        throw mistake;
+      };
+      await expect(client.events({ session: session.id, follow: true }, throwing)).rejects.toBe(mistake);
+      expect((await client.getSessionInfo(session.id)).node).toBe('beta');
+      // One connection to the cluster carries every call: the others go on.
+      const channel = await ClusterClient.open({ url: cluster.nats.url });
+      try {
+        await expect(channel.request('events', { session: session.id, follow: true, since: 0 }, throwing)).rejects.toBe(mistake);
+        expect(await channel.request('info', { id: session.id })).toMatchObject({ id: session.id, node: 'beta' });
+      } finally {
+        channel.close();
+      }
     } finally {
       client.close();
     }

@@ -100,3 +100,19 @@ describe('SessionClient and live sessions', { timeout: 60_000 }, () => {
     expect(followed.map((m) => m.topic)).toEqual(['progress', 'result']);
   });
 });
+
+// A stream's handler is the caller's code: a bug there is the caller's error to see, not
+// "sessiond sent a reply that cannot be read", and it costs nothing but that stream.
+describe('a stream handler that throws', { timeout: 30_000 }, () => {
+  it("ends its stream with the handler's own error; the client goes on", async () => {
+    await client.create({ id: 'one' });
+    h.noteDaemon();
+    const mistake = new Error('a bug in the caller');
+    const throwing = () => {
+      throw mistake;
+    };
+    await expect(client.events({ session: 'one' }, throwing)).rejects.toBe(mistake);
+    await expect(client.events({ session: 'one', follow: true }, throwing)).rejects.toBe(mistake);
+    expect((await client.listSessions()).map((s) => s.id)).toEqual(['one']);
+  });
+});
