@@ -47,14 +47,35 @@ const buffer = Buffer.allocUnsafe(64 * 1024);
 
 function readEnviron(pid: number): Buffer | null {
   try {
-    const fd = openSync(`/proc/${pid}/environ`, 'r');
-    try {
-      const length = readSync(fd, buffer, 0, buffer.length, 0);
-      return length < buffer.length ? buffer.subarray(0, length) : readFileSync(`/proc/${pid}/environ`);
-    } finally {
-      closeSync(fd);
-    }
+    return readWhole(`/proc/${pid}/environ`);
+  } catch (error) {
+    // ESRCH: a zombie, or a process whose main thread has exited while others run on (proc.ts,
+    // runs), whose environment is read through one of them. Anything else: gone, or not ours.
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') return null;
+  }
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
   } catch {
     return null;
+  }
+  for (const task of tasks) {
+    if (task === String(pid)) continue;
+    try {
+      return readWhole(`/proc/${pid}/task/${task}/environ`);
+    } catch {
+      // that thread has exited meanwhile
+    }
+  }
+  return null;
+}
+
+function readWhole(file: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const length = readSync(fd, buffer, 0, buffer.length, 0);
+    return length < buffer.length ? buffer.subarray(0, length) : readFileSync(file);
+  } finally {
+    closeSync(fd);
   }
 }

@@ -24,7 +24,7 @@ describe('killUid', () => {
   // Code in a session can end its main thread and run on in another: /proc shows it a zombie.
   it('kills a process of the uid whose main thread exited alone', async () => {
     if (process.getuid?.() !== 0) throw new Error('this test runs a process as another uid: run it as root (sudo npm test), as CI does');
-    proc = await loneThread(UID);
+    proc = await loneThread({ uid: UID });
     expect(isRunning(proc.pid)).toBe(true);
     expect(killUid(UID)).toBe(1);
     await expectAllGone([proc.pid]);

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MARKER_VAR, markerEnv, runningMarked, type Marker } from '../../src/process/marker.js';
 import { spawnProcess, type Spawned } from '../../src/process/spawn.js';
 import { expectAllGone, killAll, tempHome, waitFor } from '../helpers/proc.js';
-import { comm, makeZombie, readPids, shell } from './shell.js';
+import { comm, loneThread, makeZombie, readPids, shell } from './shell.js';
 
 let home: ReturnType<typeof tempHome>;
 const seen = new Set<number>();
@@ -101,5 +101,13 @@ describe('runningMarked', () => {
     const [descendant, zombie] = note(await readPids(file, 2));
     await makeZombie(proc.pid, zombie!);
     expectMarked(marker, [proc.pid, descendant!]);
+  });
+
+  // Its main thread's environ reads empty: the others still have the environment.
+  it('finds a marked process whose main thread exited while another runs on', async () => {
+    const marker = { session: s1, child: 'lone', run: 1 };
+    const proc = await loneThread({ env: markerEnv(marker) });
+    seen.add(proc.pid);
+    expectMarked(marker, [proc.pid]);
   });
 });

@@ -62,8 +62,9 @@ export async function makeZombie(parent: number, child: number): Promise<void> {
  * A process whose main thread has exited while another thread runs on (test/fixtures/lone-thread.py,
  * as `uid` if given): once this resolves, /proc shows it as a zombie, yet it runs.
  */
-export async function loneThread(uid?: number): Promise<Spawned> {
-  const proc = spawnProcess({ command: 'python3' }, { args: [fixture('lone-thread.py'), ...(uid === undefined ? [] : [String(uid)])], stdout: 'ignore', stderr: 'ignore' });
+export async function loneThread(options: { uid?: number; env?: Record<string, string> } = {}): Promise<Spawned> {
+  const { uid, env = {} } = options;
+  const proc = spawnProcess({ command: 'python3' }, { args: [fixture('lone-thread.py'), ...(uid === undefined ? [] : [String(uid)])], env, stdout: 'ignore', stderr: 'ignore' });
   await waitFor(() => readStat(proc.pid)?.state === 'Z', `pid ${proc.pid} (python3 ${fixture('lone-thread.py')}) to end its main thread: is python3 installed (apt-get install -y python3)?`);
   return proc;
 }
