@@ -7,7 +7,7 @@ import { isValidSessionId, registryKey } from '../contract/ids.js';
 import type { SessionInfo } from '../contract/session.js';
 import type { CreateSessionInput, NotFound } from '../manager/session-manager.js';
 import { DAEMON_START_TIMEOUT_MS, ensureDaemon, probe } from './autostart.js';
-import { Connection, openStarting, type RequestChannel } from './connection.js';
+import { Connection, openStarting, wasNeverRead, type RequestChannel } from './connection.js';
 import { statePaths, type StatePaths } from '../contract/paths.js';
 import type { StoredEvent } from '../contract/events.js';
 import type { DaemonStatus, LogsResult, Method, ParamsInput, Results } from './protocol.js';
@@ -49,8 +49,15 @@ export class SessionClient {
 
   /** Sends one request and resolves with its result; rejects with a SessiondError carrying the daemon's code. */
   async request<M extends Method>(method: M, params: ParamsInput<M>): Promise<Results[M]> {
-    const connection = await this.requestChannel();
-    return (await connection.request(method, params)) as Results[M];
+    // A daemon that went (killed, say) before reading it: sent again on a new connection. Twice at
+    // most: the connection it was on, then one that met the dying daemon's socket still open.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await (await this.requestChannel()).request(method, params)) as Results[M];
+      } catch (error) {
+        if (attempt === 3 || !wasNeverRead(error)) throw error;
+      }
+    }
   }
 
   // The one connection; one the daemon has closed since (it was restarted, stopped or died) is

@@ -39,7 +39,7 @@ export class Connection implements RequestChannel {
         this.fail(new SessiondError('internal', `sessiond sent a reply that cannot be read on ${path}`, { cause: error }));
       }
     });
-    socket.on('error', (error) => this.fail(unavailable(path, error)));
+    socket.on('error', (error: NodeJS.ErrnoException) => this.broken(error));
     socket.on('close', () => this.fail(new SessiondError('daemon_unavailable', `sessiond closed the connection on ${path} before replying`)));
   }
 
@@ -102,6 +102,21 @@ export class Connection implements RequestChannel {
     }
   }
 
+  // On a Unix socket, ECONNRESET says the daemon went with bytes of ours unread (or had not yet
+  // accepted the connection), EPIPE that ours never reached it: when one request alone awaits its
+  // reply (every earlier one was answered, so read whole), those bytes are its, and sessiond never
+  // ran it. The SessionClient sends such a request again.
+  private broken(cause: NodeJS.ErrnoException): void {
+    const error = unavailable(this.path, cause);
+    const [alone, ...others] = this.pending.values();
+    if (alone && others.length === 0 && (cause.code === 'ECONNRESET' || cause.code === 'EPIPE')) {
+      this.pending.clear();
+      neverRead.add(error);
+      alone.reject(error);
+    }
+    this.fail(error);
+  }
+
   private fail(error: SessiondError): void {
     this.closedError ??= error;
     for (const { reject } of this.pending.values()) reject(error);
@@ -116,6 +131,13 @@ function fromWire(error: WireError): SessiondError {
 function tooLong(method: string, bytes: number): SessiondError {
   const what = method === 'send' ? 'the message body must be smaller than 1 MiB' : 'give less in one request';
   return new SessiondError('invalid_params', `${method}: the request is ${bytes} bytes, over the control socket's limit of ${MAX_LINE_BYTES} bytes (1 MiB) for one request: ${what}`);
+}
+
+const neverRead = new WeakSet<object>();
+
+/** Whether `error` failed a request that sessiond provably never read (Connection.broken): it may be sent again. */
+export function wasNeverRead(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && neverRead.has(error);
 }
 
 export function unavailable(path: string, error: NodeJS.ErrnoException): SessiondError {
@@ -143,6 +165,7 @@ function nothingListens(error: unknown): boolean {
   return error instanceof SessiondError && error.code === 'daemon_unavailable' && nothingThere(error.cause as NodeJS.ErrnoException | undefined);
 }
 
+// ECONNRESET on connect: the socket's daemon was going as we connected (its last threads exiting).
 function nothingThere(error: NodeJS.ErrnoException | undefined): boolean {
-  return error?.code === 'ENOENT' || error?.code === 'ECONNREFUSED';
+  return error?.code === 'ENOENT' || error?.code === 'ECONNREFUSED' || (error?.code === 'ECONNRESET' && error.syscall === 'connect');
 }
