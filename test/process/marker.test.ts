@@ -103,7 +103,7 @@ describe('runningMarked', () => {
     expectMarked(marker, [proc.pid, descendant!]);
   });
 
-  // Its main thread's environ reads empty: the others still have the environment.
+  // Its /proc/PID/environ fails (ESRCH, its main thread's memory gone): its other threads still have it.
   it('finds a marked process whose main thread exited while another runs on', async () => {
     const marker = { session: s1, child: 'lone', run: 1 };
     const proc = await loneThread({ env: markerEnv(marker) });
