@@ -1,3 +1,4 @@
+import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SessiondError, type ErrorCode } from '../../src/contract/errors.js';
 import { statePaths } from '../../src/contract/paths.js';
@@ -5,7 +6,8 @@ import { ensureDaemon } from '../../src/control/autostart.js';
 import { SessionClient } from '../../src/control/client.js';
 import { runningMarked } from '../../src/process/marker.js';
 import { Harness } from '../cli/harness.js';
-import { expectAllGone, isRunning, runningDescendants } from '../helpers/proc.js';
+import { expectAllGone, isRunning, runningDescendants, waitFor } from '../helpers/proc.js';
+import { fixture } from '../process/shell.js';
 
 let h: Harness;
 beforeEach(() => {
@@ -78,5 +80,21 @@ describe('requests that race', { timeout: 90_000 }, () => {
     for (const client of clients) client.close();
     await expectAllGone(pids, 3000);
     for (const id of ids) expect(runningMarked({ session: id })).toEqual([]);
+  });
+});
+
+describe('a start that races a daemon on its way out', { timeout: 30_000 }, () => {
+  // A killed daemon's last threads hold its instance lock a few ms after /proc shows it a zombie: a
+  // start then loses the lock to a daemon that is going, and nothing would answer.
+  it('started while a daemon on its way out holds the lock, it starts one again once that daemon is gone', async () => {
+    const holder = execa(process.execPath, [fixture('hold-lock.mjs'), h.home, '1000'], { stdin: 'ignore', stdout: 'ignore' });
+    await waitFor(() => h.daemonPid() === holder.pid, 'the stand-in to hold the lock');
+    const { status, started } = await ensureDaemon(statePaths(h.home), 5000);
+    await holder;
+    await expectAllGone([holder.pid!]);
+    expect(started).toBe(true);
+    expect(status.pid).toBe(h.daemonPid());
+    expect(status.pid).not.toBe(holder.pid);
+    h.noteDaemon();
   });
 });
